@@ -1,0 +1,73 @@
+"""The Litestar application: `create_app(settings)`."""
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from service import db
+from service.auth.routes import TokenController, provide_principal
+from service.errors import EXCEPTION_HANDLERS
+from service.oversight.routes import AuditController
+from service.people.routes import ProviderController, RepController, WorkerController, me
+from service.settings import Settings
+from service.system.routes import health, ready
+
+ROUTE_HANDLERS = [
+    health, ready, me,
+    TokenController, WorkerController, RepController, ProviderController, AuditController,
+]
+
+
+def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = None) -> Litestar:
+    """Build the app. With `pool` given (tests, benchmarks) the caller owns the pool; otherwise
+    the app opens one at start-up and closes it at shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def pool_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        if pool is not None:
+            app.state.pool = pool
+            yield
+            return
+        url = settings.database_url or db.database_url(settings)
+        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        dependencies={
+            "db": Provide(db.provide_connection),
+            "principal": Provide(provide_principal),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[pool_lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Ladder",
+            version="1",
+            description="Lifelong-learning accounts, mid-life career reviews and training "
+            "matching for public-sector workers. This service uses the ESCO classification of "
+            "the European Commission.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer",
+                                         description="A Ladder API token"),
+            }),
+            security=[{"bearer": []}],
+        ),
+        debug=settings.debug,
+    )
+    app.state.settings = settings
+    if pool is not None:
+        app.state.pool = pool
+    return app

@@ -1,0 +1,73 @@
+"""Bearer tokens and who may see what: the rules, free of I/O."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID
+
+from service.errors import Forbidden
+
+Role = Literal["worker", "rep", "college", "admin"]
+ROLES: tuple[Role, ...] = ("worker", "rep", "college", "admin")
+
+
+def new_token() -> tuple[str, bytes]:
+    """A random token (32 bytes, URL-safe) and the SHA-256 hash that is all we keep of it."""
+    plain = secrets.token_urlsafe(32)
+    return plain, hash_token(plain)
+
+
+def hash_token(plain: str) -> bytes:
+    return hashlib.sha256(plain.encode()).digest()
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        return None
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the token's role and the person or provider it stands for."""
+
+    token_id: UUID
+    role: Role
+    name: str
+    worker_id: UUID | None = None
+    rep_id: UUID | None = None
+    provider_id: UUID | None = None
+    branch: str | None = None
+    ukprn: str | None = None
+
+    @property
+    def subject_id(self) -> UUID | None:
+        return self.worker_id or self.rep_id or self.provider_id
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"this needs the role {' or '.join(roles)}; the token is {self.role}")
+
+    def may_see_worker(self, worker_id: UUID, worker_branch: str) -> bool:
+        """Admins see everyone, reps their branch, workers themselves, colleges nobody."""
+        if self.role == "admin":
+            return True
+        if self.role == "rep":
+            return worker_branch == self.branch
+        if self.role == "worker":
+            return worker_id == self.worker_id
+        return False
+
+    def require_worker_access(self, worker_id: UUID, worker_branch: str) -> None:
+        if not self.may_see_worker(worker_id, worker_branch):
+            raise Forbidden("this token may not see that worker's data")
+
+    def require_branch(self, branch: str) -> None:
+        """Reps act only within their own branch."""
+        if self.role == "rep" and branch != self.branch:
+            raise Forbidden.on_field("branch", f"a rep may only act for branch {self.branch!r}")

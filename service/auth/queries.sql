@@ -1,0 +1,27 @@
+-- name: principal_for_token
+SELECT t.id AS token_id, t.role, t.name, t.worker_id, t.rep_id, t.provider_id,
+       r.branch, p.ukprn
+FROM api_tokens t
+LEFT JOIN reps r ON r.id = t.rep_id
+LEFT JOIN providers p ON p.id = t.provider_id
+WHERE t.token_hash = $1
+  AND t.revoked_at IS NULL
+  AND (t.expires_at IS NULL OR t.expires_at > now())
+
+-- name: insert_token
+INSERT INTO api_tokens (token_hash, role, name, worker_id, rep_id, provider_id, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING id, role, name, created_at, expires_at
+
+-- name: revoke_token
+UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+WHERE id = $1
+RETURNING id, revoked_at
+
+-- name: subject_exists
+SELECT CASE $1::text
+    WHEN 'worker' THEN EXISTS (SELECT 1 FROM workers WHERE id = $2)
+    WHEN 'rep' THEN EXISTS (SELECT 1 FROM reps WHERE id = $2)
+    WHEN 'college' THEN EXISTS (SELECT 1 FROM providers WHERE id = $2)
+    ELSE false
+END

@@ -1,0 +1,46 @@
+from uuid import UUID
+
+from litestar import Controller, Request, delete, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
+
+from service.auth import store
+from service.auth.logic import Principal, bearer_token, hash_token
+from service.auth.schemas import TokenCreated, TokenIn, TokenRevoked
+from service.auth.service import issue_token
+from service.deps import Caller, Db
+from service.errors import NotAuthenticated, NotFound
+
+
+async def provide_principal(request: Request, db: Db) -> Principal:
+    """Every /v1 route depends on this: no valid bearer token, no answer but 401."""
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise NotAuthenticated("send 'Authorization: Bearer <token>'")
+    principal = await store.principal_for_token(db, hash_token(token))
+    if principal is None:
+        raise NotAuthenticated("the token is unknown, expired or revoked")
+    return principal
+
+
+class TokenController(Controller):
+    path = "/v1/tokens"
+    tags = ["tokens"]
+
+    @post("/", summary="Issue a token (admin); the token is shown once")
+    async def create(self, data: JSONBody[TokenIn], db: Db, principal: Caller,
+                     state: State) -> TokenCreated:
+        principal.require("admin")
+        return await issue_token(db, data.role, data.name, data.subject_id, data.expires_at,
+                                 state.settings.token_default_days)
+
+    @delete("/{token_id:uuid}", status_code=200,
+            summary="Revoke a token (admin, or the token's own holder)")
+    async def revoke(self, token_id: FromPath[UUID], db: Db,
+                     principal: Caller) -> TokenRevoked:
+        if token_id != principal.token_id:
+            principal.require("admin")
+        row = await store.revoke_token(db, token_id)
+        if row is None:
+            raise NotFound(f"no token with id {token_id}")
+        return TokenRevoked(row["id"], row["revoked_at"])

@@ -1,0 +1,173 @@
+"""The `ladder` command: serve, migrate, token create, demo, and each domain's own commands.
+
+A domain adds commands by listing a module in COMMAND_MODULES that has `register(subparsers)`."""
+
+import argparse
+import asyncio
+import importlib
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from service import db
+from service.migrations import MigrationError, migrate
+from service.settings import Settings
+
+COMMAND_MODULES: list[str] = []
+# "module:function" run after migrating, before serving or loading the demo:
+# async (conn, settings) -> None, e.g. loading reference data into empty tables.
+PREPARE_HOOKS: list[str] = []
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def resolve_url(settings: Settings) -> str:
+    """The configured database, or the embedded one (started here, stopped when we exit)."""
+    if settings.database_url:
+        return settings.database_url
+    say(f"starting the embedded PostgreSQL in {settings.data_dir} ...")
+    return db.start_embedded(settings.data_dir)
+
+
+def run_with_connection(settings: Settings,
+                        work: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
+    url = resolve_url(settings)
+
+    async def main() -> Any:
+        conn = await asyncpg.connect(url)
+        await db.init_connection(conn)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(main())
+
+
+async def apply_migrations(conn: asyncpg.Connection, settings: Settings) -> None:
+    applied = await migrate(conn, settings.migrations_dir, progress=say)
+    say(f"migrations: {len(applied)} applied, database is current")
+
+
+async def prepare_database(conn: asyncpg.Connection, settings: Settings) -> None:
+    await apply_migrations(conn, settings)
+    for hook in PREPARE_HOOKS:
+        module_name, _, function = hook.partition(":")
+        await getattr(importlib.import_module(module_name), function)(conn, settings)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    run_with_connection(settings, lambda conn: apply_migrations(conn, settings))
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> None:
+    from service.auth.service import issue_token
+
+    async def work(conn: asyncpg.Connection) -> str:
+        async with conn.transaction():
+            created = await issue_token(conn, args.role, args.name, args.subject, None,
+                                        settings.token_default_days)
+        say(f"{created.role} token {created.id} for {created.name!r}, expires "
+            f"{created.expires_at:%Y-%m-%d}. It is shown once:")
+        return created.token
+
+    print(run_with_connection(settings, work))
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
+    from service.demo import load_demo
+
+    async def work(conn: asyncpg.Connection) -> None:
+        await prepare_database(conn, settings)
+        tokens = await load_demo(conn, settings, progress=say)
+        print_tokens(tokens)
+
+    run_with_connection(settings, work)
+
+
+def print_tokens(tokens: dict[str, str]) -> None:
+    if not tokens:
+        return
+    say("demo tokens (try: curl -H 'Authorization: Bearer <token>' .../v1/me):")
+    for who, token in tokens.items():
+        print(f"{who:<28} {token}")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    url = resolve_url(settings)
+    os.environ["LADDER_DATABASE_URL"] = url  # the server's worker processes read it
+
+    async def prepare(conn: asyncpg.Connection) -> None:
+        await prepare_database(conn, settings)
+        if args.demo:
+            from service.demo import load_demo
+
+            print_tokens(await load_demo(conn, settings, progress=say))
+
+    settings = settings.model_copy(update={"database_url": url})
+    run_with_connection(settings, prepare)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    say(f"Ladder on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    Granian("service.asgi:app", address=host, port=port, interface=Interfaces.ASGI,
+            workers=args.workers or settings.workers, log_access=args.access_log).serve()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ladder", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, then serve the API")
+    serve.add_argument("--host", help="address to listen on (LADDER_HOST)")
+    serve.add_argument("--port", type=int, help="port (LADDER_PORT)")
+    serve.add_argument("--workers", type=int, help="server processes (LADDER_WORKERS)")
+    serve.add_argument("--demo", action="store_true", help="load the demo data first")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="apply pending migrations").set_defaults(run=cmd_migrate)
+
+    demo = commands.add_parser("demo", help="fill an empty database with demo data and tokens")
+    demo.set_defaults(run=cmd_demo)
+
+    token = commands.add_parser("token", help="API tokens").add_subparsers(dest="token_command",
+                                                                           required=True)
+    create = token.add_parser("create", help="issue a token; printed once, on the last line")
+    create.add_argument("--role", required=True, choices=["worker", "rep", "college", "admin"])
+    create.add_argument("--name", required=True)
+    create.add_argument("--subject", type=UUID, help="the worker's, rep's or provider's id")
+    create.set_defaults(run=cmd_token_create)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    try:
+        args.run(args, settings)
+    except MigrationError as exc:
+        say(f"error: {exc}")
+        sys.exit(2)
+    except Exception as exc:
+        from service.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            say(f"error: {exc.detail}")
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""A small, realistic demo so that a newcomer can try the API at once: two branches with a rep
+each, two colleges, and workers of varied contracts, hours and ages. Names are invented."""
+
+from collections.abc import Callable
+from datetime import date
+
+import asyncpg
+
+from service.auth.service import issue_token
+from service.people import service as people
+from service.people import store as people_store
+from service.people.schemas import WorkerIn
+from service.settings import Settings
+
+DEMO_REP_EMAIL = "amira.khan@example.org"
+
+REPS = [
+    ("Amira Khan", DEMO_REP_EMAIL, "Leeds City Council UNISON"),
+    ("Gareth Pryce", "gareth.pryce@example.org", "Cornwall Council UNISON"),
+]
+PROVIDERS = [("10001696", "Cornwall College"), ("10099999", "Poppleton Community College")]
+# external_ref, name, birth_date, branch, employer, region, occupation (ESCO code), contract,
+# hours, qualification, facing redundancy
+WORKERS = [
+    ("LCC-1042", "Maureen Walsh", date(1968, 3, 14), 0, "Leeds City Council", "E12000003",
+     "9112.1", "zero_hours", 16.0, "1", False),
+    ("LCC-2201", "Dev Patel", date(1979, 11, 2), 0, "Leeds City Council", "E12000003",
+     "4311.1", "permanent", 37.0, "3", True),
+    ("LCC-3310", "Joanne Brierley", date(1971, 6, 30), 0, "Leeds City Council", "E12000003",
+     "5322.1", "agency", 24.5, "2", False),
+    ("LCC-4120", "Tom Okafor", date(1994, 1, 21), 0, "Leeds City Council", "E12000003",
+     "4110.1", "fixed_term", 37.0, "4", False),
+    ("CC-0077", "Kerensa Trewin", date(1963, 9, 9), 1, "Cornwall Council", "E12000009",
+     "9112.1", "outsourced", 20.0, "none", False),
+    ("CC-0154", "Ian Penrose", date(1976, 4, 17), 1, "Cornwall Council", "E12000009",
+     "4110.1", "permanent", 30.0, "2", False),
+]
+
+
+async def load_demo(conn: asyncpg.Connection, settings: Settings,
+                    progress: Callable[[str], None] = print) -> dict[str, str]:
+    """Create the demo records once (an empty database only) and issue fresh demo tokens."""
+    async with conn.transaction():
+        existing = await conn.fetchrow(
+            "SELECT id, branch FROM reps WHERE email = $1", DEMO_REP_EMAIL)
+        if existing is None:
+            if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM workers)"):
+                progress("demo: the database already holds real workers; no demo data added")
+                return {}
+            rep_ids, worker_ids, provider_ids = await _create_records(conn, progress)
+        else:
+            progress("demo: demo data already present; issuing fresh tokens")
+            rep_ids = [existing["id"]]
+            worker_ids = [await conn.fetchval(
+                "SELECT id FROM workers WHERE external_ref = $1", WORKERS[0][0])]
+            provider_ids = [await conn.fetchval(
+                "SELECT id FROM providers WHERE ukprn = $1", PROVIDERS[0][0])]
+        days = settings.token_default_days
+        tokens = {
+            "admin (Demo Admin)": (await issue_token(conn, "admin", "Demo Admin", None, None,
+                                                     days)).token,
+            f"rep ({REPS[0][0]})": (await issue_token(conn, "rep", f"demo: {REPS[0][0]}",
+                                                      rep_ids[0], None, days)).token,
+            f"worker ({WORKERS[0][1]})": (await issue_token(
+                conn, "worker", f"demo: {WORKERS[0][1]}", worker_ids[0], None, days)).token,
+            f"college ({PROVIDERS[0][1]})": (await issue_token(
+                conn, "college", f"demo: {PROVIDERS[0][1]}", provider_ids[0], None, days)).token,
+        }
+    return tokens
+
+
+async def _create_records(conn: asyncpg.Connection, progress: Callable[[str], None]):
+    rep_ids = [(await people_store.insert_rep(conn, *rep)).id for rep in REPS]
+    provider_ids = [(await people_store.insert_provider(conn, *p)).id for p in PROVIDERS]
+    worker_ids = []
+    for (ref, name, born, branch, employer, region, occupation, contract, hours, qualification,
+         redundancy) in WORKERS:
+        worker = await people.create_worker(conn, None, WorkerIn(
+            external_ref=ref, name=name, birth_date=born, branch=REPS[branch][2],
+            employer=employer, region=region, contract_type=contract, weekly_hours=hours,
+            highest_qualification=qualification, occupation=occupation,
+            facing_redundancy=redundancy,
+            email=f"{name.lower().replace(' ', '.')}@example.org"))
+        worker_ids.append(worker.id)
+    progress(f"demo: {len(rep_ids)} reps, {len(provider_ids)} colleges, "
+             f"{len(worker_ids)} workers created")
+    return rep_ids, worker_ids, provider_ids

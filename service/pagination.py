@@ -1,0 +1,49 @@
+"""Cursor pagination: `?limit=&cursor=`; lists answer `{"items": [...], "next_cursor": ...}`.
+
+A cursor is the sort key of the last item sent, opaque to clients (URL-safe base64 of JSON)."""
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+import msgspec
+from litestar.params import Parameter
+
+from service.errors import Invalid
+
+Limit = Annotated[int, Parameter(ge=1, le=200, description="Items per page (1-200).")]
+Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` of the "
+                                         "previous page.")]
+DEFAULT_LIMIT = 50
+T = TypeVar("T")
+
+
+def encode_cursor(*key: Any) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode(key)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
+    """The sort key in a cursor, typed; a cursor we did not make is a 400, not a 500."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=tuple[*types])
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise Invalid.on_field("cursor", "not a cursor from this list") from None
+
+
+def time_id_cursor(cursor: str | None) -> tuple[datetime | None, UUID | None]:
+    """The common (created_at, id) key of lists sorted newest first."""
+    key = decode_cursor(cursor, datetime, UUID)
+    return (key[0], key[1]) if key else (None, None)
+
+
+def next_cursor(rows: Sequence[T], limit: int, key: Callable[[T], tuple[Any, ...]]) -> str | None:
+    """Lists fetch limit + 1 rows: a row beyond the limit means there is a next page."""
+    if len(rows) <= limit:
+        return None
+    return encode_cursor(*key(rows[limit - 1]))

@@ -1,0 +1,82 @@
+"""Rules about people: the published priority score and sanity checks on worker records."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from service.errors import Invalid
+from service.people.schemas import PriorityReason
+
+INSECURE_CONTRACTS = frozenset({"zero_hours", "agency", "fixed_term", "outsourced"})
+RQF_2_OR_BELOW = frozenset({"none", "E1", "E2", "E3", "1", "2"})
+MIN_WORKING_AGE, MAX_WORKING_AGE = 14, 100
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityRules:
+    """Points per condition (DESIGN.md section 2); the defaults are the published policy."""
+
+    age_50_plus: int = 3
+    age_45_to_49: int = 2
+    part_time: int = 2
+    insecure_contract: int = 3
+    high_risk_occupation: int = 3
+    facing_redundancy: int = 3
+    low_qualification: int = 1
+    full_time_hours: float = 37.0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFacts:
+    """What priority depends on; `occupation_risk_category` is High, Low, Other or unknown."""
+
+    birth_date: date
+    weekly_hours: float
+    contract_type: str
+    highest_qualification: str
+    facing_redundancy: bool
+    occupation_risk_category: str | None = None
+
+
+def age_on(birth_date: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+def priority(facts: WorkerFacts, today: date,
+             rules: PriorityRules = PriorityRules()) -> tuple[int, list[PriorityReason]]:
+    """The priority score and, for each point, the reason in words."""
+    reasons: list[PriorityReason] = []
+    age = age_on(facts.birth_date, today)
+    if age >= 50:
+        reasons.append(PriorityReason("age_50_plus", rules.age_50_plus, f"aged {age}, 50 or over"))
+    elif age >= 45:
+        reasons.append(PriorityReason("age_45_to_49", rules.age_45_to_49, f"aged {age}, 45 to 49"))
+    if facts.weekly_hours < rules.full_time_hours:
+        reasons.append(PriorityReason(
+            "part_time", rules.part_time,
+            f"works {facts.weekly_hours:g} hours a week, under the full-time "
+            f"{rules.full_time_hours:g}"))
+    if facts.contract_type in INSECURE_CONTRACTS:
+        reasons.append(PriorityReason(
+            "insecure_contract", rules.insecure_contract,
+            f"insecure contract ({facts.contract_type.replace('_', '-')})"))
+    if facts.occupation_risk_category == "High":
+        reasons.append(PriorityReason("high_risk_occupation", rules.high_risk_occupation,
+                                      "occupation at high risk of automation"))
+    if facts.facing_redundancy:
+        reasons.append(PriorityReason("facing_redundancy", rules.facing_redundancy,
+                                      "facing redundancy"))
+    if facts.highest_qualification in RQF_2_OR_BELOW:
+        label = "no qualification" if facts.highest_qualification == "none" else (
+            f"RQF {facts.highest_qualification}")
+        reasons.append(PriorityReason("low_qualification", rules.low_qualification,
+                                      f"highest qualification {label}, RQF 2 or below"))
+    return sum(r.points for r in reasons), reasons
+
+
+def check_birth_date(birth_date: date, today: date) -> None:
+    age = age_on(birth_date, today)
+    if not MIN_WORKING_AGE <= age <= MAX_WORKING_AGE:
+        raise Invalid.on_field(
+            "birth_date", f"gives an age of {age}; a worker is {MIN_WORKING_AGE} to "
+            f"{MAX_WORKING_AGE}")

@@ -1,0 +1,69 @@
+-- name: insert_worker
+INSERT INTO workers (external_ref, name, email, birth_date, branch, employer, region, occupation,
+                     contract_type, weekly_hours, highest_qualification, facing_redundancy,
+                     priority_score)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+RETURNING id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+          contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+          facing_redundancy, priority_score, created_at, updated_at
+
+-- name: get_worker
+SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+       contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+       facing_redundancy, priority_score, created_at, updated_at
+FROM workers
+WHERE id = $1
+
+-- name: get_worker_for_update
+SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+       contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+       facing_redundancy, priority_score, created_at, updated_at
+FROM workers
+WHERE id = $1
+FOR UPDATE
+
+-- name: list_workers
+SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+       contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+       facing_redundancy, priority_score, created_at, updated_at
+FROM workers
+WHERE ($1::text IS NULL OR branch = $1)
+  AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $4
+
+-- name: update_worker
+UPDATE workers
+SET external_ref = $2, name = $3, email = $4, birth_date = $5, branch = $6, employer = $7,
+    region = $8, occupation = $9, contract_type = $10, weekly_hours = $11,
+    highest_qualification = $12, facing_redundancy = $13, priority_score = $14,
+    updated_at = now()
+WHERE id = $1
+RETURNING id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+          contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+          facing_redundancy, priority_score, created_at, updated_at
+
+-- name: occupation_risk_category
+-- The reference data (ESCO occupations with automation risk) arrives with its own migration;
+-- until then no occupation is known to be at risk.
+SELECT NULL::text WHERE $1::text IS NOT NULL
+
+-- name: insert_rep
+INSERT INTO reps (name, email, branch)
+VALUES ($1, $2, $3)
+RETURNING id, name, email::text AS email, branch, created_at
+
+-- name: get_rep
+SELECT id, name, email::text AS email, branch, created_at
+FROM reps
+WHERE id = $1
+
+-- name: insert_provider
+INSERT INTO providers (ukprn, name)
+VALUES ($1, $2)
+RETURNING id, ukprn, name, created_at
+
+-- name: get_provider
+SELECT id, ukprn, name, created_at
+FROM providers
+WHERE id = $1

@@ -1,0 +1,79 @@
+"""Worker records: access checks, priority upkeep and audit, shared by routes, CLI and other
+domains (every domain that shows a worker's data starts with `visible_worker`)."""
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from service.auth.logic import Principal
+from service.errors import Forbidden, NotFound
+from service.oversight import store as audit
+from service.people import logic, store
+from service.people.schemas import PriorityReason, Worker, WorkerIn, WorkerPatch
+
+WORKER_SELF_EDITABLE = frozenset({"name", "email", "region"})
+
+
+async def visible_worker(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
+                         action: str, *, for_update: bool = False) -> Worker:
+    """The worker, if the caller may see them (404 if none, 403 if not theirs), audited."""
+    worker = await store.get_worker(conn, worker_id, for_update=for_update)
+    if worker is None:
+        raise NotFound(f"no worker with id {worker_id}")
+    principal.require_worker_access(worker.id, worker.branch)
+    await audit.record(conn, principal, action, [worker.id])
+    return worker
+
+
+async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
+                       today: date) -> tuple[int, list[PriorityReason]]:
+    risk = await store.occupation_risk_category(conn, fields["occupation"])
+    facts = logic.WorkerFacts(fields["birth_date"], fields["weekly_hours"],
+                              fields["contract_type"], fields["highest_qualification"],
+                              fields["facing_redundancy"], risk)
+    return logic.priority(facts, today)
+
+
+async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
+                        data: WorkerIn) -> Worker:
+    if principal is not None:
+        principal.require("admin", "rep")
+        principal.require_branch(data.branch)
+    today = date.today()
+    logic.check_birth_date(data.birth_date, today)
+    fields = msgspec.structs.asdict(data)
+    score, _ = await _priority_of(conn, fields, today)
+    worker = await store.insert_worker(conn, fields, score)
+    await audit.record(conn, principal, "worker.create", [worker.id])
+    return worker
+
+
+async def update_worker(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
+                        patch: WorkerPatch) -> Worker:
+    """Workers may change their name, email and region; reps and admins the whole record."""
+    principal.require("admin", "rep", "worker")
+    worker = await visible_worker(conn, principal, worker_id, "worker.update", for_update=True)
+    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    if principal.role == "worker":
+        refused = sorted(set(changes) - WORKER_SELF_EDITABLE)
+        if refused:
+            raise Forbidden.on_field(refused[0], "a worker may change only their name, email "
+                                     "and region; ask your union learning rep for the rest")
+    if "branch" in changes:
+        principal.require_branch(changes["branch"])
+    today = date.today()
+    if "birth_date" in changes:
+        logic.check_birth_date(changes["birth_date"], today)
+    fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS} | changes
+    score, _ = await _priority_of(conn, fields, today)
+    return await store.update_worker(conn, worker_id, fields, score)
+
+
+async def worker_priority(conn: asyncpg.Connection, principal: Principal,
+                          worker_id: UUID) -> tuple[int, list[PriorityReason]]:
+    worker = await visible_worker(conn, principal, worker_id, "worker.priority.read")
+    fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS}
+    return await _priority_of(conn, fields, date.today())

@@ -1,0 +1,68 @@
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from service.people.schemas import Provider, Rep, Worker
+from service.sql import load_queries
+
+Q = load_queries(__file__)
+
+WORKER_COLUMNS = ("external_ref", "name", "email", "birth_date", "branch", "employer", "region",
+                  "occupation", "contract_type", "weekly_hours", "highest_qualification",
+                  "facing_redundancy")
+
+
+def _worker(row: asyncpg.Record | None) -> Worker | None:
+    return Worker(**dict(row)) if row else None
+
+
+async def insert_worker(conn: asyncpg.Connection, fields: dict[str, Any],
+                        priority_score: int) -> Worker:
+    row = await conn.fetchrow(Q.insert_worker, *(fields[c] for c in WORKER_COLUMNS),
+                              priority_score)
+    return Worker(**dict(row))
+
+
+async def get_worker(conn: asyncpg.Connection, worker_id: UUID, *,
+                     for_update: bool = False) -> Worker | None:
+    query = Q.get_worker_for_update if for_update else Q.get_worker
+    return _worker(await conn.fetchrow(query, worker_id))
+
+
+async def list_workers(conn: asyncpg.Connection, branch: str | None,
+                       after: tuple[datetime | None, UUID | None], limit: int) -> list[Worker]:
+    rows = await conn.fetch(Q.list_workers, branch, after[0], after[1], limit)
+    return [Worker(**dict(r)) for r in rows]
+
+
+async def update_worker(conn: asyncpg.Connection, worker_id: UUID, fields: dict[str, Any],
+                        priority_score: int) -> Worker:
+    row = await conn.fetchrow(Q.update_worker, worker_id,
+                              *(fields[c] for c in WORKER_COLUMNS), priority_score)
+    return Worker(**dict(row))
+
+
+async def occupation_risk_category(conn: asyncpg.Connection, occupation: str | None) -> str | None:
+    if occupation is None:
+        return None
+    return await conn.fetchval(Q.occupation_risk_category, occupation)
+
+
+async def insert_rep(conn: asyncpg.Connection, name: str, email: str, branch: str) -> Rep:
+    return Rep(**dict(await conn.fetchrow(Q.insert_rep, name, email, branch)))
+
+
+async def get_rep(conn: asyncpg.Connection, rep_id: UUID) -> Rep | None:
+    row = await conn.fetchrow(Q.get_rep, rep_id)
+    return Rep(**dict(row)) if row else None
+
+
+async def insert_provider(conn: asyncpg.Connection, ukprn: str, name: str) -> Provider:
+    return Provider(**dict(await conn.fetchrow(Q.insert_provider, ukprn, name)))
+
+
+async def get_provider(conn: asyncpg.Connection, provider_id: UUID) -> Provider | None:
+    row = await conn.fetchrow(Q.get_provider, provider_id)
+    return Provider(**dict(row)) if row else None

@@ -1,0 +1,33 @@
+"""Configuration, read from `LADDER_*` environment variables (and a `.env` file if present)."""
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LADDER_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL 15+ URL. Unset: the embedded PostgreSQL in data_dir is used.",
+    )
+    data_dir: Path = Field(
+        default=Path(platformdirs.user_data_dir("ladder")),
+        description="Where the embedded PostgreSQL keeps its files.",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, description="Server processes for `ladder serve`.")
+    pool_min_size: int = Field(default=2, ge=0)
+    pool_max_size: int = Field(default=10, ge=1)
+    migrations_dir: Path = SOURCE_ROOT / "migrations"
+    catalogue_dir: Path = SOURCE_ROOT / "catalogue"
+    max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
+    full_time_hours: float = Field(default=37.0, gt=0, description="The full-time working week.")
+    debug: bool = False
