@@ -11,7 +11,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from service import db
-from service.auth.routes import TokenController, provide_principal
+from service.auth.routes import TokenController, authenticate, provide_principal
 from service.errors import EXCEPTION_HANDLERS
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
@@ -46,8 +46,9 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         route_handlers=ROUTE_HANDLERS,
         dependencies={
             "db": Provide(db.provide_connection),
-            "principal": Provide(provide_principal),
+            "principal": Provide(provide_principal, sync_to_thread=False),
         },
+        guards=[authenticate],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[pool_lifespan],
         request_max_body_size=settings.max_body_bytes,

@@ -1,7 +1,9 @@
 from uuid import UUID
 
 from litestar import Controller, Request, delete, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
 
 from service.auth import store
@@ -12,14 +14,25 @@ from service.deps import Caller, Db
 from service.errors import NotAuthenticated, NotFound
 
 
-async def provide_principal(request: Request, db: Db) -> Principal:
-    """Every /v1 route depends on this: no valid bearer token, no answer but 401."""
-    token = bearer_token(request.headers.get("authorization"))
+async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """App-wide guard: everything under /v1 needs a valid bearer token. A guard runs before the
+    body is read, so an anonymous caller learns nothing but 401."""
+    if not connection.scope["path"].startswith("/v1/"):
+        return
+    token = bearer_token(connection.headers.get("authorization"))
     if token is None:
         raise NotAuthenticated("send 'Authorization: Bearer <token>'")
-    principal = await store.principal_for_token(db, hash_token(token))
+    async with connection.app.state.pool.acquire() as conn:
+        principal = await store.principal_for_token(conn, hash_token(token))
     if principal is None:
         raise NotAuthenticated("the token is unknown, expired or revoked")
+    connection.state.principal = principal
+
+
+def provide_principal(request: Request) -> Principal:
+    principal = getattr(request.state, "principal", None)
+    if principal is None:  # a handler outside /v1 asked for a caller
+        raise NotAuthenticated("send 'Authorization: Bearer <token>'")
     return principal
 
 

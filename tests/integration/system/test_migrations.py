@@ -1,0 +1,89 @@
+"""Migrations against real, empty databases on the session's server, through the CLI."""
+
+import asyncio
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from service import db
+from service.migrations import MigrationError, migrate, read_migrations
+from tests.conftest import ROOT, with_database
+
+
+@pytest.fixture
+def empty_database(database_url: str) -> str:
+    name = f"ladder_mig_{secrets.token_hex(4)}"
+    db.ensure_database(database_url, name)
+    return with_database(database_url, name)
+
+
+def ladder(*args: str, url: str, migrations: Path | None = None) -> subprocess.Popen:
+    env = os.environ | {"LADDER_DATABASE_URL": url}
+    if migrations:
+        env["LADDER_MIGRATIONS_DIR"] = str(migrations)
+    return subprocess.Popen([sys.executable, "-m", "service.cli", *args], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def applied_versions(url: str) -> list[int]:
+    async def fetch() -> list[int]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [r["version"] for r in await conn.fetch(
+                "SELECT version FROM schema_migrations ORDER BY version")]
+        finally:
+            await conn.close()
+
+    return asyncio.run(fetch())
+
+
+def test_all_migrations_apply_to_an_empty_database(empty_database: str):
+    run = ladder("migrate", url=empty_database)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    expected = [m.version for m in read_migrations(ROOT / "migrations")]
+    assert applied_versions(empty_database) == expected
+    again = ladder("migrate", url=empty_database)
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 0
+    assert "0 applied" in err
+
+
+def test_two_concurrent_migrate_runs_apply_each_file_once(empty_database: str):
+    runs = [ladder("migrate", url=empty_database) for _ in range(2)]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    expected = [m.version for m in read_migrations(ROOT / "migrations")]
+    assert applied_versions(empty_database) == expected  # primary key: each version once
+    applied_counts = sorted(int(err.split("migrations: ")[1].split()[0]) for _, err in results)
+    assert applied_counts == [0, len(expected)]
+
+
+def test_an_edited_applied_migration_stops_start_up(empty_database: str, tmp_path: Path):
+    migrations = tmp_path / "migrations"
+    shutil.copytree(ROOT / "migrations", migrations)
+    first = ladder("migrate", url=empty_database, migrations=migrations)
+    assert first.wait(timeout=120) == 0
+    edited = sorted(migrations.glob("*.sql"))[0]
+    edited.write_text(edited.read_text() + "\n-- a sneaky edit\n")
+    for command in (["migrate"], ["serve", "--port", "1"]):
+        run = ladder(*command, url=empty_database, migrations=migrations)
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 2
+        assert f"{edited.name} was edited after it was applied" in err
+
+
+async def test_migrate_refuses_badly_named_files(tmp_path: Path, database_url: str):
+    (tmp_path / "1_oops.sql").write_text("SELECT 1")
+    conn = await asyncpg.connect(database_url)
+    try:
+        with pytest.raises(MigrationError, match="NNNN_name.sql"):
+            await migrate(conn, tmp_path)
+    finally:
+        await conn.close()

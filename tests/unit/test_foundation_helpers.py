@@ -1,0 +1,72 @@
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+
+from service.auth.logic import Principal, bearer_token, hash_token, new_token
+from service.errors import Forbidden, Invalid
+from service.pagination import decode_cursor, encode_cursor, next_cursor, time_id_cursor
+from service.sql import load_queries
+
+
+def test_named_queries_are_split_by_name(tmp_path):
+    path = tmp_path / "queries.sql"
+    path.write_text("-- name: one\nSELECT 1;\n\n-- name: two\n-- a comment\nSELECT $1\n")
+    queries = load_queries(path)
+    assert queries.one == "SELECT 1"
+    assert queries.two == "-- a comment\nSELECT $1"
+    with pytest.raises(AttributeError):
+        _ = queries.three
+
+
+def test_a_query_name_used_twice_is_refused(tmp_path):
+    path = tmp_path / "queries.sql"
+    path.write_text("-- name: one\nSELECT 1\n-- name: one\nSELECT 2\n")
+    with pytest.raises(ValueError, match="twice"):
+        load_queries(path)
+
+
+def test_tokens_are_random_and_hashed():
+    plain, digest = new_token()
+    other, _ = new_token()
+    assert plain != other and len(plain) >= 43
+    assert digest == hash_token(plain) and len(digest) == 32
+
+
+@pytest.mark.parametrize(("header", "token"), [
+    ("Bearer abc", "abc"), ("bearer  abc ", "abc"), (None, None), ("", None),
+    ("Basic abc", None), ("Bearer", None), ("Bearer " + "x" * 300, None),
+])
+def test_bearer_parsing(header, token):
+    assert bearer_token(header) == token
+
+
+def test_data_scopes():
+    worker_id, other_id = UUID(int=1), UUID(int=2)
+    rep = Principal(UUID(int=9), "rep", "r", rep_id=UUID(int=3), branch="Leeds")
+    worker = Principal(UUID(int=9), "worker", "w", worker_id=worker_id)
+    college = Principal(UUID(int=9), "college", "c", provider_id=UUID(int=4))
+    admin = Principal(UUID(int=9), "admin", "a")
+    assert rep.may_see_worker(other_id, "Leeds") and not rep.may_see_worker(other_id, "Bristol")
+    assert worker.may_see_worker(worker_id, "x") and not worker.may_see_worker(other_id, "x")
+    assert not college.may_see_worker(worker_id, "Leeds")
+    assert admin.may_see_worker(other_id, "anything")
+    with pytest.raises(Forbidden):
+        worker.require("admin", "rep")
+    with pytest.raises(Forbidden):
+        rep.require_branch("Bristol")
+
+
+def test_cursors_round_trip_and_reject_garbage():
+    when, ident = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), UUID(int=7)
+    assert time_id_cursor(encode_cursor(when, ident)) == (when, ident)
+    assert time_id_cursor(None) == (None, None)
+    for garbage in ("%%%", "abc", encode_cursor("x", "y"), encode_cursor(1)):
+        with pytest.raises(Invalid):
+            decode_cursor(garbage, datetime, UUID)
+
+
+def test_next_cursor_only_when_a_row_is_left_over():
+    rows = [{"id": i} for i in range(3)]
+    assert next_cursor(rows, 3, lambda r: (r["id"],)) is None
+    assert decode_cursor(next_cursor(rows, 2, lambda r: (r["id"],)), int) == (1,)
