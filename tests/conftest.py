@@ -3,6 +3,7 @@ migrated once; integration tests get an empty database each (see integration/con
 
 import os
 import secrets
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -29,14 +30,15 @@ def with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url() -> Iterator[str]:
     external = os.environ.get("LADDER_TEST_DATABASE_URL")
     if external:
         name = f"ladder_test_{secrets.token_hex(4)}"
         db.ensure_database(external, name)
         yield with_database(external, name)
         return
-    data_dir = tmp_path_factory.mktemp("embedded-pg")
+    # Not under pytest's private tmp dir: the server runs as another user when we are root.
+    data_dir = Path(tempfile.mkdtemp(prefix="ladder-test-pg-"))
     yield db.start_embedded(data_dir, database="ladder_test", cleanup_mode="delete")
 
 
