@@ -1,0 +1,76 @@
+"""The request transaction and the error mapping, on a small app wired like the real one."""
+
+import httpx
+import pytest
+from litestar import Litestar, post
+
+from service.db import provide_connection
+from service.deps import Db
+from service.errors import EXCEPTION_HANDLERS, Conflict
+
+pytestmark = pytest.mark.asyncio
+
+
+@post("/write-then-fail")
+async def write_then_fail(db: Db) -> None:
+    await db.execute("INSERT INTO reps (name, email, branch) VALUES ('A', 'a@example.org', 'B')")
+    raise Conflict("changed my mind")
+
+
+@post("/write-then-crash")
+async def write_then_crash(db: Db) -> None:
+    await db.execute("INSERT INTO reps (name, email, branch) VALUES ('A', 'a@example.org', 'B')")
+    raise RuntimeError("a bug")
+
+
+@post("/violate-check")
+async def violate_check(db: Db) -> None:
+    await db.execute("INSERT INTO providers (ukprn, name) VALUES ('999', 'X')")
+
+
+@post("/violate-unique")
+async def violate_unique(db: Db) -> None:
+    await db.execute("INSERT INTO providers (ukprn, name) VALUES ('10000001', 'X')")
+    await db.execute("INSERT INTO providers (ukprn, name) VALUES ('10000001', 'Y')")
+
+
+@post("/write")
+async def write(db: Db) -> None:
+    await db.execute("INSERT INTO reps (name, email, branch) VALUES ('A', 'ok@example.org', 'B')")
+
+
+@pytest.fixture
+async def small_client(pool):
+    app = Litestar([write_then_fail, write_then_crash, violate_check, violate_unique, write],
+                   dependencies={"db": provide_connection}, exception_handlers=EXCEPTION_HANDLERS)
+    app.state.pool = pool
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://t") as client:
+        yield client
+
+
+async def count_reps(pool) -> int:
+    async with pool.acquire() as conn:
+        return await conn.fetchval("SELECT count(*) FROM reps")
+
+
+async def test_a_failed_request_rolls_back(small_client, pool):
+    response = await small_client.post("/write-then-fail")
+    assert response.status_code == 409
+    assert await count_reps(pool) == 0
+    crashed = await small_client.post("/write-then-crash")
+    assert crashed.status_code == 500
+    assert crashed.json() == {"type": "/problems/internal", "title": "Internal server error",
+                              "status": 500}
+    assert await count_reps(pool) == 0
+    assert (await small_client.post("/write")).status_code == 201
+    assert await count_reps(pool) == 1
+
+
+async def test_constraint_violations_are_4xx_naming_the_field(small_client):
+    check = await small_client.post("/violate-check")
+    assert check.status_code == 422
+    assert check.json()["errors"] == [{"field": "ukprn", "message": "value not allowed"}]
+    unique = await small_client.post("/violate-unique")
+    assert unique.status_code == 409
+    assert unique.json()["errors"][0]["field"] == "ukprn"
