@@ -70,7 +70,7 @@ def priority(facts: WorkerFacts, today: date,
         label = "no qualification" if facts.highest_qualification == "none" else (
             f"RQF {facts.highest_qualification}")
         reasons.append(PriorityReason("low_qualification", rules.low_qualification,
-                                      f"highest qualification {label}, RQF 2 or below"))
+                                      f"highest qualification {label} (RQF 2 or below)"))
     return sum(r.points for r in reasons), reasons
 
 
