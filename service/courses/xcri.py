@@ -7,7 +7,7 @@ college sees it in the sync report instead of Ladder guessing.
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import TypeVar
 from xml.etree.ElementTree import Element, ParseError
@@ -16,7 +16,7 @@ import defusedxml.ElementTree as safe_xml
 import msgspec
 from defusedxml import DefusedXmlException
 
-from service.courses.logic import is_web_url
+from service.courses.logic import is_web_url, normalise_postcode
 from service.courses.schemas import (
     ESCO_SKILL_PREFIX,
     AttendancePattern,
@@ -512,12 +512,23 @@ def _presentation(
         cost_pence=_cost(element, notes),
         places=_places(_first(element, _tag(MLO, "places")), notes),
         # XCRI-CAP: without a venue, the provider's own address applies (unless it is online).
-        venue_postcode=_postcode(venue) or (provider_postcode if delivery != "online" else None),
+        venue_postcode=_venue_postcode(venue, provider_postcode, delivery, notes),
         apply_url=_web_url(_first(element, _tag(XCRI, "applyTo")), "applyTo", notes),
     )
 
 
 _UNKNOWN_POSTCODE = re.compile(r"ZZ99\s*[0-9][A-Z]{2}", re.I)
+
+
+def _venue_postcode(
+    venue: Element | None, provider_postcode: str | None, delivery: str | None, notes: _Notes
+) -> str | None:
+    """A malformed postcode costs the course only its location, not its place in the sync."""
+    postcode = _postcode(venue) or (provider_postcode if delivery != "online" else None)
+    if postcode is None or normalise_postcode(postcode) is not None:
+        return postcode
+    notes.add(f"venue postcode {postcode!r} is not a UK postcode; left empty")
+    return None
 
 
 def _postcode(element: Element | None) -> str | None:
@@ -612,8 +623,13 @@ def _date(element: Element | None, field: str, notes: _Notes) -> date | None:
         notes.add(f"{field} {dtf or text!r} is not a full date (YYYY-MM-DD); left empty")
         return None
     shown = (_iso_date(text) or _written_date(text)) if dtf and text else None
-    if shown is not None and shown != parsed:
-        notes.add(f"{field}: dtf {parsed} differs from the text {text!r}; used the dtf")
+    if shown is None or shown == parsed:
+        return parsed
+    if shown - parsed == timedelta(days=1):
+        # The signature of a generator that turned local midnight into UTC: the text is right.
+        notes.add(f"{field}: dtf {parsed} is the day before the text {text!r}; used the text")
+        return shown
+    notes.add(f"{field}: dtf {parsed} differs from the text {text!r}; used the dtf")
     return parsed
 
 

@@ -146,17 +146,18 @@ def test_cornwall_creative_writing_has_dates_and_a_cost(cornwall: ParsedFeed) ->
     assert course.title == "Creative Writing (JP)"
     assert course.rqf_level is None  # educationLevel X: not applicable, no warning
     presentation = only_presentation(course)
-    assert presentation.starts_on == date(2017, 4, 25)
-    assert presentation.ends_on == date(2017, 5, 23)
+    # dtf is one day before the text: the feed turned local midnight into UTC; the text wins.
+    assert presentation.starts_on == date(2017, 4, 26)
+    assert presentation.ends_on == date(2017, 5, 24)
     assert presentation.cost_pence == 5000
     assert presentation.attendance_pattern == "daytime"
     assert presentation.venue_postcode == "TR15 3RD"
     about_course = [w for w in cornwall.warnings if w.startswith(f"course {course.ref!r}")]
     assert about_course == [
         f"course {course.ref!r}, presentation {presentation.ref!r}: start: dtf 2017-04-25 "
-        "differs from the text '26 April 2017'; used the dtf",
+        "is the day before the text '26 April 2017'; used the text",
         f"course {course.ref!r}, presentation {presentation.ref!r}: end: dtf 2017-05-23 "
-        "differs from the text '24 May 2017'; used the dtf",
+        "is the day before the text '24 May 2017'; used the text",
     ]
 
 
@@ -167,7 +168,7 @@ def test_cornwall_degree_full_fee_comes_from_the_costs_extension(cornwall: Parse
     presentation = only_presentation(course)
     assert presentation.cost_pence == 800_000
     assert presentation.study_mode == "part_time"
-    assert presentation.starts_on == date(2016, 9, 11)
+    assert presentation.starts_on == date(2016, 9, 12)  # the text; dtf says the 11th
 
 
 def test_cornwall_work_based_apprenticeship_with_unknown_pattern(cornwall: ParsedFeed) -> None:
@@ -200,9 +201,44 @@ def test_cornwall_levels_and_subjects(cornwall: ParsedFeed) -> None:
     ]
 
 
-def test_cornwall_warnings_are_only_the_dtf_and_text_disagreements(cornwall: ParsedFeed) -> None:
+def test_cornwall_warnings_are_only_the_dtf_a_day_early(cornwall: ParsedFeed) -> None:
     assert len(cornwall.warnings) == 169
-    assert all("differs from the text" in w for w in cornwall.warnings)
+    assert all("is the day before the text" in w for w in cornwall.warnings)
+
+
+@pytest.mark.parametrize(
+    ("element", "expected", "warning"),
+    [
+        ('<mlo:start dtf="2017-04-25">26 April 2017</mlo:start>', date(2017, 4, 26), "the text"),
+        ('<mlo:start dtf="2017-04-24">26 April 2017</mlo:start>', date(2017, 4, 24), "the dtf"),
+        ('<mlo:start dtf="2017-04-27">26 April 2017</mlo:start>', date(2017, 4, 27), "the dtf"),
+    ],
+)
+def test_dtf_a_day_before_the_text_is_a_timezone_slip_and_the_text_wins(
+    element: str, expected: date, warning: str
+) -> None:
+    presentation, warnings = parse_presentation(element)
+    assert presentation.starts_on == expected
+    assert len(warnings) == 1 and warnings[0].endswith(warning)
+
+
+def test_malformed_venue_postcode_is_dropped_with_a_warning_not_the_course() -> None:
+    presentation, warnings = parse_presentation(
+        "<venue><provider><mlo:location><mlo:postcode>Truro</mlo:postcode></mlo:location>"
+        "</provider></venue>"
+    )
+    assert presentation.venue_postcode is None
+    assert warnings == [
+        "course 'C1', presentation 'P1': venue postcode 'Truro' is not a UK postcode; left empty"
+    ]
+    catalogue = parse_xcri(
+        feed(
+            "<presentation><dc:identifier>P1</dc:identifier><venue><provider><mlo:location>"
+            "<mlo:postcode>Truro</mlo:postcode></mlo:location></provider></venue></presentation>"
+        ).encode()
+    ).catalogue
+    valid, rejected = validate_catalogue(catalogue)
+    assert rejected == [] and len(valid) == 1
 
 
 def test_open_university_feed() -> None:
