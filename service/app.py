@@ -11,16 +11,19 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from service import db
+from service.accounts.routes import AccountController, accrue
 from service.auth.routes import TokenController, authenticate, provide_principal
 from service.errors import EXCEPTION_HANDLERS
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
+from service.policy.routes import PolicyController
 from service.settings import Settings
 from service.system.routes import health, ready
 
 ROUTE_HANDLERS = [
     health, ready, me,
     TokenController, WorkerController, RepController, ProviderController, AuditController,
+    AccountController, accrue, PolicyController,
 ]
 
 

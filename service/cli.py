@@ -17,7 +17,7 @@ from service import db
 from service.migrations import MigrationError, migrate
 from service.settings import Settings
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["service.accounts.commands"]
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.
 PREPARE_HOOKS: list[str] = []

@@ -22,7 +22,7 @@ from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tables filled by migrations or by loading reference data: kept between tests.
-KEEP_TABLES = {"schema_migrations"}
+KEEP_TABLES = {"schema_migrations", "policies"}
 
 
 def with_database(url: str, name: str) -> str:

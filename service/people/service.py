@@ -13,6 +13,7 @@ from service.errors import Forbidden, NotFound
 from service.oversight import store as audit
 from service.people import logic, store
 from service.people.schemas import PriorityReason, Worker, WorkerIn, WorkerPatch
+from service.policy.service import priority_rules
 
 WORKER_SELF_EDITABLE = frozenset({"name", "email", "region"})
 
@@ -34,7 +35,7 @@ async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
     facts = logic.WorkerFacts(fields["birth_date"], fields["weekly_hours"],
                               fields["contract_type"], fields["highest_qualification"],
                               fields["facing_redundancy"], risk)
-    return logic.priority(facts, today)
+    return logic.priority(facts, today, await priority_rules(conn, today))
 
 
 async def create_worker(conn: asyncpg.Connection, principal: Principal | None,

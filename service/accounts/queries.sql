@@ -1,0 +1,165 @@
+-- name: ensure_account
+INSERT INTO accounts (worker_id)
+VALUES ($1)
+ON CONFLICT (worker_id) DO NOTHING
+
+-- name: lock_account
+-- Every change to an account starts here: one writer per account at a time, on any instance.
+SELECT worker_id, balance_pence, held_pence, credited_pence
+FROM accounts
+WHERE worker_id = $1
+FOR UPDATE
+
+-- name: get_account
+SELECT worker_id, balance_pence, held_pence, credited_pence
+FROM accounts
+WHERE worker_id = $1
+
+-- name: add_to_account
+UPDATE accounts
+SET balance_pence = balance_pence + $2, held_pence = held_pence + $3,
+    credited_pence = credited_pence + $4, updated_at = now()
+WHERE worker_id = $1
+
+-- name: pot_available
+SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
+               - ledger_held_delta(kind, amount_pence))::bigint AS available_pence
+FROM ledger_entries
+WHERE worker_id = $1
+GROUP BY pot
+
+-- name: insert_entry
+INSERT INTO ledger_entries (worker_id, kind, amount_pence, pot, earmark, source, reference,
+                            reason, rule, policy_version, period, hold_id, provider_id,
+                            created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+RETURNING id, kind, amount_pence, earmark, source, reference, reason, rule, policy_version,
+          period, hold_id, created_by, created_at
+
+-- name: insert_topup
+-- A top-up is granted once per worker: the partial unique index decides, not the caller.
+INSERT INTO ledger_entries (worker_id, kind, amount_pence, pot, earmark, reference, reason, rule,
+                            policy_version, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT DO NOTHING
+RETURNING id, kind, amount_pence, earmark, source, reference, reason, rule, policy_version,
+          period, hold_id, created_by, created_at
+
+-- name: list_entries
+SELECT id, seq, kind, amount_pence, earmark, source, reference, reason, rule, policy_version,
+       period, hold_id, created_by, created_at
+FROM ledger_entries
+WHERE worker_id = $1
+  AND ($2::text IS NULL OR kind = $2)
+  AND ($3::bigint IS NULL OR seq < $3)
+ORDER BY seq DESC
+LIMIT $4
+
+-- name: statement
+SELECT created_at, kind, amount_pence, source, reference, reason, rule, period,
+       ledger_balance_delta(kind, amount_pence) AS balance_change_pence,
+       ledger_held_delta(kind, amount_pence) AS held_change_pence,
+       (sum(ledger_balance_delta(kind, amount_pence)) OVER running)::bigint AS balance_pence,
+       (sum(ledger_held_delta(kind, amount_pence)) OVER running)::bigint AS held_pence
+FROM ledger_entries
+WHERE worker_id = $1
+WINDOW running AS (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+ORDER BY seq
+
+-- name: ledger_totals
+SELECT coalesce(sum(ledger_balance_delta(kind, amount_pence)), 0)::bigint AS balance_pence,
+       coalesce(sum(ledger_held_delta(kind, amount_pence)), 0)::bigint AS held_pence,
+       coalesce(sum(ledger_credited_delta(kind, amount_pence)), 0)::bigint AS credited_pence
+FROM ledger_entries
+WHERE worker_id = $1
+
+-- name: insert_hold
+INSERT INTO holds (worker_id, amount_pence, course_id, pathway_target, reference)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, worker_id, amount_pence, status, course_id, pathway_target, reference,
+          provider_id, reason, created_at, closed_at
+
+-- name: hold_worker
+SELECT worker_id
+FROM holds
+WHERE id = $1
+
+-- name: lock_hold
+SELECT id, worker_id, amount_pence, status, course_id, pathway_target, reference, provider_id,
+       reason, created_at, closed_at
+FROM holds
+WHERE id = $1
+FOR UPDATE
+
+-- name: close_hold
+UPDATE holds
+SET status = $2, provider_id = $3, reason = $4, closed_at = now()
+WHERE id = $1 AND status = 'open'
+RETURNING id, worker_id, amount_pence, status, course_id, pathway_target, reference,
+          provider_id, reason, created_at, closed_at
+
+-- name: hold_portions
+SELECT pot, earmark, amount_pence
+FROM ledger_entries
+WHERE hold_id = $1 AND kind = 'hold'
+ORDER BY seq
+
+-- name: has_accrual
+SELECT EXISTS (SELECT 1 FROM accruals WHERE period = $1 AND worker_id = $2)
+
+-- name: try_accrual_lock
+SELECT pg_try_advisory_lock($1, hashtext($2))
+
+-- name: accrual_unlock
+SELECT pg_advisory_unlock($1, hashtext($2))
+
+-- name: accrual_batch
+-- Eligible: a worker record made before the run started, not yet dealt with for the period.
+SELECT w.id, w.highest_qualification, w.contract_type
+FROM workers AS w
+WHERE w.created_at <= $2
+  AND ($3::uuid IS NULL OR w.id > $3)
+  AND NOT EXISTS (SELECT 1 FROM accruals AS a WHERE a.period = $1 AND a.worker_id = w.id)
+ORDER BY w.id
+LIMIT $4
+
+-- name: ensure_accounts
+INSERT INTO accounts (worker_id)
+SELECT unnest($1::uuid[])
+ON CONFLICT (worker_id) DO NOTHING
+
+-- name: lock_accounts
+SELECT worker_id, balance_pence
+FROM accounts
+WHERE worker_id = ANY($1::uuid[])
+ORDER BY worker_id
+FOR UPDATE
+
+-- name: insert_credits
+INSERT INTO ledger_entries (worker_id, kind, amount_pence, rule, policy_version, period,
+                            reference, created_by)
+SELECT t.worker_id, 'annual_credit', t.amount, t.rule, $4, $5, 'accrual ' || $5, $6
+FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS t(worker_id, amount, rule)
+RETURNING id, worker_id
+
+-- name: insert_accruals
+INSERT INTO accruals (period, worker_id, amount_pence, rule, policy_version, entry_id)
+SELECT $1, t.worker_id, t.amount, t.rule, $5, t.entry_id
+FROM unnest($2::uuid[], $3::bigint[], $4::text[], $6::uuid[])
+     AS t(worker_id, amount, rule, entry_id)
+
+-- name: add_credits
+UPDATE accounts AS a
+SET balance_pence = a.balance_pence + t.amount, credited_pence = a.credited_pence + t.amount,
+    updated_at = now()
+FROM unnest($1::uuid[], $2::bigint[]) AS t(worker_id, amount)
+WHERE a.worker_id = t.worker_id
+
+-- name: accrual_summary
+SELECT count(*) AS workers, count(*) FILTER (WHERE amount_pence = 0) AS at_ceiling,
+       coalesce(sum(amount_pence), 0)::bigint AS credited_pence
+FROM accruals
+WHERE period = $1
+
+-- name: now
+SELECT now()

@@ -1,0 +1,98 @@
+import re
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody, Parameter
+
+from service.accounts import service, store
+from service.accounts.schemas import (
+    Account,
+    AccrualIn,
+    AccrualResult,
+    AdjustmentIn,
+    ContributionIn,
+    Entry,
+    EntryKind,
+    EntryPage,
+)
+from service.deps import Caller, Db
+from service.errors import Invalid
+from service.idempotency import IdempotencyKey, once
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from service.people.service import visible_worker
+
+T = TypeVar("T")
+_AT_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+
+
+async def strict(request: Request[Any, Any, Any], type_: type[T]) -> T:
+    """The body decoded strictly: money must be a JSON integer, never "100", true or 1e2
+    (the framework's own decoding is lenient and would coerce those)."""
+    try:
+        return msgspec.json.decode(await request.body(), type=type_)
+    except msgspec.ValidationError as exc:
+        match = _AT_PATH.search(str(exc))
+        field = match["path"] if match else "body"
+        raise Invalid.on_field(field, str(exc)[: match.start()] if match else str(exc)) from None
+
+
+class AccountController(Controller):
+    path = "/v1/workers/{worker_id:uuid}/account"
+    tags = ["accounts"]
+
+    @get("/", summary="Balance, available, held, lifetime credited, ceiling and next accrual "
+         "(the worker, a rep of their branch, admins)")
+    async def read(self, worker_id: FromPath[UUID], db: Db, principal: Caller) -> Account:
+        return await service.account(db, principal, worker_id)
+
+    @get("/entries", summary="Ledger entries, newest first, optionally of one kind")
+    async def entries(self, worker_id: FromPath[UUID], db: Db, principal: Caller,
+                      kind: EntryKind | None = Parameter(default=None, description="Entry kind"),
+                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> EntryPage:
+        await visible_worker(db, principal, worker_id, "account.entries.read")
+        key = decode_cursor(cursor, int)
+        rows = await store.list_entries(db, worker_id, kind, key[0] if key else None, limit + 1)
+        return EntryPage([e for _, e in rows[:limit]],
+                         next_cursor(rows, limit, lambda r: (r[0],)))
+
+    @get("/statement.csv", summary="The statement as CSV, with running balance",
+         media_type="text/csv")
+    async def statement(self, worker_id: FromPath[UUID], db: Db,
+                        principal: Caller) -> Response[str]:
+        text = await service.statement_csv(db, principal, worker_id)
+        filename = f"ladder-statement-{worker_id}-{date.today().isoformat()}.csv"
+        return Response(text, media_type="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @post("/contributions", summary="Add an employer, union or other contribution (admin; a rep "
+          "for union money). Needs an Idempotency-Key header.")
+    async def contribute(self, worker_id: FromPath[UUID], data: JSONBody[ContributionIn],
+                         db: Db, principal: Caller, request: Request[Any, Any, Any],
+                         idempotency_key: IdempotencyKey = None) -> Response[Entry]:
+        data = await strict(request, ContributionIn)
+        await service.check_contribution(db, principal, worker_id, data)
+        return await once(db, principal, idempotency_key, f"contribution {worker_id}", data,
+                          lambda: service.contribute(db, principal, worker_id, data))
+
+    @post("/adjustments", summary="Correct an account, with a reason (admin). Needs an "
+          "Idempotency-Key header.")
+    async def adjust(self, worker_id: FromPath[UUID], data: JSONBody[AdjustmentIn], db: Db,
+                     principal: Caller, request: Request[Any, Any, Any],
+                     idempotency_key: IdempotencyKey = None) -> Response[Entry]:
+        data = await strict(request, AdjustmentIn)
+        principal.require("admin")
+        await visible_worker(db, principal, worker_id, "account.adjust")
+        return await once(db, principal, idempotency_key, f"adjustment {worker_id}", data,
+                          lambda: service.adjust(db, principal, worker_id, data))
+
+
+@post("/v1/accruals", status_code=200, tags=["accounts"],
+      summary="Credit every eligible worker for a period, once (admin)")
+async def accrue(data: JSONBody[AccrualIn], principal: Caller, state: State) -> AccrualResult:
+    principal.require("admin")
+    async with state.pool.acquire() as conn:
+        return await service.accrue(conn, principal, data.period)

@@ -1,0 +1,155 @@
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from service.accounts.logic import GENERAL, Totals
+from service.accounts.schemas import Earmark, Entry, Hold
+from service.sql import load_queries
+
+Q = load_queries(__file__)
+ACCRUAL_LOCK = 0x4C4143  # "LAC": accrual runs, one per period at a time
+
+ENTRY_FIELDS = ("worker_id", "kind", "amount_pence", "pot", "earmark", "source", "reference",
+                "reason", "rule", "policy_version", "period", "hold_id", "provider_id",
+                "created_by")
+
+
+def _entry(row: asyncpg.Record) -> Entry:
+    fields = dict(row)
+    fields.pop("seq", None)
+    if fields["earmark"] is not None:
+        fields["earmark"] = msgspec.convert(fields["earmark"], Earmark)
+    return Entry(**fields)
+
+
+def _totals(row: asyncpg.Record | None) -> Totals:
+    if row is None:
+        return Totals()
+    return Totals(row["balance_pence"], row["held_pence"], row["credited_pence"])
+
+
+async def lock_account(conn: asyncpg.Connection, worker_id: UUID) -> Totals:
+    """Make the account if need be and hold its row lock until the transaction ends."""
+    await conn.execute(Q.ensure_account, worker_id)
+    return _totals(await conn.fetchrow(Q.lock_account, worker_id))
+
+
+async def get_totals(conn: asyncpg.Connection, worker_id: UUID) -> Totals:
+    return _totals(await conn.fetchrow(Q.get_account, worker_id))
+
+
+async def ledger_totals(conn: asyncpg.Connection, worker_id: UUID) -> Totals:
+    return _totals(await conn.fetchrow(Q.ledger_totals, worker_id))
+
+
+async def add_to_account(conn: asyncpg.Connection, worker_id: UUID, change: Totals) -> None:
+    await conn.execute(Q.add_to_account, worker_id, change.balance, change.held, change.credited)
+
+
+async def pot_available(conn: asyncpg.Connection, worker_id: UUID) -> dict[str, int]:
+    return {r["pot"]: r["available_pence"] for r in await conn.fetch(Q.pot_available, worker_id)}
+
+
+def _entry_args(fields: dict[str, Any]) -> list[Any]:
+    earmark = fields.get("earmark")
+    fields = fields | {"earmark": msgspec.to_builtins(earmark) if earmark else None,
+                       "pot": fields.get("pot") or GENERAL}
+    return [fields.get(name) for name in ENTRY_FIELDS]
+
+
+async def insert_entry(conn: asyncpg.Connection, **fields: Any) -> Entry:
+    return _entry(await conn.fetchrow(Q.insert_entry, *_entry_args(fields)))
+
+
+async def insert_topup(conn: asyncpg.Connection, **fields: Any) -> Entry | None:
+    args = dict(zip(ENTRY_FIELDS, _entry_args(fields), strict=True))
+    row = await conn.fetchrow(Q.insert_topup, args["worker_id"], args["kind"],
+                              args["amount_pence"], args["pot"], args["earmark"],
+                              args["reference"], args["reason"], args["rule"],
+                              args["policy_version"], args["created_by"])
+    return _entry(row) if row else None
+
+
+async def list_entries(conn: asyncpg.Connection, worker_id: UUID, kind: str | None,
+                       before_seq: int | None, limit: int) -> list[tuple[int, Entry]]:
+    rows = await conn.fetch(Q.list_entries, worker_id, kind, before_seq, limit)
+    return [(r["seq"], _entry(r)) for r in rows]
+
+
+async def statement(conn: asyncpg.Connection, worker_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.statement, worker_id)
+
+
+async def insert_hold(conn: asyncpg.Connection, worker_id: UUID, amount: int,
+                      course_id: UUID | None, pathway_target: str | None,
+                      reference: str) -> Hold:
+    row = await conn.fetchrow(Q.insert_hold, worker_id, amount, course_id, pathway_target,
+                              reference)
+    return Hold(**dict(row))
+
+
+async def hold_worker(conn: asyncpg.Connection, hold_id: UUID) -> UUID | None:
+    return await conn.fetchval(Q.hold_worker, hold_id)
+
+
+async def lock_hold(conn: asyncpg.Connection, hold_id: UUID) -> Hold | None:
+    row = await conn.fetchrow(Q.lock_hold, hold_id)
+    return Hold(**dict(row)) if row else None
+
+
+async def close_hold(conn: asyncpg.Connection, hold_id: UUID, status: str,
+                     provider_id: UUID | None, reason: str | None) -> Hold:
+    return Hold(**dict(await conn.fetchrow(Q.close_hold, hold_id, status, provider_id, reason)))
+
+
+async def hold_portions(conn: asyncpg.Connection, hold_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.hold_portions, hold_id)
+
+
+async def has_accrual(conn: asyncpg.Connection, period: str, worker_id: UUID) -> bool:
+    return await conn.fetchval(Q.has_accrual, period, worker_id)
+
+
+async def try_accrual_lock(conn: asyncpg.Connection, period: str) -> bool:
+    return await conn.fetchval(Q.try_accrual_lock, ACCRUAL_LOCK, period)
+
+
+async def accrual_unlock(conn: asyncpg.Connection, period: str) -> None:
+    await conn.fetchval(Q.accrual_unlock, ACCRUAL_LOCK, period)
+
+
+async def now(conn: asyncpg.Connection) -> datetime:
+    return await conn.fetchval(Q.now)
+
+
+async def accrual_batch(conn: asyncpg.Connection, period: str, cutoff: datetime,
+                        after: UUID | None, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.accrual_batch, period, cutoff, after, limit)
+
+
+async def lock_accounts(conn: asyncpg.Connection, worker_ids: Sequence[UUID]) -> dict[UUID, int]:
+    await conn.execute(Q.ensure_accounts, worker_ids)
+    rows = await conn.fetch(Q.lock_accounts, worker_ids)
+    return {r["worker_id"]: r["balance_pence"] for r in rows}
+
+
+async def credit_batch(conn: asyncpg.Connection, period: str, policy_version: int,
+                       credits: Sequence[tuple[UUID, int, str]], created_by: str) -> None:
+    """Annual credits for a batch, with the accrual record of every worker in it (a worker at
+    the ceiling gets a record with nothing credited, so a re-run skips them too)."""
+    paid = [c for c in credits if c[1] > 0]
+    rows = await conn.fetch(Q.insert_credits, [c[0] for c in paid], [c[1] for c in paid],
+                            [c[2] for c in paid], policy_version, period, created_by)
+    entry_of = {r["worker_id"]: r["id"] for r in rows}
+    await conn.execute(Q.insert_accruals, period, [c[0] for c in credits],
+                       [c[1] for c in credits], [c[2] for c in credits], policy_version,
+                       [entry_of.get(c[0]) for c in credits])
+    await conn.execute(Q.add_credits, [c[0] for c in paid], [c[1] for c in paid])
+
+
+async def accrual_summary(conn: asyncpg.Connection, period: str) -> asyncpg.Record:
+    return await conn.fetchrow(Q.accrual_summary, period)

@@ -1,0 +1,39 @@
+from datetime import date
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody, Parameter
+
+from service.deps import Caller, Db
+from service.errors import NotFound
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from service.policy import service, store
+from service.policy.schemas import Policy, PolicyIn, PolicyPage
+
+
+class PolicyController(Controller):
+    path = "/v1/policy"
+    tags = ["policy"]
+
+    @get("/", summary="The policy in force today (or on `on`, or version `version`): credits, "
+         "ceilings, top-ups, priority points")
+    async def current(self, db: Db, principal: Caller,
+                      on: date | None = Parameter(default=None, description="A day (ISO 8601)"),
+                      version: int | None = Parameter(default=None, ge=1, description="A version")
+                      ) -> Policy:
+        if version is None:
+            return await service.policy_on(db, on)
+        policy = await store.get_policy(db, version)
+        if policy is None:
+            raise NotFound(f"no policy version {version}")
+        return policy
+
+    @post("/", summary="Publish a new policy version from a date, today or later (admin)")
+    async def publish(self, data: JSONBody[PolicyIn], db: Db, principal: Caller) -> Policy:
+        return await service.publish(db, principal, data)
+
+    @get("/versions", summary="Every policy version, newest first")
+    async def versions(self, db: Db, principal: Caller, limit: Limit = DEFAULT_LIMIT,
+                       cursor: Cursor = None) -> PolicyPage:
+        key = decode_cursor(cursor, int)
+        rows = await store.list_policies(db, key[0] if key else None, limit + 1)
+        return PolicyPage(rows[:limit], next_cursor(rows, limit, lambda p: (p.version,)))

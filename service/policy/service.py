@@ -1,0 +1,31 @@
+"""The policy in force on a day, for accruals, top-ups and the priority score."""
+
+from datetime import date
+
+import asyncpg
+
+from service.auth.logic import Principal
+from service.errors import NotFound
+from service.people.logic import PriorityRules
+from service.policy import logic, store
+from service.policy.schemas import Policy, PolicyIn
+
+
+async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy:
+    policy = await store.policy_on(conn, day or date.today())
+    if policy is None:
+        raise NotFound(f"no policy was in force on {day or date.today()}")
+    return policy
+
+
+async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> PriorityRules:
+    """The priority points in force: the published policy is what the score uses."""
+    policy = await store.policy_on(conn, day or date.today())
+    return logic.priority_rules(policy.rules.priority) if policy else PriorityRules()
+
+
+async def publish(conn: asyncpg.Connection, principal: Principal, data: PolicyIn) -> Policy:
+    principal.require("admin")
+    logic.check_new_policy(data, date.today())
+    return await store.insert_policy(conn, data.effective_from, data.rules, data.note,
+                                     principal.name)

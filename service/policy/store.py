@@ -1,0 +1,38 @@
+from datetime import date
+
+import asyncpg
+import msgspec
+
+from service.policy.schemas import Policy, PolicyRules
+from service.sql import load_queries
+
+Q = load_queries(__file__)
+
+
+def _policy(row: asyncpg.Record) -> Policy:
+    fields = dict(row)
+    fields["rules"] = msgspec.convert(fields["rules"], PolicyRules)
+    return Policy(**fields)
+
+
+async def policy_on(conn: asyncpg.Connection, day: date) -> Policy | None:
+    row = await conn.fetchrow(Q.policy_on, day)
+    return _policy(row) if row else None
+
+
+async def get_policy(conn: asyncpg.Connection, version: int) -> Policy | None:
+    row = await conn.fetchrow(Q.get_policy, version)
+    return _policy(row) if row else None
+
+
+async def list_policies(conn: asyncpg.Connection, before_version: int | None,
+                        limit: int) -> list[Policy]:
+    return [_policy(r) for r in await conn.fetch(Q.list_policies, before_version, limit)]
+
+
+async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: PolicyRules,
+                        note: str, created_by: str) -> Policy:
+    await conn.execute(Q.lock_policies)
+    row = await conn.fetchrow(Q.insert_policy, effective_from, msgspec.to_builtins(rules), note,
+                              created_by)
+    return _policy(row)
