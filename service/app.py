@@ -16,14 +16,17 @@ from service.auth.routes import TokenController, authenticate, provide_principal
 from service.errors import EXCEPTION_HANDLERS
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
+from service.reference.routes import OccupationController, SkillController
 from service.policy.routes import PolicyController
 from service.settings import Settings
+from service.skills.routes import WorkerSkillController
 from service.system.routes import health, ready
 
 ROUTE_HANDLERS = [
     health, ready, me,
     TokenController, WorkerController, RepController, ProviderController, AuditController,
     AccountController, accrue, PolicyController,
+    OccupationController, SkillController, WorkerSkillController,
 ]
 
 

@@ -19,21 +19,22 @@ REPS = [
     ("Gareth Pryce", "gareth.pryce@example.org", "Cornwall Council UNISON"),
 ]
 PROVIDERS = [("10001696", "Cornwall College"), ("10099999", "Poppleton Community College")]
-# external_ref, name, birth_date, branch, employer, region, occupation (ESCO code), contract,
+# external_ref, name, birth_date, branch, employer, region, occupation (ESCO code: building
+# cleaner, payroll clerk, home care aide, office clerk, data entry clerk), contract,
 # hours, qualification, facing redundancy
 WORKERS = [
     ("LCC-1042", "Maureen Walsh", date(1968, 3, 14), 0, "Leeds City Council", "E12000003",
-     "9112.1", "zero_hours", 16.0, "1", False),
+     "9112.2", "zero_hours", 16.0, "1", False),
     ("LCC-2201", "Dev Patel", date(1979, 11, 2), 0, "Leeds City Council", "E12000003",
-     "4311.1", "permanent", 37.0, "3", True),
+     "4313.1", "permanent", 37.0, "3", True),
     ("LCC-3310", "Joanne Brierley", date(1971, 6, 30), 0, "Leeds City Council", "E12000003",
      "5322.1", "agency", 24.5, "2", False),
     ("LCC-4120", "Tom Okafor", date(1994, 1, 21), 0, "Leeds City Council", "E12000003",
      "4110.1", "fixed_term", 37.0, "4", False),
     ("CC-0077", "Kerensa Trewin", date(1963, 9, 9), 1, "Cornwall Council", "E12000009",
-     "9112.1", "outsourced", 20.0, "none", False),
+     "9112.2", "outsourced", 20.0, "none", False),
     ("CC-0154", "Ian Penrose", date(1976, 4, 17), 1, "Cornwall Council", "E12000009",
-     "4110.1", "permanent", 30.0, "2", False),
+     "4132.1", "permanent", 30.0, "2", False),
 ]
 
 

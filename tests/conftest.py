@@ -18,11 +18,14 @@ from service import db
 from service.app import create_app
 from service.auth.service import issue_token
 from service.migrations import migrate
+from service.reference.schemas import LoadReport
+from service.reference.service import load_catalogue
 from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tables filled by migrations or by loading reference data: kept between tests.
-KEEP_TABLES = {"schema_migrations", "policies"}
+KEEP_TABLES = {"schema_migrations", "policies", "isco_group_risks", "occupations", "skills",
+               "occupation_labels", "skill_labels", "occupation_skills"}
 
 
 def with_database(url: str, name: str) -> str:
@@ -58,6 +61,14 @@ async def pool(database_url: str, settings: Settings) -> AsyncIterator[asyncpg.P
     pool = await db.create_pool(database_url, min_size=2, max_size=30)
     yield pool
     await pool.close()
+
+
+@pytest.fixture(scope="session")
+async def reference_data(pool: asyncpg.Pool, settings: Settings) -> LoadReport:
+    """The real ESCO and automation-risk catalogue, loaded once per session by the tests that
+    need it; the report is that of the session's first load."""
+    async with pool.acquire() as conn:
+        return await load_catalogue(conn, settings.catalogue_dir)
 
 
 @pytest.fixture(scope="session")

@@ -44,9 +44,7 @@ RETURNING id, external_ref, name, email, birth_date, branch, employer, region, o
           facing_redundancy, priority_score, created_at, updated_at
 
 -- name: occupation_risk_category
--- The reference data (ESCO occupations with automation risk) arrives with its own migration;
--- until then no occupation is known to be at risk.
-SELECT NULL::text WHERE $1::text IS NOT NULL
+SELECT risk_category FROM occupations WHERE uri = $1 OR code = $1 LIMIT 1
 
 -- name: insert_rep
 INSERT INTO reps (name, email, branch)

@@ -14,6 +14,7 @@ from service.oversight import store as audit
 from service.people import logic, store
 from service.people.schemas import PriorityReason, Worker, WorkerIn, WorkerPatch
 from service.policy.service import priority_rules
+from service.reference.service import require_known_occupation
 
 WORKER_SELF_EDITABLE = frozenset({"name", "email", "region"})
 
@@ -45,6 +46,7 @@ async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
         principal.require_branch(data.branch)
     today = date.today()
     logic.check_birth_date(data.birth_date, today)
+    await require_known_occupation(conn, data.occupation)
     fields = msgspec.structs.asdict(data)
     score, _ = await _priority_of(conn, fields, today)
     worker = await store.insert_worker(conn, fields, score)
@@ -68,6 +70,8 @@ async def update_worker(conn: asyncpg.Connection, principal: Principal, worker_i
     today = date.today()
     if "birth_date" in changes:
         logic.check_birth_date(changes["birth_date"], today)
+    if changes.get("occupation") is not None:
+        await require_known_occupation(conn, changes["occupation"])
     fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS} | changes
     score, _ = await _priority_of(conn, fields, today)
     return await store.update_worker(conn, worker_id, fields, score)

@@ -1,0 +1,32 @@
+"""`ladder reference load`: load (or refresh) the ESCO and automation-risk reference data."""
+
+import argparse
+from pathlib import Path
+
+import asyncpg
+
+from service.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    reference = subparsers.add_parser("reference", help="ESCO occupations, skills and risk")
+    commands = reference.add_subparsers(dest="reference_command", required=True)
+    load = commands.add_parser("load", help="migrate, then load catalogue/ (idempotent: a "
+                               "second load changes nothing)")
+    load.add_argument("--catalogue", type=Path,
+                      help="directory of the derived files (default: LADDER_CATALOGUE_DIR)")
+    load.set_defaults(run=cmd_load)
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
+    from service.cli import apply_migrations, run_with_connection, say
+    from service.reference.service import load_catalogue
+
+    async def work(conn: asyncpg.Connection) -> None:
+        await apply_migrations(conn, settings)
+        report = await load_catalogue(conn, args.catalogue or settings.catalogue_dir,
+                                      progress=say)
+        for table, rows in report.changed.items():
+            print(f"{table:<20} {rows:>7} rows changed")
+
+    run_with_connection(settings, work)

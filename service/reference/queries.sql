@@ -1,0 +1,250 @@
+-- Loading: staging tables filled by COPY, then merged so that an unchanged catalogue changes
+-- nothing. Ids are the UUID at the end of each ESCO URI.
+
+-- name: lock_reference
+SELECT pg_advisory_xact_lock(0x4C41444453)
+
+-- name: create_staging
+DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
+    stage_isco_risks, stage_occupation_labels, stage_skill_labels;
+CREATE TEMP TABLE stage_occupations (
+    uri text NOT NULL, code text, isco_group text, label text, alt_labels text, description text,
+    id uuid GENERATED ALWAYS AS (substring(uri FROM '[^/]+$')::uuid) STORED
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_skills (
+    uri text NOT NULL, label text, alt_labels text, skill_type text, reuse_level text,
+    description text,
+    id uuid GENERATED ALWAYS AS (substring(uri FROM '[^/]+$')::uuid) STORED
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_relations (
+    occupation_uri text NOT NULL, skill_uri text NOT NULL, relation text,
+    occupation_id uuid GENERATED ALWAYS AS (substring(occupation_uri FROM '[^/]+$')::uuid) STORED,
+    skill_id uuid GENERATED ALWAYS AS (substring(skill_uri FROM '[^/]+$')::uuid) STORED
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_risks (
+    occupation_uri text PRIMARY KEY, risk double precision, prevalence double precision,
+    risk_category text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_isco_risks (
+    isco_group text PRIMARY KEY, risk double precision, prevalence double precision,
+    risk_category text
+) ON COMMIT DROP
+
+-- name: index_staging
+CREATE UNIQUE INDEX ON stage_occupations (id);
+CREATE UNIQUE INDEX ON stage_skills (id);
+CREATE UNIQUE INDEX ON stage_relations (occupation_id, skill_id);
+CREATE TEMP TABLE stage_occupation_labels ON COMMIT DROP AS
+    SELECT id AS occupation_id, label, bool_or(preferred) AS preferred
+    FROM (SELECT id, label, true AS preferred FROM stage_occupations
+          UNION ALL
+          SELECT id, unnest(string_to_array(alt_labels, E'\n')), false FROM stage_occupations) l
+    GROUP BY id, label;
+CREATE UNIQUE INDEX ON stage_occupation_labels (occupation_id, label);
+CREATE TEMP TABLE stage_skill_labels ON COMMIT DROP AS
+    SELECT id AS skill_id, label, bool_or(preferred) AS preferred
+    FROM (SELECT id, label, true AS preferred FROM stage_skills
+          UNION ALL
+          SELECT id, unnest(string_to_array(alt_labels, E'\n')), false FROM stage_skills) l
+    GROUP BY id, label;
+CREATE UNIQUE INDEX ON stage_skill_labels (skill_id, label);
+ANALYZE stage_occupations, stage_skills, stage_relations, stage_risks, stage_isco_risks,
+    stage_occupation_labels, stage_skill_labels
+
+-- name: drop_staging
+DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
+    stage_isco_risks, stage_occupation_labels, stage_skill_labels
+
+-- name: merge_isco_risks
+INSERT INTO isco_group_risks AS g (isco_group, risk, prevalence, risk_category)
+SELECT isco_group, risk, prevalence, risk_category FROM stage_isco_risks
+ON CONFLICT (isco_group) DO UPDATE
+SET risk = EXCLUDED.risk, prevalence = EXCLUDED.prevalence, risk_category = EXCLUDED.risk_category
+WHERE (g.risk, g.prevalence, g.risk_category)
+      IS DISTINCT FROM (EXCLUDED.risk, EXCLUDED.prevalence, EXCLUDED.risk_category)
+
+-- name: delete_stale_isco_risks
+DELETE FROM isco_group_risks g
+WHERE NOT EXISTS (SELECT 1 FROM stage_isco_risks s WHERE s.isco_group = g.isco_group)
+
+-- name: merge_occupations
+INSERT INTO occupations AS o (id, uri, code, isco_group, label, alt_labels, description, risk,
+                              prevalence, risk_category, risk_source)
+SELECT s.id, s.uri, s.code, s.isco_group, s.label,
+       coalesce(string_to_array(s.alt_labels, E'\n'), '{}'), coalesce(s.description, ''),
+       coalesce(r.risk, i.risk), coalesce(r.prevalence, i.prevalence),
+       coalesce(r.risk_category, i.risk_category),
+       CASE WHEN r.occupation_uri IS NOT NULL THEN 'nesta'
+            WHEN i.isco_group IS NOT NULL THEN 'isco_average' END
+FROM stage_occupations s
+LEFT JOIN stage_risks r ON r.occupation_uri = s.uri
+LEFT JOIN stage_isco_risks i ON i.isco_group = s.isco_group
+ON CONFLICT (id) DO UPDATE
+SET code = EXCLUDED.code, isco_group = EXCLUDED.isco_group, label = EXCLUDED.label,
+    alt_labels = EXCLUDED.alt_labels, description = EXCLUDED.description, risk = EXCLUDED.risk,
+    prevalence = EXCLUDED.prevalence, risk_category = EXCLUDED.risk_category,
+    risk_source = EXCLUDED.risk_source
+WHERE (o.code, o.isco_group, o.label, o.alt_labels, o.description, o.risk, o.prevalence,
+       o.risk_category, o.risk_source)
+      IS DISTINCT FROM (EXCLUDED.code, EXCLUDED.isco_group, EXCLUDED.label, EXCLUDED.alt_labels,
+                        EXCLUDED.description, EXCLUDED.risk, EXCLUDED.prevalence,
+                        EXCLUDED.risk_category, EXCLUDED.risk_source)
+
+-- name: merge_skills
+INSERT INTO skills AS k (id, uri, label, alt_labels, skill_type, reuse_level, description)
+SELECT id, uri, label, coalesce(string_to_array(alt_labels, E'\n'), '{}'), skill_type,
+       reuse_level, coalesce(description, '')
+FROM stage_skills
+ON CONFLICT (id) DO UPDATE
+SET label = EXCLUDED.label, alt_labels = EXCLUDED.alt_labels, skill_type = EXCLUDED.skill_type,
+    reuse_level = EXCLUDED.reuse_level, description = EXCLUDED.description
+WHERE (k.label, k.alt_labels, k.skill_type, k.reuse_level, k.description)
+      IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.alt_labels, EXCLUDED.skill_type,
+                        EXCLUDED.reuse_level, EXCLUDED.description)
+
+-- name: merge_occupation_labels
+INSERT INTO occupation_labels AS l (occupation_id, label, preferred)
+SELECT occupation_id, label, preferred FROM stage_occupation_labels
+ON CONFLICT (occupation_id, label) DO UPDATE SET preferred = EXCLUDED.preferred
+WHERE l.preferred IS DISTINCT FROM EXCLUDED.preferred
+
+-- name: delete_stale_occupation_labels
+DELETE FROM occupation_labels l
+USING stage_occupations o
+WHERE l.occupation_id = o.id
+  AND NOT EXISTS (SELECT 1 FROM stage_occupation_labels s
+                  WHERE s.occupation_id = l.occupation_id AND s.label = l.label)
+
+-- name: merge_skill_labels
+INSERT INTO skill_labels AS l (skill_id, label, preferred)
+SELECT skill_id, label, preferred FROM stage_skill_labels
+ON CONFLICT (skill_id, label) DO UPDATE SET preferred = EXCLUDED.preferred
+WHERE l.preferred IS DISTINCT FROM EXCLUDED.preferred
+
+-- name: delete_stale_skill_labels
+DELETE FROM skill_labels l
+USING stage_skills k
+WHERE l.skill_id = k.id
+  AND NOT EXISTS (SELECT 1 FROM stage_skill_labels s
+                  WHERE s.skill_id = l.skill_id AND s.label = l.label)
+
+-- name: merge_relations
+INSERT INTO occupation_skills AS r (occupation_id, skill_id, relation)
+SELECT occupation_id, skill_id, relation FROM stage_relations
+ON CONFLICT (occupation_id, skill_id) DO UPDATE SET relation = EXCLUDED.relation
+WHERE r.relation IS DISTINCT FROM EXCLUDED.relation
+
+-- name: delete_stale_relations
+-- Only for occupations in the catalogue: one it no longer lists keeps what it had.
+DELETE FROM occupation_skills r
+USING stage_occupations o
+WHERE r.occupation_id = o.id
+  AND NOT EXISTS (SELECT 1 FROM stage_relations s
+                  WHERE s.occupation_id = r.occupation_id AND s.skill_id = r.skill_id)
+
+-- name: resolve_worker_occupations
+-- Workers recorded before the reference data was loaded get their occupation resolved now.
+UPDATE workers w SET occupation_id = o.id
+FROM occupations o
+WHERE w.occupation_id IS NULL AND w.occupation IS NOT NULL
+  AND (o.uri = w.occupation OR o.code = w.occupation)
+
+-- name: analyze_reference
+SELECT gin_clean_pending_list('occupation_labels_trgm_idx'::regclass),
+       gin_clean_pending_list('skill_labels_trgm_idx'::regclass);
+ANALYZE isco_group_risks, occupations, skills, occupation_labels, skill_labels, occupation_skills
+
+-- name: reference_counts
+SELECT (SELECT count(*) FROM occupations) AS occupations,
+       (SELECT count(*) FROM skills) AS skills,
+       (SELECT count(*) FROM occupation_skills) AS occupation_skills,
+       (SELECT count(*) FROM isco_group_risks) AS isco_group_risks
+
+-- name: has_occupations
+SELECT EXISTS (SELECT 1 FROM occupations)
+
+-- Reading
+
+-- name: search_occupations
+-- Each occupation scores by its best label: an exact (case-blind) match first, then how well
+-- the query matches whole words of the label (strict word similarity) plus how much of the
+-- label it covers (similarity); an alternative label counts 90% of a preferred one.
+WITH scored AS (
+    SELECT DISTINCT ON (l.occupation_id) l.occupation_id, l.label AS matched_label,
+           ((lower(l.label) = lower($1))::int * 2
+            + (strict_word_similarity($1, l.label) + similarity($1, l.label))
+              * CASE WHEN l.preferred THEN 1 ELSE 0.9 END)::float8 AS score
+    FROM occupation_labels l
+    WHERE l.label % $1 OR $1 <<% l.label
+    ORDER BY l.occupation_id, score DESC, l.preferred DESC, l.label
+)
+SELECT o.id, o.uri, o.code, o.isco_group, o.label, o.risk, o.risk_category, o.risk_source,
+       s.matched_label, s.score
+FROM scored s
+JOIN occupations o ON o.id = s.occupation_id
+WHERE $2::float8 IS NULL OR (s.score, o.id) < ($2, $3::uuid)
+ORDER BY s.score DESC, o.id DESC
+LIMIT $4
+
+-- name: list_occupations
+SELECT id, uri, code, isco_group, label, risk, risk_category, risk_source,
+       NULL::text AS matched_label, NULL::float8 AS score
+FROM occupations
+WHERE $1::text IS NULL OR (label, id) > ($1, $2::uuid)
+ORDER BY label, id
+LIMIT $3
+
+-- name: search_skills
+WITH scored AS (
+    SELECT DISTINCT ON (l.skill_id) l.skill_id, l.label AS matched_label,
+           ((lower(l.label) = lower($1))::int * 2
+            + (strict_word_similarity($1, l.label) + similarity($1, l.label))
+              * CASE WHEN l.preferred THEN 1 ELSE 0.9 END)::float8 AS score
+    FROM skill_labels l
+    WHERE l.label % $1 OR $1 <<% l.label
+    ORDER BY l.skill_id, score DESC, l.preferred DESC, l.label
+)
+SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, s.matched_label, s.score
+FROM scored s
+JOIN skills k ON k.id = s.skill_id
+WHERE $2::float8 IS NULL OR (s.score, k.id) < ($2, $3::uuid)
+ORDER BY s.score DESC, k.id DESC
+LIMIT $4
+
+-- name: list_skills
+SELECT id, uri, label, skill_type, reuse_level, NULL::text AS matched_label,
+       NULL::float8 AS score
+FROM skills
+WHERE $1::text IS NULL OR (label, id) > ($1, $2::uuid)
+ORDER BY label, id
+LIMIT $3
+
+-- name: get_occupation
+SELECT id, uri, code, isco_group, label, alt_labels, description, risk, prevalence,
+       risk_category, risk_source
+FROM occupations
+WHERE id = $1
+
+-- name: occupation_by_uri_or_code
+SELECT id, uri, code, isco_group, label, alt_labels, description, risk, prevalence,
+       risk_category, risk_source
+FROM occupations
+WHERE uri = $1 OR code = $1
+LIMIT 1
+
+-- name: occupation_skills
+SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, r.relation
+FROM occupation_skills r
+JOIN skills k ON k.id = r.skill_id
+WHERE r.occupation_id = $1
+ORDER BY r.relation, k.label, k.id
+
+-- name: get_skill
+SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
+FROM skills
+WHERE id = $1
+
+-- name: skill_by_uri
+SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
+FROM skills
+WHERE uri = $1

@@ -1,0 +1,80 @@
+"""Loading the reference catalogue and looking occupations and skills up, shared by routes, the
+CLI and other domains (people validates occupations here; skills and matching read them)."""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+
+from service.errors import Invalid, NotFound
+from service.reference import logic, store
+from service.reference.schemas import LoadReport, Occupation, Skill
+from service.settings import Settings
+
+
+async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
+                         progress: Callable[[str], None] = lambda _: None) -> LoadReport:
+    """Load catalogue/ in one transaction: COPY into staging tables, then merge, changing only
+    rows that differ. Instances loading at once take turns (an advisory lock)."""
+    started = time.perf_counter()
+    async with conn.transaction():
+        await store.lock_reference(conn)
+        progress(f"reference: reading {catalogue_dir}")
+        await store.stage_catalogue(conn, catalogue_dir)
+        changed = await store.merge_staged(conn)
+        totals = await store.counts(conn)
+    report = LoadReport(changed, totals, round(time.perf_counter() - started, 2))
+    progress(f"reference: {sum(changed.values())} rows changed "
+             f"({', '.join(f'{t} {n}' for t, n in changed.items() if n) or 'none'}); "
+             f"{totals['occupations']} occupations, {totals['skills']} skills, "
+             f"{totals['occupation_skills']} relations in {report.seconds:.1f}s")
+    return report
+
+
+async def load_if_empty(conn: asyncpg.Connection, settings: Settings) -> None:
+    """Prepare hook of `ladder serve` and `ladder demo`: a new database gets the reference data."""
+    from service.cli import say
+
+    if await store.has_occupations(conn):
+        return
+    await load_catalogue(conn, settings.catalogue_dir, progress=say)
+
+
+async def find_occupation(conn: asyncpg.Connection, ref: str) -> Occupation | None:
+    """The occupation named by an id, an ESCO code or a URI, without its skills."""
+    parsed = logic.occupation_ref(ref)
+    if parsed is None:
+        return None
+    kind, value = parsed
+    if kind == "id":
+        return await store.get_occupation(conn, value)
+    return await store.occupation_by_uri_or_code(conn, str(value))
+
+
+async def occupation_with_skills(conn: asyncpg.Connection, ref: str) -> Occupation:
+    occupation = await find_occupation(conn, ref)
+    if occupation is None:
+        raise NotFound(f"no ESCO occupation {ref!r} (give its id, ESCO code or URI)")
+    for relation, skill in await store.occupation_skills(conn, occupation.id):
+        target = occupation.essential_skills if relation == "essential" else (
+            occupation.optional_skills)
+        target.append(skill)
+    return occupation
+
+
+async def skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill:
+    found = await store.get_skill(conn, skill_id)
+    if found is None:
+        raise NotFound(f"no ESCO skill with id {skill_id}")
+    return found
+
+
+async def require_known_occupation(conn: asyncpg.Connection, occupation: str | None) -> None:
+    """A worker's occupation must be a known ESCO URI or code, once reference data is loaded."""
+    if occupation is None or not await store.has_occupations(conn):
+        return
+    if await store.occupation_by_uri_or_code(conn, occupation) is None:
+        raise Invalid.on_field("occupation", f"{occupation!r} is not a known ESCO occupation URI "
+                               "or code; search GET /v1/occupations?q=")

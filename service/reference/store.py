@@ -1,0 +1,142 @@
+import gzip
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+
+from service.reference.logic import changed_rows
+from service.reference.schemas import (
+    Occupation,
+    OccupationSkill,
+    OccupationSummary,
+    Skill,
+    SkillSummary,
+)
+from service.sql import load_queries
+
+Q = load_queries(__file__)
+
+# staging table -> (catalogue file, its columns in file order)
+STAGING = {
+    "stage_occupations": ("esco_occupations.csv.gz",
+                          ["uri", "code", "isco_group", "label", "alt_labels", "description"]),
+    "stage_skills": ("esco_skills.csv.gz",
+                     ["uri", "label", "alt_labels", "skill_type", "reuse_level", "description"]),
+    "stage_relations": ("esco_occupation_skills.csv.gz",
+                        ["occupation_uri", "skill_uri", "relation"]),
+    "stage_risks": ("automation_risk.csv.gz",
+                    ["occupation_uri", "risk", "prevalence", "risk_category"]),
+    "stage_isco_risks": ("automation_risk_isco.csv.gz",
+                         ["isco_group", "risk", "prevalence", "risk_category"]),
+}
+
+# (table, query) in the order that keeps foreign keys satisfied
+MERGES = [
+    ("isco_group_risks", "merge_isco_risks"),
+    ("isco_group_risks", "delete_stale_isco_risks"),
+    ("occupations", "merge_occupations"),
+    ("skills", "merge_skills"),
+    ("occupation_labels", "merge_occupation_labels"),
+    ("occupation_labels", "delete_stale_occupation_labels"),
+    ("skill_labels", "merge_skill_labels"),
+    ("skill_labels", "delete_stale_skill_labels"),
+    ("occupation_skills", "merge_relations"),
+    ("occupation_skills", "delete_stale_relations"),
+    ("workers", "resolve_worker_occupations"),
+]
+
+
+async def stage_catalogue(conn: asyncpg.Connection, catalogue_dir: Path) -> None:
+    """COPY each gzip CSV, decompressed on the fly, into its temporary staging table."""
+    await conn.execute(Q.create_staging)
+    for table, (file_name, columns) in STAGING.items():
+        with gzip.open(catalogue_dir / file_name, "rb") as source:
+            await conn.copy_to_table(table, source=source, columns=columns, format="csv",
+                                     header=True)
+    await conn.execute(Q.index_staging)
+
+
+async def merge_staged(conn: asyncpg.Connection) -> dict[str, int]:
+    changed: dict[str, int] = {}
+    for table, query in MERGES:
+        changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(Q[query]))
+    await conn.execute(Q.drop_staging)
+    if any(changed.values()):
+        await conn.execute(Q.analyze_reference)  # fresh statistics, or search plans go astray
+    return changed
+
+
+async def lock_reference(conn: asyncpg.Connection) -> None:
+    await conn.execute(Q.lock_reference)
+
+
+async def counts(conn: asyncpg.Connection) -> dict[str, int]:
+    return dict(await conn.fetchrow(Q.reference_counts))
+
+
+async def has_occupations(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(Q.has_occupations)
+
+
+def _summary(row: asyncpg.Record) -> OccupationSummary:
+    return OccupationSummary(**{k: v for k, v in row.items() if k != "score"})
+
+
+async def search_occupations(conn: asyncpg.Connection, q: str, after: tuple | None,
+                             limit: int) -> list[tuple[OccupationSummary, tuple]]:
+    score, last_id = after or (None, None)
+    rows = await conn.fetch(Q.search_occupations, q, score, last_id, limit)
+    return [(_summary(r), (r["score"], r["id"])) for r in rows]
+
+
+async def list_occupations(conn: asyncpg.Connection, after: tuple | None,
+                           limit: int) -> list[tuple[OccupationSummary, tuple]]:
+    label, last_id = after or (None, None)
+    rows = await conn.fetch(Q.list_occupations, label, last_id, limit)
+    return [(_summary(r), (r["label"], r["id"])) for r in rows]
+
+
+def _skill_summary(row: asyncpg.Record) -> SkillSummary:
+    return SkillSummary(**{k: v for k, v in row.items() if k != "score"})
+
+
+async def search_skills(conn: asyncpg.Connection, q: str, after: tuple | None,
+                        limit: int) -> list[tuple[SkillSummary, tuple]]:
+    score, last_id = after or (None, None)
+    rows = await conn.fetch(Q.search_skills, q, score, last_id, limit)
+    return [(_skill_summary(r), (r["score"], r["id"])) for r in rows]
+
+
+async def list_skills(conn: asyncpg.Connection, after: tuple | None,
+                      limit: int) -> list[tuple[SkillSummary, tuple]]:
+    label, last_id = after or (None, None)
+    rows = await conn.fetch(Q.list_skills, label, last_id, limit)
+    return [(_skill_summary(r), (r["label"], r["id"])) for r in rows]
+
+
+async def get_occupation(conn: asyncpg.Connection, occupation_id: UUID) -> Occupation | None:
+    row = await conn.fetchrow(Q.get_occupation, occupation_id)
+    return Occupation(**dict(row)) if row else None
+
+
+async def occupation_by_uri_or_code(conn: asyncpg.Connection, value: str) -> Occupation | None:
+    row = await conn.fetchrow(Q.occupation_by_uri_or_code, value)
+    return Occupation(**dict(row)) if row else None
+
+
+async def occupation_skills(conn: asyncpg.Connection,
+                            occupation_id: UUID) -> list[tuple[str, OccupationSkill]]:
+    """(relation, skill) pairs, essential first, each group by label."""
+    rows = await conn.fetch(Q.occupation_skills, occupation_id)
+    return [(r["relation"], OccupationSkill(r["id"], r["uri"], r["label"], r["skill_type"],
+                                            r["reuse_level"])) for r in rows]
+
+
+async def get_skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill | None:
+    row = await conn.fetchrow(Q.get_skill, skill_id)
+    return Skill(**dict(row)) if row else None
+
+
+async def skill_by_uri(conn: asyncpg.Connection, uri: str) -> Skill | None:
+    row = await conn.fetchrow(Q.skill_by_uri, uri)
+    return Skill(**dict(row)) if row else None
