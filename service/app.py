@@ -13,6 +13,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from service import db
 from service.accounts.routes import AccountController, accrue
 from service.auth.routes import TokenController, authenticate, provide_principal
+from service.courses.feeds import scheduler_lifespan
+from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
@@ -27,6 +29,7 @@ ROUTE_HANDLERS = [
     TokenController, WorkerController, RepController, ProviderController, AuditController,
     AccountController, accrue, PolicyController,
     OccupationController, SkillController, WorkerSkillController,
+    CatalogueController, CourseController,
 ]
 
 
@@ -56,7 +59,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         },
         guards=[authenticate],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[pool_lifespan],
+        lifespan=[pool_lifespan, scheduler_lifespan(settings)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Ladder",

@@ -30,4 +30,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
     full_time_hours: float = Field(default=37.0, gt=0, description="The full-time working week.")
+    catalogue_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
+                                     description="Largest catalogue body or pulled feed.")
+    run_scheduler: bool = Field(default=True, description="Pull due course feeds inside serve.")
+    feed_allow_private: bool = Field(default=False, description="Allow feed URLs on private, "
+                                     "loopback or link-local addresses.")
+    feed_timeout_seconds: float = Field(default=30.0, gt=0)
+    feed_retries: int = Field(default=3, ge=0, description="Retries after a failed pull.")
+    feed_backoff_seconds: float = Field(default=2.0, ge=0, description="First retry delay; "
+                                        "doubled for each further retry.")
+    feed_poll_seconds: float = Field(default=60.0, gt=0, description="How often the scheduler "
+                                     "looks for due feeds.")
     debug: bool = False

@@ -48,7 +48,8 @@ def database_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, data_dir=ROOT / ".pytest-data",
-                    migrations_dir=ROOT / "migrations", catalogue_dir=ROOT / "catalogue")
+                    migrations_dir=ROOT / "migrations", catalogue_dir=ROOT / "catalogue",
+                    run_scheduler=False)
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,9 @@ only shape and lengths; rules that must reject a single record rather than the w
 costs, bad postcodes, unknown RQF levels, ...) live in `service.courses.logic`.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 import msgspec
 
@@ -65,3 +66,152 @@ class RejectedRecord(msgspec.Struct):
     ref: str | None
     index: int
     reasons: list[str]
+
+
+# --- what Ladder answers ------------------------------------------------------------------------
+
+SyncMode = Literal["full", "delta"]
+SyncFormat = Literal["json", "xcri"]
+SyncStatus = Literal["applied", "failed"]
+
+
+class SyncReport(msgspec.Struct):
+    """What a sync did: counts of courses, every rejected record with its reasons, and warnings
+    about fields an XCRI-CAP feed gave that could not be mapped."""
+
+    id: UUID
+    ukprn: str
+    mode: SyncMode
+    format: SyncFormat
+    status: SyncStatus
+    error: str | None
+    received: int
+    created: int
+    updated: int
+    unchanged: int
+    restored: int
+    withdrawn: int
+    rejected: int
+    rejected_records: list[RejectedRecord]
+    warnings: list[str]
+    feed_id: UUID | None
+    actor_role: str
+    actor_name: str
+    started_at: datetime
+    finished_at: datetime
+
+
+class SyncPage(msgspec.Struct):
+    items: list[SyncReport]
+    next_cursor: str | None
+
+
+FeedUrl = Annotated[str, msgspec.Meta(min_length=8, max_length=2000,
+                                      pattern=r"^[hH][tT][tT][pP][sS]?://\S+$",
+                                      description="An http or https URL of an XCRI-CAP feed")]
+
+
+class FeedIn(msgspec.Struct, forbid_unknown_fields=True):
+    url: FeedUrl
+    interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=43200)] = 1440
+
+
+class Feed(msgspec.Struct):
+    id: UUID
+    ukprn: str
+    url: str
+    interval_minutes: int
+    next_pull_at: datetime
+    etag: str | None
+    last_modified: str | None
+    last_pulled_at: datetime | None
+    last_outcome: Literal["synced", "not_modified", "failed"] | None
+    last_error: str | None
+    consecutive_failures: int
+    created_at: datetime
+
+
+class FeedPage(msgspec.Struct):
+    items: list[Feed]
+    next_cursor: str | None
+
+
+class PullResult(msgspec.Struct):
+    """`synced` (see `sync`), `not_modified` (HTTP 304) or `failed` (see `error`)."""
+
+    feed_id: UUID
+    outcome: Literal["synced", "not_modified", "failed"]
+    error: str | None
+    sync: SyncReport | None
+
+
+class Presentation(msgspec.Struct):
+    id: UUID
+    ref: str
+    starts_on: date | None
+    ends_on: date | None
+    study_mode: StudyMode | None
+    attendance_pattern: AttendancePattern | None
+    delivery: Delivery | None
+    cost_pence: int | None
+    places: int | None
+    venue_postcode: str | None
+    apply_url: str | None
+
+
+class CourseSkill(msgspec.Struct):
+    """A skill the course teaches, and why Ladder thinks so."""
+
+    skill_id: UUID
+    uri: str
+    label: str
+    source: Literal["college", "inferred"]
+    confidence: float
+    matched_label: str | None
+    matched_words: list[str]
+    matched_in: Literal["title", "subjects", "description"] | None
+    why: str
+
+
+class Course(msgspec.Struct):
+    id: UUID
+    ukprn: str
+    provider_name: str
+    ref: str
+    title: str
+    description: str
+    subjects: list[str]
+    rqf_level: str | None
+    band: Band | None
+    qualification: str | None
+    learning_outcomes: str
+    url: str | None
+    created_at: datetime
+    updated_at: datetime
+    withdrawn_at: datetime | None
+    presentations: list[Presentation]
+    skills: list[CourseSkill]
+
+
+class CourseSummary(msgspec.Struct):
+    """A search hit: `rank` is the full-text relevance (0 without `q`); `next_starts_on` and
+    `lowest_cost_pence` are over the presentations that match the filters."""
+
+    id: UUID
+    ukprn: str
+    provider_name: str
+    ref: str
+    title: str
+    subjects: list[str]
+    rqf_level: str | None
+    band: Band | None
+    url: str | None
+    next_starts_on: date | None
+    lowest_cost_pence: int | None
+    presentations: int
+    rank: float
+
+
+class CoursePage(msgspec.Struct):
+    items: list[CourseSummary]
+    next_cursor: str | None

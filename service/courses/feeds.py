@@ -1,0 +1,141 @@
+"""Pulled feeds and their scheduler.
+
+A pull claims the feed with a lease in a short transaction (`FOR UPDATE SKIP LOCKED`, so at most
+one instance pulls a feed), fetches it outside any transaction, then applies it as a sync. Every
+instance of `ladder serve` and every `ladder worker` may run the scheduler safely.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+
+from service.courses import service, store
+from service.courses.fetch import FetchError, FetchPolicy, fetch_feed
+from service.courses.schemas import PullResult
+from service.courses.xcri import FeedError, parse_xcri
+from service.errors import DomainError
+from service.settings import Settings
+
+log = logging.getLogger("ladder")
+
+CLAIM_BATCH = 10
+
+
+def policy_from(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(settings.feed_timeout_seconds, settings.catalogue_max_bytes,
+                       settings.feed_retries, settings.feed_backoff_seconds,
+                       settings.feed_allow_private)
+
+
+def lease_seconds(settings: Settings) -> float:
+    """Long enough for every attempt and backoff, plus time to apply the sync."""
+    p = policy_from(settings)
+    return (p.retries + 1) * p.timeout_seconds + p.backoff_seconds * 2 ** p.retries + 300
+
+
+async def claim_feed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings) -> bool:
+    async with pool.acquire() as conn:
+        return await store.claim_feed(conn, feed_id, lease_seconds(settings))
+
+
+async def claim_due_feeds(pool: asyncpg.Pool, settings: Settings) -> list[UUID]:
+    async with pool.acquire() as conn:
+        return await store.claim_due_feeds(conn, CLAIM_BATCH, lease_seconds(settings))
+
+
+async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
+                       actor: tuple[str, str],
+                       transport: httpx.AsyncBaseTransport | None = None) -> PullResult:
+    """Fetch and apply a feed this process holds the lease on; always releases the lease."""
+    async with pool.acquire() as conn:
+        feed = await store.get_feed(conn, feed_id)
+    if feed is None:
+        return PullResult(feed_id, "failed", "the feed was removed", None)
+    provider = service.ProviderRef(feed["provider_id"], feed["ukprn"], "")
+    try:
+        fetched = await fetch_feed(feed["url"], policy_from(settings), etag=feed["etag"],
+                                   last_modified=feed["last_modified"], transport=transport)
+    except FetchError as error:
+        return await _failed(pool, provider, feed_id, str(error), actor)
+    if fetched.body is None:
+        async with pool.acquire() as conn:
+            await store.finish_pull(conn, feed_id, "not_modified", None, None, None)
+        return PullResult(feed_id, "not_modified", None, None)
+    try:
+        parsed = parse_xcri(fetched.body)
+        service.check_feed_provider(provider, parsed.provider_ukprn)
+    except FeedError as error:
+        return await _failed(pool, provider, feed_id, str(error), actor)
+    except DomainError as error:
+        return await _failed(pool, provider, feed_id, error.detail, actor)
+    async with pool.acquire() as conn, conn.transaction():
+        report = await service.apply_sync(conn, provider, parsed.catalogue, mode="full",
+                                          fmt="xcri", actor=actor, warnings=parsed.warnings,
+                                          feed_id=feed_id)
+        await store.finish_pull(conn, feed_id, "synced", None, fetched.etag,
+                                fetched.last_modified)
+    return PullResult(feed_id, "synced", None, report)
+
+
+async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UUID, error: str,
+                  actor: tuple[str, str]) -> PullResult:
+    """A failed pull is a failed sync in the report; the catalogue is left as it was."""
+    async with pool.acquire() as conn, conn.transaction():
+        report = await service.record_failed_sync(conn, provider, mode="full", fmt="xcri",
+                                                  error=error, actor=actor, feed_id=feed_id)
+        await store.finish_pull(conn, feed_id, "failed", error, None, None)
+    return PullResult(feed_id, "failed", error, report)
+
+
+async def pull_due_feeds(pool: asyncpg.Pool, settings: Settings,
+                         transport: httpx.AsyncBaseTransport | None = None) -> list[PullResult]:
+    """Claim the feeds that are due, a batch at a time, and pull each."""
+    results = []
+    while ids := await claim_due_feeds(pool, settings):
+        for feed_id in ids:
+            results.append(await pull_claimed(pool, feed_id, settings, service.SYSTEM_ACTOR,
+                                              transport))
+    return results
+
+
+async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = False,
+                        progress=None) -> None:
+    """Pull due feeds every `feed_poll_seconds` until cancelled (or once)."""
+    while True:
+        try:
+            results = await pull_due_feeds(pool, settings)
+            for result in results:
+                message = f"feed {result.feed_id}: {result.outcome}"
+                if result.error:
+                    message += f" ({result.error})"
+                (progress or log.info)(message)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            log.warning("feed scheduler: %s", error)
+        if once:
+            return
+        await asyncio.sleep(settings.feed_poll_seconds)
+
+
+def scheduler_lifespan(settings: Settings):
+    """A lifespan running the scheduler beside the app, unless LADDER_RUN_SCHEDULER=false."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if not settings.run_scheduler:
+            yield
+            return
+        task = asyncio.create_task(run_scheduler(app.state.pool, settings))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan

@@ -1,0 +1,276 @@
+-- name: provider_by_ukprn
+SELECT id, ukprn, name
+FROM providers
+WHERE ukprn = $1
+
+-- name: lock_provider_catalogue
+-- One sync per provider at a time; NO KEY UPDATE does not block rows that refer to the provider.
+SELECT id
+FROM providers
+WHERE id = $1
+FOR NO KEY UPDATE
+
+-- name: existing_courses
+SELECT id, ref, content_hash, withdrawn_at IS NOT NULL AS withdrawn
+FROM courses
+WHERE provider_id = $1
+
+-- name: upsert_courses
+INSERT INTO courses (provider_id, ref, title, description, subjects, rqf_level, band,
+                     qualification, learning_outcomes, url, skill_uris, content_hash)
+SELECT $1, r.ref, r.title, r.description, r.subjects, r.rqf_level, r.band, r.qualification,
+       r.learning_outcomes, r.url, r.skill_uris, r.content_hash
+FROM jsonb_to_recordset($2::jsonb) AS r(ref text, title text, description text, subjects text[],
+                                       rqf_level text, band text, qualification text,
+                                       learning_outcomes text, url text, skill_uris text[],
+                                       content_hash text)
+ON CONFLICT (provider_id, ref) DO UPDATE
+SET title = EXCLUDED.title, description = EXCLUDED.description, subjects = EXCLUDED.subjects,
+    rqf_level = EXCLUDED.rqf_level, band = EXCLUDED.band, qualification = EXCLUDED.qualification,
+    learning_outcomes = EXCLUDED.learning_outcomes, url = EXCLUDED.url,
+    skill_uris = EXCLUDED.skill_uris, content_hash = EXCLUDED.content_hash, updated_at = now(),
+    withdrawn_at = NULL
+RETURNING id, ref
+
+-- name: upsert_presentations
+-- Keyed by (course, the college's ref) so that a presentation keeps its id across syncs.
+INSERT INTO presentations (course_id, ref, starts_on, ends_on, study_mode, attendance_pattern,
+                           delivery, cost_pence, places, venue_postcode, apply_url)
+SELECT r.course_id, r.ref, r.starts_on, r.ends_on, r.study_mode, r.attendance_pattern,
+       r.delivery, r.cost_pence, r.places, r.venue_postcode, r.apply_url
+FROM jsonb_to_recordset($1::jsonb) AS r(course_id uuid, ref text, starts_on date, ends_on date,
+                                       study_mode text, attendance_pattern text, delivery text,
+                                       cost_pence bigint, places integer, venue_postcode text,
+                                       apply_url text)
+ON CONFLICT (course_id, ref) DO UPDATE
+SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
+    study_mode = EXCLUDED.study_mode, attendance_pattern = EXCLUDED.attendance_pattern,
+    delivery = EXCLUDED.delivery, cost_pence = EXCLUDED.cost_pence, places = EXCLUDED.places,
+    venue_postcode = EXCLUDED.venue_postcode, apply_url = EXCLUDED.apply_url,
+    updated_at = now(), withdrawn_at = NULL
+WHERE presentations.withdrawn_at IS NOT NULL
+   OR (presentations.starts_on, presentations.ends_on, presentations.study_mode,
+       presentations.attendance_pattern, presentations.delivery, presentations.cost_pence,
+       presentations.places, presentations.venue_postcode, presentations.apply_url)
+      IS DISTINCT FROM
+      (EXCLUDED.starts_on, EXCLUDED.ends_on, EXCLUDED.study_mode, EXCLUDED.attendance_pattern,
+       EXCLUDED.delivery, EXCLUDED.cost_pence, EXCLUDED.places, EXCLUDED.venue_postcode,
+       EXCLUDED.apply_url)
+
+-- name: withdraw_missing_presentations
+-- Presentations of the changed courses that the college no longer lists.
+UPDATE presentations AS p
+SET withdrawn_at = now(), updated_at = now()
+WHERE p.course_id = ANY($1::uuid[])
+  AND p.withdrawn_at IS NULL
+  AND NOT EXISTS (SELECT 1
+                  FROM unnest($2::uuid[], $3::text[]) AS kept(course_id, ref)
+                  WHERE kept.course_id = p.course_id AND kept.ref = p.ref)
+
+-- name: restore_courses
+UPDATE courses
+SET withdrawn_at = NULL, updated_at = now()
+WHERE id = ANY($1::uuid[])
+
+-- name: withdraw_missing_courses
+UPDATE courses
+SET withdrawn_at = now(), updated_at = now()
+WHERE provider_id = $1
+  AND withdrawn_at IS NULL
+  AND NOT (ref = ANY($2::text[]))
+RETURNING id
+
+-- name: clear_course_skills
+DELETE FROM course_skills
+WHERE course_id = ANY($1::uuid[])
+
+-- name: insert_college_skills
+INSERT INTO course_skills (course_id, skill_id, source, confidence)
+SELECT given.course_id, s.id, 'college', 1
+FROM unnest($1::uuid[], $2::text[]) AS given(course_id, uri)
+JOIN skills AS s ON s.uri = given.uri
+ON CONFLICT (course_id, skill_id) DO NOTHING
+
+-- name: known_skill_uris
+SELECT uri
+FROM skills
+WHERE uri = ANY($1::text[])
+
+-- name: insert_inferred_skills
+INSERT INTO course_skills (course_id, skill_id, source, confidence, matched_label, matched_words,
+                           matched_in)
+SELECT r.course_id, r.skill_id, 'inferred', r.confidence, r.matched_label,
+       string_to_array(r.matched_words, ' '), r.matched_in
+FROM unnest($1::uuid[], $2::uuid[], $3::real[], $4::text[], $5::text[], $6::text[])
+    AS r(course_id, skill_id, confidence, matched_label, matched_words, matched_in)
+ON CONFLICT (course_id, skill_id) DO NOTHING
+
+-- name: skill_label_count
+SELECT count(*) FROM skill_labels
+
+-- name: skill_labels
+SELECT skill_id, label, preferred
+FROM skill_labels
+
+-- name: lexemes
+-- Each word's English stem, as full-text search sees it; stop words give an empty vector.
+SELECT word, to_tsvector('english', word)::text AS lexemes
+FROM unnest($1::text[]) AS word
+
+-- name: courses_for_inference
+SELECT id, title, subjects, description, skill_uris
+FROM courses
+WHERE ($1::uuid IS NULL OR provider_id = $1)
+  AND withdrawn_at IS NULL
+
+-- name: insert_sync
+INSERT INTO syncs (provider_id, feed_id, mode, format, status, error, received, created, updated,
+                   unchanged, restored, withdrawn, rejected, rejected_records, warnings,
+                   actor_role, actor_name, started_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+RETURNING id, finished_at
+
+-- name: list_syncs
+SELECT s.id, p.ukprn, s.mode, s.format, s.status, s.error, s.received, s.created, s.updated,
+       s.unchanged, s.restored, s.withdrawn, s.rejected, s.rejected_records, s.warnings,
+       s.feed_id, s.actor_role, s.actor_name, s.started_at, s.finished_at
+FROM syncs AS s
+JOIN providers AS p ON p.id = s.provider_id
+WHERE s.provider_id = $1
+  AND ($2::timestamptz IS NULL OR (s.started_at, s.id) < ($2, $3::uuid))
+ORDER BY s.started_at DESC, s.id DESC
+LIMIT $4
+
+-- name: insert_feed
+INSERT INTO feeds (provider_id, url, interval_minutes)
+VALUES ($1, $2, $3)
+RETURNING id
+
+-- name: get_feed
+SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, f.etag,
+       f.last_modified, f.last_pulled_at, f.last_outcome, f.last_error, f.consecutive_failures,
+       f.created_at
+FROM feeds AS f
+JOIN providers AS p ON p.id = f.provider_id
+WHERE f.id = $1
+
+-- name: list_feeds
+SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, f.etag,
+       f.last_modified, f.last_pulled_at, f.last_outcome, f.last_error, f.consecutive_failures,
+       f.created_at
+FROM feeds AS f
+JOIN providers AS p ON p.id = f.provider_id
+WHERE f.provider_id = $1
+  AND ($2::timestamptz IS NULL OR (f.created_at, f.id) < ($2, $3::uuid))
+ORDER BY f.created_at DESC, f.id DESC
+LIMIT $4
+
+-- name: claim_due_feeds
+-- A short transaction: the lease keeps other instances away while this one fetches.
+UPDATE feeds AS f
+SET lease_until = now() + make_interval(secs => $2)
+FROM (SELECT id
+      FROM feeds
+      WHERE next_pull_at <= now()
+        AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY next_pull_at
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED) AS due
+WHERE f.id = due.id
+RETURNING f.id
+
+-- name: claim_feed
+UPDATE feeds AS f
+SET lease_until = now() + make_interval(secs => $2)
+FROM (SELECT id
+      FROM feeds
+      WHERE id = $1
+        AND (lease_until IS NULL OR lease_until < now())
+      FOR UPDATE SKIP LOCKED) AS free
+WHERE f.id = free.id
+RETURNING f.id
+
+-- name: finish_pull
+UPDATE feeds
+SET lease_until = NULL,
+    last_pulled_at = now(),
+    last_outcome = $2,
+    last_error = $3,
+    etag = CASE WHEN $2 = 'synced' THEN $4 ELSE etag END,
+    last_modified = CASE WHEN $2 = 'synced' THEN $5 ELSE last_modified END,
+    consecutive_failures = CASE WHEN $2 = 'failed' THEN consecutive_failures + 1 ELSE 0 END,
+    -- A failing feed is retried sooner than its interval, but backs off: 5 min, 10, 20, ...
+    next_pull_at = now() + CASE
+        WHEN $2 = 'failed' THEN least(make_interval(mins => interval_minutes),
+                                      make_interval(mins => 5 * (2 ^ least(consecutive_failures, 10))::integer))
+        ELSE make_interval(mins => interval_minutes) END
+WHERE id = $1
+
+-- name: get_course
+SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.description, c.subjects,
+       c.rqf_level, c.band, c.qualification, c.learning_outcomes, c.url, c.created_at,
+       c.updated_at, c.withdrawn_at
+FROM courses AS c
+JOIN providers AS p ON p.id = c.provider_id
+WHERE c.id = $1
+
+-- name: course_presentations
+SELECT id, ref, starts_on, ends_on, study_mode, attendance_pattern, delivery, cost_pence,
+       places, venue_postcode, apply_url
+FROM presentations
+WHERE course_id = $1
+  AND withdrawn_at IS NULL
+ORDER BY starts_on NULLS LAST, ref
+
+-- name: course_skills
+SELECT cs.skill_id, s.uri, s.label, cs.source, cs.confidence::float8 AS confidence,
+       cs.matched_label, cs.matched_words, cs.matched_in
+FROM course_skills AS cs
+JOIN skills AS s ON s.id = cs.skill_id
+WHERE cs.course_id = $1
+ORDER BY cs.confidence DESC, s.label
+
+-- name: skill_by_uri_or_id
+SELECT id
+FROM skills
+WHERE uri = $1 OR id = $2
+
+-- name: custom_plans
+-- The search's optional filters are `$n IS NULL OR ...`: plan each call with its own values.
+SET LOCAL plan_cache_mode = force_custom_plan
+
+-- name: search_courses
+-- Ranked by relevance, then the next matching start date, then id; the keyset cursor is that
+-- triple, with the rank negated so that all three sort ascending.
+SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.subjects, c.rqf_level, c.band,
+       c.url, m.next_starts_on, m.lowest_cost_pence, m.presentations, k.rank
+FROM courses AS c
+JOIN providers AS p ON p.id = c.provider_id
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN $1::text IS NULL THEN 0::float8
+                ELSE ts_rank(c.search, websearch_to_tsquery('english', $1))::float8 END AS rank
+) AS k
+CROSS JOIN LATERAL (
+    SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
+           min(pr.cost_pence) AS lowest_cost_pence
+    FROM presentations AS pr
+    WHERE pr.course_id = c.id
+      AND pr.withdrawn_at IS NULL
+      AND ($6::text IS NULL OR pr.attendance_pattern = $6)
+      AND ($7::text IS NULL OR pr.delivery = $7)
+      AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
+      AND ($9::date IS NULL OR pr.starts_on > $9)
+) AS m
+WHERE c.withdrawn_at IS NULL
+  AND ($1::text IS NULL OR c.search @@ websearch_to_tsquery('english', $1))
+  AND ($2::text IS NULL OR c.rqf_level = $2)
+  AND ($3::text IS NULL OR c.band = $3)
+  AND ($4::text IS NULL OR p.ukprn = $4)
+  AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                   WHERE cs.course_id = c.id AND cs.skill_id = $5))
+  AND (NOT $10::boolean OR m.presentations > 0)
+  AND ($11::float8 IS NULL
+       OR (-k.rank, coalesce(m.next_starts_on, 'infinity'::date), c.id)
+          > (-$11::float8, coalesce($12::date, 'infinity'::date), $13::uuid))
+ORDER BY -k.rank, coalesce(m.next_starts_on, 'infinity'::date), c.id
+LIMIT $14

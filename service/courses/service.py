@@ -1,0 +1,258 @@
+"""Catalogue syncs, shared by the API, pulled feeds, the demo and the command line.
+
+A sync validates every record, then applies the valid ones in one transaction: records whose
+content hash is unchanged are not touched at all; courses missing from a full sync are withdrawn
+(kept, and restored if they come back). Every sync, applied or failed, leaves a report.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from service.auth.logic import Principal
+from service.courses import inference, store
+from service.courses.logic import band_for_level, content_hash, validate_catalogue
+from service.courses.schemas import CatalogueIn, CourseIn, SyncReport
+from service.errors import Forbidden, Invalid, NotFound
+
+MAX_WARNINGS = 500
+SYSTEM_ACTOR = ("system", "ladder scheduler")
+
+
+@dataclass(frozen=True)
+class ProviderRef:
+    id: UUID
+    ukprn: str
+    name: str
+
+
+def actor_of(principal: Principal | None) -> tuple[str, str]:
+    return (principal.role, principal.name) if principal else SYSTEM_ACTOR
+
+
+async def provider_for(conn: asyncpg.Connection, principal: Principal,
+                       ukprn: str) -> ProviderRef:
+    """The provider's catalogue, syncs and feeds are the admin's and that college's alone."""
+    principal.require("admin", "college")
+    row = await store.provider_by_ukprn(conn, ukprn)
+    if row is None:
+        raise NotFound(f"no provider with UKPRN {ukprn}")
+    if principal.role == "college" and row["id"] != principal.provider_id:
+        raise Forbidden.on_field("ukprn", f"this college token may act only for UKPRN "
+                                 f"{principal.ukprn}")
+    return ProviderRef(row["id"], row["ukprn"], row["name"])
+
+
+async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *, mode: str,
+                             fmt: str, error: str, actor: tuple[str, str],
+                             feed_id: UUID | None = None,
+                             warnings: list[str] | None = None) -> SyncReport:
+    counts = dict.fromkeys(("received", "created", "updated", "unchanged", "restored",
+                            "withdrawn"), 0)
+    return await store.insert_sync(
+        conn, provider_id=provider.id, ukprn=provider.ukprn, feed_id=feed_id, mode=mode,
+        fmt=fmt, status="failed", error=error, counts=counts, rejected=[],
+        warnings=_capped(warnings or []), actor=actor, started_at=datetime.now(UTC))
+
+
+async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn, *,
+                     mode: str, fmt: str, actor: tuple[str, str], warnings: list[str] | None = None,
+                     feed_id: UUID | None = None) -> SyncReport:
+    started_at = datetime.now(UTC)
+    warnings = list(warnings or [])
+    valid, rejected = validate_catalogue(catalogue)
+    async with conn.transaction():
+        await store.lock_provider_catalogue(conn, provider.id)
+        plan = _plan(valid, await store.existing_courses(conn, provider.id))
+        ids = await store.upsert_courses(conn, provider.id, [_course_row(c, h)
+                                                             for c, h in plan.changed])
+        changed_ids = [ids[c.ref] for c, _ in plan.changed]
+        await store.replace_presentations(conn, changed_ids, [
+            _presentation_row(ids[c.ref], p) for c, _ in plan.changed for p in c.presentations])
+        await store.restore_courses(conn, plan.restored)
+        withdrawn = 0
+        if mode == "full":
+            kept = [c.ref for c in valid] + [r.ref for r in rejected if r.ref]
+            withdrawn = await store.withdraw_missing_courses(conn, provider.id, kept)
+        warnings += await _update_skills(conn, [(ids[c.ref], c) for c, _ in plan.changed])
+        counts = {"received": len(catalogue.courses), "created": plan.created,
+                  "updated": len(plan.changed) - plan.created, "unchanged": plan.unchanged,
+                  "restored": len(plan.restored), "withdrawn": withdrawn}
+        return await store.insert_sync(
+            conn, provider_id=provider.id, ukprn=provider.ukprn, feed_id=feed_id, mode=mode,
+            fmt=fmt, status="applied", error=None, counts=counts, rejected=rejected,
+            warnings=_capped(warnings), actor=actor, started_at=started_at)
+
+
+@dataclass
+class _Plan:
+    changed: list[tuple[CourseIn, str]]
+    restored: list[UUID]
+    created: int
+    unchanged: int
+
+
+def _plan(valid: list[CourseIn], existing: list[asyncpg.Record]) -> _Plan:
+    """Which records to write: new or changed ones; identical withdrawn ones only come back."""
+    known = {r["ref"]: r for r in existing}
+    plan = _Plan([], [], 0, 0)
+    for course in valid:
+        digest = content_hash(course)
+        row = known.get(course.ref)
+        if row is None:
+            plan.created += 1
+            plan.changed.append((course, digest))
+        elif row["content_hash"] != digest:
+            plan.changed.append((course, digest))
+        elif row["withdrawn"]:
+            plan.restored.append(row["id"])
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _course_row(course: CourseIn, digest: str) -> dict[str, Any]:
+    return {
+        "ref": course.ref, "title": course.title, "description": course.description,
+        "subjects": course.subjects, "rqf_level": course.rqf_level,
+        "band": band_for_level(course.rqf_level), "qualification": course.qualification,
+        "learning_outcomes": course.learning_outcomes, "url": course.url,
+        "skill_uris": course.skill_uris, "content_hash": digest,
+    }
+
+
+def _presentation_row(course_id: UUID, p: Any) -> dict[str, Any]:
+    return {
+        "course_id": course_id, "ref": p.ref, "starts_on": p.starts_on, "ends_on": p.ends_on,
+        "study_mode": p.study_mode, "attendance_pattern": p.attendance_pattern,
+        "delivery": p.delivery, "cost_pence": p.cost_pence, "places": p.places,
+        "venue_postcode": p.venue_postcode, "apply_url": p.apply_url,
+    }
+
+
+def _capped(warnings: list[str]) -> list[str]:
+    if len(warnings) <= MAX_WARNINGS:
+        return warnings
+    return [*warnings[:MAX_WARNINGS], f"... and {len(warnings) - MAX_WARNINGS} more warnings"]
+
+
+# --- skills taught ------------------------------------------------------------------------------
+
+
+async def _update_skills(conn: asyncpg.Connection,
+                         courses: list[tuple[UUID, CourseIn]]) -> list[str]:
+    """College-given ESCO skills where there are any, otherwise inferred ones; returns warnings
+    about skill URIs that are not in ESCO."""
+    if not courses:
+        return []
+    await store.clear_course_skills(conn, [course_id for course_id, _ in courses])
+    given = [(course_id, uri) for course_id, c in courses for uri in c.skill_uris]
+    known = await store.known_skill_uris(conn, sorted({uri for _, uri in given}))
+    await store.insert_college_skills(conn, [(cid, uri) for cid, uri in given if uri in known])
+    warnings = [f"course {c.ref!r}: skill {uri} is not an ESCO skill known to Ladder; ignored"
+                for _, c in courses for uri in c.skill_uris if uri not in known]
+    to_infer = [(course_id, c.title, c.subjects, c.description)
+                for course_id, c in courses if not c.skill_uris]
+    await infer_and_store(conn, to_infer)
+    return warnings
+
+
+class _LexiconCache:
+    """ESCO labels by stem, rebuilt when the number of labels changes (a reference load)."""
+
+    def __init__(self) -> None:
+        self.label_count = -1
+        self.lexicon = inference.Lexicon()
+        self.stems: dict[str, str | None] = {}
+
+
+_cache = _LexiconCache()
+_MAX_CACHED_STEMS = 500_000
+
+
+async def _stems_for(conn: asyncpg.Connection, words: set[str]) -> dict[str, str | None]:
+    missing = [w for w in words if w not in _cache.stems]
+    if len(_cache.stems) + len(missing) > _MAX_CACHED_STEMS:
+        _cache.stems.clear()
+        _cache.label_count = -1
+    for row in await store.lexemes(conn, missing):
+        _cache.stems[row["word"]] = inference.first_lexeme(row["lexemes"])
+    return _cache.stems
+
+
+async def _lexicon(conn: asyncpg.Connection) -> inference.Lexicon:
+    count = await store.skill_label_count(conn)
+    if count != _cache.label_count:
+        labels = [inference.Label(r["skill_id"], r["label"], r["preferred"])
+                  for r in await store.skill_labels(conn)]
+        words = {w.lower() for label in labels for w in inference.words(label.text)}
+        stems = await _stems_for(conn, words)
+        _cache.lexicon = inference.build_lexicon(labels, stems)
+        _cache.label_count = count
+    return _cache.lexicon
+
+
+async def infer_and_store(conn: asyncpg.Connection,
+                          courses: list[tuple[UUID, str, list[str], str]]) -> int:
+    """Infer skills for (course_id, title, subjects, description) rows; returns how many found."""
+    if not courses:
+        return 0
+    lexicon = await _lexicon(conn)
+    if not lexicon.phrases:
+        return 0
+    words = {w.lower() for _, title, subjects, description in courses
+             for text in (title, description, *subjects) for w in inference.words(text)}
+    stems = await _stems_for(conn, words)
+    rows = [(course_id, found.skill_id, found.confidence, found.matched_label,
+             " ".join(found.matched_words), found.matched_in)
+            for course_id, title, subjects, description in courses
+            for found in inference.infer_skills(lexicon, stems, title, subjects, description)]
+    await store.insert_inferred_skills(conn, rows)
+    return len(rows)
+
+
+async def reinfer_skills(conn: asyncpg.Connection, provider_id: UUID | None = None) -> int:
+    """Infer again for current courses without college-given skills (after an ESCO load)."""
+    rows = [r for r in await store.courses_for_inference(conn, provider_id) if not r["skill_uris"]]
+    async with conn.transaction():
+        await store.clear_course_skills(conn, [r["id"] for r in rows])
+        return await infer_and_store(conn, [(r["id"], r["title"], r["subjects"],
+                                             r["description"]) for r in rows])
+
+
+# --- reading a body -----------------------------------------------------------------------------
+
+_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
+
+
+class CatalogueBodyError(ValueError):
+    """The body is not a catalogue at all: `field` says where, `malformed` if not even JSON."""
+
+    def __init__(self, message: str, field: str, malformed: bool) -> None:
+        super().__init__(message)
+        self.field = field
+        self.malformed = malformed
+
+
+def decode_catalogue_json(body: bytes) -> CatalogueIn:
+    try:
+        return msgspec.json.decode(body, type=CatalogueIn)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        match = _MSGSPEC_PATH.search(message)
+        field = match["path"].removeprefix(".") if match and match["path"] else "body"
+        raise CatalogueBodyError(message, field or "body", malformed=False) from None
+    except msgspec.DecodeError as error:
+        raise CatalogueBodyError(f"the body is not JSON: {error}", "body", malformed=True) from None
+
+
+def check_feed_provider(provider: ProviderRef, feed_ukprn: str | None) -> None:
+    """An XCRI-CAP feed naming another college's UKPRN is not this college's catalogue."""
+    if feed_ukprn is not None and feed_ukprn != provider.ukprn:
+        raise Invalid.on_field("provider.ukprn", f"the feed is for UKPRN {feed_ukprn}, not "
+                               f"{provider.ukprn}")

@@ -1,0 +1,201 @@
+"""SQL access for the catalogue. Syncs send whole batches as one JSON parameter
+(`jsonb_to_recordset`), so a 50,000-course sync is a handful of statements."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from service.courses.schemas import (
+    Course,
+    CourseSkill,
+    CourseSummary,
+    Feed,
+    Presentation,
+    RejectedRecord,
+    SyncReport,
+)
+from service.sql import load_queries
+
+Q = load_queries(__file__)
+
+
+async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(Q.provider_by_ukprn, ukprn)
+
+
+async def lock_provider_catalogue(conn: asyncpg.Connection, provider_id: UUID) -> None:
+    await conn.execute(Q.lock_provider_catalogue, provider_id)
+
+
+async def existing_courses(conn: asyncpg.Connection, provider_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.existing_courses, provider_id)
+
+
+async def upsert_courses(conn: asyncpg.Connection, provider_id: UUID,
+                         rows: list[dict[str, Any]]) -> dict[str, UUID]:
+    if not rows:
+        return {}
+    return {r["ref"]: r["id"] for r in await conn.fetch(Q.upsert_courses, provider_id, rows)}
+
+
+async def replace_presentations(conn: asyncpg.Connection, course_ids: list[UUID],
+                                rows: list[dict[str, Any]]) -> None:
+    """Upsert the changed courses' presentations and withdraw those no longer listed."""
+    if rows:
+        await conn.execute(Q.upsert_presentations, rows)
+    if course_ids:
+        await conn.execute(Q.withdraw_missing_presentations, course_ids,
+                           [r["course_id"] for r in rows], [r["ref"] for r in rows])
+
+
+async def restore_courses(conn: asyncpg.Connection, course_ids: list[UUID]) -> None:
+    if course_ids:
+        await conn.execute(Q.restore_courses, course_ids)
+
+
+async def withdraw_missing_courses(conn: asyncpg.Connection, provider_id: UUID,
+                                   kept_refs: list[str]) -> int:
+    return len(await conn.fetch(Q.withdraw_missing_courses, provider_id, kept_refs))
+
+
+async def clear_course_skills(conn: asyncpg.Connection, course_ids: list[UUID]) -> None:
+    if course_ids:
+        await conn.execute(Q.clear_course_skills, course_ids)
+
+
+async def known_skill_uris(conn: asyncpg.Connection, uris: list[str]) -> set[str]:
+    return {r["uri"] for r in await conn.fetch(Q.known_skill_uris, uris)} if uris else set()
+
+
+async def insert_college_skills(conn: asyncpg.Connection, pairs: list[tuple[UUID, str]]) -> None:
+    if pairs:
+        await conn.execute(Q.insert_college_skills, [p[0] for p in pairs], [p[1] for p in pairs])
+
+
+async def insert_inferred_skills(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Rows of (course_id, skill_id, confidence, matched_label, matched_words, matched_in)."""
+    if rows:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        await conn.execute(Q.insert_inferred_skills, *columns)
+
+
+async def skill_label_count(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval(Q.skill_label_count)
+
+
+async def skill_labels(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.skill_labels)
+
+
+async def lexemes(conn: asyncpg.Connection, words: list[str]) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.lexemes, words) if words else []
+
+
+async def courses_for_inference(conn: asyncpg.Connection,
+                                provider_id: UUID | None) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.courses_for_inference, provider_id)
+
+
+async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str,
+                      feed_id: UUID | None, mode: str, fmt: str, status: str, error: str | None,
+                      counts: dict[str, int], rejected: list[RejectedRecord],
+                      warnings: list[str], actor: tuple[str, str],
+                      started_at: datetime) -> SyncReport:
+    row = await conn.fetchrow(
+        Q.insert_sync, provider_id, feed_id, mode, fmt, status, error, counts["received"],
+        counts["created"], counts["updated"], counts["unchanged"], counts["restored"],
+        counts["withdrawn"], len(rejected), rejected, warnings, actor[0], actor[1], started_at)
+    return SyncReport(
+        id=row["id"], ukprn=ukprn, mode=mode, format=fmt, status=status, error=error,
+        received=counts["received"], created=counts["created"], updated=counts["updated"],
+        unchanged=counts["unchanged"], restored=counts["restored"],
+        withdrawn=counts["withdrawn"], rejected=len(rejected), rejected_records=rejected,
+        warnings=warnings, feed_id=feed_id, actor_role=actor[0], actor_name=actor[1],
+        started_at=started_at, finished_at=row["finished_at"])
+
+
+async def list_syncs(conn: asyncpg.Connection, provider_id: UUID,
+                     after: tuple[datetime | None, UUID | None], limit: int) -> list[SyncReport]:
+    rows = await conn.fetch(Q.list_syncs, provider_id, after[0], after[1], limit)
+    return [_sync(r) for r in rows]
+
+
+def _sync(row: asyncpg.Record) -> SyncReport:
+    fields = dict(row)
+    fields["rejected_records"] = [RejectedRecord(**r) for r in fields["rejected_records"]]
+    return SyncReport(**fields)
+
+
+async def insert_feed(conn: asyncpg.Connection, provider_id: UUID, url: str,
+                      interval_minutes: int) -> UUID:
+    return await conn.fetchval(Q.insert_feed, provider_id, url, interval_minutes)
+
+
+async def get_feed(conn: asyncpg.Connection, feed_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(Q.get_feed, feed_id)
+
+
+def feed_from_row(row: asyncpg.Record) -> Feed:
+    fields = dict(row)
+    del fields["provider_id"]
+    return Feed(**fields)
+
+
+async def list_feeds(conn: asyncpg.Connection, provider_id: UUID,
+                     after: tuple[datetime | None, UUID | None], limit: int) -> list[Feed]:
+    rows = await conn.fetch(Q.list_feeds, provider_id, after[0], after[1], limit)
+    return [feed_from_row(r) for r in rows]
+
+
+async def claim_due_feeds(conn: asyncpg.Connection, limit: int,
+                          lease_seconds: float) -> list[UUID]:
+    return [r["id"] for r in await conn.fetch(Q.claim_due_feeds, limit, lease_seconds)]
+
+
+async def claim_feed(conn: asyncpg.Connection, feed_id: UUID, lease_seconds: float) -> bool:
+    return await conn.fetchval(Q.claim_feed, feed_id, lease_seconds) is not None
+
+
+async def finish_pull(conn: asyncpg.Connection, feed_id: UUID, outcome: str, error: str | None,
+                      etag: str | None, last_modified: str | None) -> None:
+    await conn.execute(Q.finish_pull, feed_id, outcome, error, etag, last_modified)
+
+
+async def get_course(conn: asyncpg.Connection, course_id: UUID) -> Course | None:
+    row = await conn.fetchrow(Q.get_course, course_id)
+    if row is None:
+        return None
+    presentations = [Presentation(**dict(r))
+                     for r in await conn.fetch(Q.course_presentations, course_id)]
+    return Course(**dict(row), presentations=presentations, skills=[])
+
+
+async def course_skills(conn: asyncpg.Connection, course_id: UUID) -> list[dict[str, Any]]:
+    return [dict(r) for r in await conn.fetch(Q.course_skills, course_id)]
+
+
+def course_skill(fields: dict[str, Any], why: str) -> CourseSkill:
+    return CourseSkill(**fields, why=why)
+
+
+async def skill_id_for(conn: asyncpg.Connection, uri: str | None,
+                       skill_id: UUID | None) -> UUID | None:
+    return await conn.fetchval(Q.skill_by_uri_or_id, uri, skill_id)
+
+
+async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str | None,
+                         band: str | None, ukprn: str | None, skill_id: UUID | None,
+                         attendance: str | None, delivery: str | None, max_cost: int | None,
+                         starting_after: date | None,
+                         after: tuple[float, date | None, UUID] | None,
+                         limit: int) -> list[CourseSummary]:
+    presentation_filtered = any(v is not None for v in (attendance, delivery, max_cost,
+                                                        starting_after))
+    cursor = after or (None, None, None)
+    await conn.execute(Q.custom_plans)
+    rows = await conn.fetch(Q.search_courses, q, level, band, ukprn, skill_id, attendance,
+                            delivery, max_cost, starting_after, presentation_filtered, *cursor,
+                            limit)
+    return [CourseSummary(**dict(r)) for r in rows]
