@@ -1,0 +1,113 @@
+from datetime import date, timedelta
+
+import msgspec
+import pytest
+
+from service.policy.schemas import PolicyRules
+
+pytestmark = pytest.mark.asyncio
+TODAY = date.today()
+
+
+@pytest.fixture
+async def restore_policy(pool):
+    """Policies are kept between tests (the migration seeds version 1); drop what a test adds."""
+    yield
+    async with pool.acquire() as conn:
+        await conn.execute("DELETE FROM policies WHERE version > 1")
+
+
+def rules(**changes) -> dict:
+    return msgspec.to_builtins(PolicyRules()) | changes
+
+
+async def test_the_published_policy_is_the_design_defaults(api, client):
+    worker = await api.worker()
+    for headers in (await api.admin(), await api.worker_token(worker),
+                    await api.college_token(await api.provider())):
+        response = await client.get("/v1/policy", headers=headers)
+        assert response.status_code == 200
+        policy = response.json()
+        assert (policy["version"], policy["effective_from"]) == (1, "2000-01-01")
+        assert policy["rules"] == rules()
+    assert policy["rules"]["annual_credit_pence"] == 50_000
+    assert policy["rules"]["enhanced_ceiling_pence"] == 800_000
+    assert policy["rules"]["priority"]["age_50_plus"] == 3
+    assert (await client.get("/v1/policy")).status_code == 401
+
+
+async def test_admin_publishes_a_version_that_accrual_and_priority_follow(api, client,
+                                                                         restore_policy):
+    admin = await api.admin()
+    body = {"effective_from": TODAY.isoformat(), "note": "higher credit",
+            "rules": rules(annual_credit_pence=60_000,
+                           priority=rules()["priority"] | {"part_time": 5})}
+    created = await client.post("/v1/policy", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.json()["version"] == 2
+    current = (await client.get("/v1/policy", headers=admin)).json()
+    assert current["version"] == 2 and current["rules"]["annual_credit_pence"] == 60_000
+    old = (await client.get("/v1/policy", params={"on": "2010-01-01"}, headers=admin)).json()
+    assert old["version"] == 1
+    assert (await client.get("/v1/policy", params={"version": 1},
+                             headers=admin)).json()["effective_from"] == "2000-01-01"
+
+    worker = await api.worker(weekly_hours=20, birth_date="1990-01-01",
+                              highest_qualification="4")
+    assert worker["priority_score"] == 5
+    accrued = await client.post("/v1/accruals", json={"period": str(TODAY.year)}, headers=admin)
+    assert accrued.json()["policy_version"] == 2
+    entries = (await client.get(f"/v1/workers/{worker['id']}/account/entries",
+                                headers=admin)).json()["items"]
+    assert [(e["amount_pence"], e["policy_version"]) for e in entries] == [(60_000, 2)]
+
+    versions = (await client.get("/v1/policy/versions", params={"limit": 1},
+                                 headers=admin)).json()
+    assert [v["version"] for v in versions["items"]] == [2]
+    rest = (await client.get("/v1/policy/versions", params={"cursor": versions["next_cursor"]},
+                             headers=admin)).json()
+    assert [v["version"] for v in rest["items"]] == [1] and rest["next_cursor"] is None
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"effective_from": (TODAY - timedelta(days=1)).isoformat()}, "effective_from"),
+    ({"rules": rules(annual_credit_pence=600_000)}, "rules.annual_credit_pence"),
+    ({"rules": rules(enhanced_credit_pence=10)}, "rules.enhanced_credit_pence"),
+    ({"rules": rules(enhanced_ceiling_pence=100_000)}, "rules.enhanced_ceiling_pence"),
+    ({"rules": rules(annual_credit_pence=-1)}, "rules.annual_credit_pence"),
+    ({"rules": rules(enhanced_contracts=["gig"])}, "rules.enhanced_contracts[0]"),
+    ({"rules": rules(surprise=1)}, "surprise"),
+    ({"effective_from": "soon"}, "effective_from"),
+])
+async def test_bad_policies_name_the_field(api, client, restore_policy, change, field):
+    body = {"effective_from": (TODAY + timedelta(days=30)).isoformat(), "rules": rules()} | change
+    response = await client.post("/v1/policy", json=body, headers=await api.admin())
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert (await client.get("/v1/policy/versions",
+                             headers=await api.admin())).json()["items"][0]["version"] == 1
+
+
+async def test_only_admins_publish_and_one_version_per_day(api, client, restore_policy):
+    worker = await api.worker()
+    body = {"effective_from": (TODAY + timedelta(days=7)).isoformat(), "rules": rules()}
+    rep = await api.rep_token(await api.rep(branch=worker["branch"]))
+    for headers in (await api.worker_token(worker), rep):
+        assert (await client.post("/v1/policy", json=body, headers=headers)).status_code == 403
+    assert (await client.post("/v1/policy", json=body,
+                              headers=await api.admin())).status_code == 201
+    twice = await client.post("/v1/policy", json=body, headers=await api.admin())
+    assert twice.status_code == 409
+    assert twice.json()["errors"][0]["field"] == "effective_from"
+    # A future version is published but not yet in force.
+    assert (await client.get("/v1/policy", headers=await api.admin())).json()["version"] == 1
+
+
+async def test_unknown_days_and_versions(api, client):
+    admin = await api.admin()
+    assert (await client.get("/v1/policy", params={"on": "1999-12-31"},
+                             headers=admin)).status_code == 404
+    assert (await client.get("/v1/policy", params={"version": 99},
+                             headers=admin)).status_code == 404
+    bad = await client.get("/v1/policy", params={"version": 0}, headers=admin)
+    assert 400 <= bad.status_code < 500
