@@ -104,9 +104,6 @@ FROM ledger_entries
 WHERE hold_id = $1 AND kind = 'hold'
 ORDER BY seq
 
--- name: has_accrual
-SELECT EXISTS (SELECT 1 FROM accruals WHERE period = $1 AND worker_id = $2)
-
 -- name: try_accrual_lock
 SELECT pg_try_advisory_lock($1, hashtext($2))
 
@@ -163,3 +160,21 @@ WHERE period = $1
 
 -- name: now
 SELECT now()
+
+-- name: account_summary
+-- What GET /account shows, in one round trip: cached totals, earmarked money still available,
+-- and whether the period's accrual has reached the worker.
+WITH earmarked AS (
+    SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
+                    - ledger_held_delta(kind, amount_pence))::bigint AS available
+    FROM ledger_entries
+    WHERE worker_id = $1 AND pot <> 'general'
+    GROUP BY pot
+)
+SELECT coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) AS held_pence,
+       coalesce(a.credited_pence, 0) AS credited_pence,
+       EXISTS (SELECT 1 FROM accruals AS r WHERE r.period = $2 AND r.worker_id = $1) AS accrued,
+       ARRAY(SELECT pot FROM earmarked WHERE available > 0 ORDER BY pot) AS pots,
+       ARRAY(SELECT available FROM earmarked WHERE available > 0 ORDER BY pot) AS available
+FROM (SELECT $1::uuid AS worker_id) AS w
+LEFT JOIN accounts AS a ON a.worker_id = w.worker_id

@@ -205,12 +205,11 @@ async def account(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
     enhanced = logic.is_enhanced(worker.highest_qualification, worker.contract_type,
                                  policy.rules)
     _, credit, ceiling = logic.credit_terms(enhanced, policy.rules)
-    totals = await store.get_totals(conn, worker_id)
-    pots = await store.pot_available(conn, worker_id)
-    earmarked = [EarmarkedMoney(logic.earmark_of(pot), available)
-                 for pot, available in sorted(pots.items()) if pot != GENERAL and available > 0]
     period = str(today.year)
-    if await store.has_accrual(conn, period, worker_id):
+    totals, accrued, pots = await store.account_summary(conn, worker_id, period)
+    earmarked = [EarmarkedMoney(logic.earmark_of(pot), available)
+                 for pot, available in pots.items()]
+    if accrued:
         period = str(today.year + 1)
     return Account(worker_id, "GBP", totals.balance, totals.available, totals.held,
                    totals.credited, ceiling, credit, "enhanced" if enhanced else "standard",

@@ -110,8 +110,11 @@ async def hold_portions(conn: asyncpg.Connection, hold_id: UUID) -> list[asyncpg
     return await conn.fetch(Q.hold_portions, hold_id)
 
 
-async def has_accrual(conn: asyncpg.Connection, period: str, worker_id: UUID) -> bool:
-    return await conn.fetchval(Q.has_accrual, period, worker_id)
+async def account_summary(conn: asyncpg.Connection, worker_id: UUID,
+                          period: str) -> tuple[Totals, bool, dict[str, int]]:
+    """(totals, credited for `period` yet, available earmarked money by pot) in one query."""
+    row = await conn.fetchrow(Q.account_summary, worker_id, period)
+    return _totals(row), row["accrued"], dict(zip(row["pots"], row["available"], strict=True))
 
 
 async def try_accrual_lock(conn: asyncpg.Connection, period: str) -> bool:

@@ -1,0 +1,137 @@
+"""Time the annual accrual over many workers (first run, then the re-run that must add nothing)
+and `GET /v1/workers/{id}/account` under concurrent load.
+
+    .venv/bin/python bench/accounts.py [--workers 100000] [--batch-size 5000]
+                                       [--requests 5000] [--concurrency 32]
+
+Uses LADDER_DATABASE_URL's server if set, else an embedded PostgreSQL in a temporary directory;
+either way in a new database that is dropped afterwards. The HTTP figures are for the app
+in-process (httpx over ASGI, one Python process), so they measure the handler, the auth guard,
+the audit write and the database round trips, not a network server."""
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from service import db  # noqa: E402
+from service.accounts.service import accrue  # noqa: E402
+from service.app import create_app  # noqa: E402
+from service.auth.service import issue_token  # noqa: E402
+from service.migrations import migrate  # noqa: E402
+from service.settings import Settings  # noqa: E402
+
+MAKE_WORKERS = """
+INSERT INTO workers (external_ref, employer, name, birth_date, branch, region, contract_type,
+                     weekly_hours, highest_qualification)
+SELECT 'B-' || n, 'Bench Council', 'Worker ' || n, DATE '1960-01-01' + (n % 15000),
+       'Branch ' || (n % 50), 'E12000003',
+       (ARRAY['permanent', 'permanent', 'fixed_term', 'zero_hours', 'agency'])[1 + n % 5],
+       20 + n % 18, (ARRAY['none', '1', '2', '3', '4', '5', '6'])[1 + n % 7]
+FROM generate_series(1, $1) AS n
+"""
+
+
+async def bench_accrual(conn: asyncpg.Connection, workers: int, batch_size: int) -> None:
+    started = time.perf_counter()
+    await conn.execute(MAKE_WORKERS, workers)
+    print(f"setup: {workers} workers inserted in {time.perf_counter() - started:.1f} s")
+    period = str(date.today().year)
+    for label in ("first run", "re-run"):
+        started = time.perf_counter()
+        result = await accrue(conn, None, period, batch_size=batch_size)
+        seconds = time.perf_counter() - started
+        print(f"accrual {label}: {seconds:6.2f} s  ({result.workers_credited_now} workers "
+              f"credited, {result.credited_now_pence / 100:,.2f} GBP; batches of {batch_size})")
+    entries = await conn.fetchval("SELECT count(*) FROM ledger_entries")
+    print(f"ledger entries after both runs: {entries}")
+
+
+async def bench_account_reads(url: str, requests: int, concurrency: int) -> None:
+    pool = await db.create_pool(url, min_size=concurrency, max_size=concurrency + 2)
+    try:
+        async with pool.acquire() as conn:
+            ids = [r["id"] for r in await conn.fetch(
+                "SELECT id FROM workers ORDER BY random() LIMIT 1000")]
+            admin = (await issue_token(conn, "admin", "bench", None, None, 1)).token
+        app = create_app(Settings(database_url=url), pool=pool)
+        headers = {"Authorization": f"Bearer {admin}"}
+        timings: list[float] = []
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            async def one_client(n: int) -> None:
+                for _ in range(n):
+                    started = time.perf_counter()
+                    response = await client.get(f"/v1/workers/{random.choice(ids)}/account",
+                                                headers=headers)
+                    timings.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, response.text
+
+            await one_client(50)  # warm up
+            timings.clear()
+            started = time.perf_counter()
+            await asyncio.gather(*[one_client(requests // concurrency)
+                                   for _ in range(concurrency)])
+            seconds = time.perf_counter() - started
+        timings.sort()
+        print(f"GET /account: {len(timings) / seconds:,.0f} requests/s over {len(timings)} "
+              f"requests, {concurrency} concurrent; latency median "
+              f"{statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * .95)]:.1f} ms")
+    finally:
+        await pool.close()
+
+
+async def run(admin_url: str, args: argparse.Namespace) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    name = f"ladder_bench_{secrets.token_hex(4)}"
+    await asyncio.to_thread(db.ensure_database, admin_url, name)
+    url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    conn = await asyncpg.connect(url)
+    try:
+        await db.init_connection(conn)
+        await migrate(conn, ROOT / "migrations")
+        await bench_accrual(conn, args.workers, args.batch_size)
+        await bench_account_reads(url, args.requests, args.concurrency)
+    finally:
+        await conn.close()
+        admin = await asyncpg.connect(admin_url)
+        try:
+            await admin.execute(await admin.fetchval(
+                "SELECT format('DROP DATABASE %I WITH (FORCE)', $1::text)", name))
+        finally:
+            await admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    url = os.environ.get("LADDER_DATABASE_URL")
+    if url:
+        asyncio.run(run(url, args))
+        return
+    with tempfile.TemporaryDirectory(prefix="ladder-bench-") as data_dir:
+        admin_url = db.start_embedded(Path(data_dir), database="postgres")
+        asyncio.run(run(admin_url, args))
+
+
+if __name__ == "__main__":
+    main()
