@@ -60,8 +60,21 @@ class Lexicon:
 def build_lexicon(labels: Iterable[Label], stems: Mapping[str, str | None]) -> Lexicon:
     lexicon = Lexicon()
     for label in labels:
-        lexicon.add(_stems_of(label.text, stems), label)
+        label_stems = _stems_of(label.text, stems)
+        if usable(label, label_stems):
+            lexicon.add(label_stems, label)
     return lexicon
+
+
+def usable(label: Label, label_stems: tuple[str, ...]) -> bool:
+    """A one-stem match is usable only for a preferred label of one plain word: one-word
+    alternative labels ("hair" for bristles, "make" for cosmetics), labels that are one word
+    once stop words go ("hair-do") and labels that lose symbols ("C++" would match any "C")
+    match far too much by chance."""
+    if len(label_stems) != 1:
+        return bool(label_stems)
+    text = label.text.strip()
+    return label.preferred and words(text) == [text] and len(text) > 2
 
 
 def _stems_of(text: str, stems: Mapping[str, str | None]) -> tuple[str, ...]:
@@ -106,6 +119,8 @@ def _matches(lexicon: Lexicon, stems: Mapping[str, str | None], text: str,
     sequence = [s for s, _ in tokens]
     for start, stem in enumerate(sequence):
         for length in lexicon.lengths.get(stem, ()):
+            if start + length > len(sequence):
+                continue
             phrase = tuple(sequence[start:start + length])
             for label in lexicon.phrases.get(phrase, ()):
                 yield Inferred(label.skill_id, confidence(length, where, label.preferred),

@@ -223,7 +223,8 @@ WHERE course_id = $1
 ORDER BY starts_on NULLS LAST, ref
 
 -- name: course_skills
-SELECT cs.skill_id, s.uri, s.label, cs.source, cs.confidence::float8 AS confidence,
+SELECT cs.skill_id, s.uri, s.label, cs.source,
+       round(cs.confidence::numeric, 2)::float8 AS confidence,
        cs.matched_label, cs.matched_words, cs.matched_in
 FROM course_skills AS cs
 JOIN skills AS s ON s.id = cs.skill_id
