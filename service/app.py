@@ -18,8 +18,8 @@ from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
-from service.reference.routes import OccupationController, SkillController
 from service.policy.routes import PolicyController
+from service.reference.routes import OccupationController, SkillController
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
 from service.system.routes import health, ready
