@@ -7,6 +7,7 @@ from datetime import date
 import asyncpg
 
 from service.auth.service import issue_token
+from service.courses.commands import load_demo_catalogue
 from service.people import service as people
 from service.people import store as people_store
 from service.people.schemas import WorkerIn
@@ -49,6 +50,7 @@ async def load_demo(conn: asyncpg.Connection, settings: Settings,
                 progress("demo: the database already holds real workers; no demo data added")
                 return {}
             rep_ids, worker_ids, provider_ids = await _create_records(conn, progress)
+            await load_demo_catalogue(conn, settings, progress)
         else:
             progress("demo: demo data already present; issuing fresh tokens")
             rep_ids = [existing["id"]]

@@ -1,0 +1,115 @@
+"""`ladder worker` (the feed scheduler) and `ladder catalogue import|infer-skills`."""
+
+import argparse
+import asyncio
+from pathlib import Path
+
+import asyncpg
+
+from service.settings import Settings
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
+    from service import db
+    from service.cli import resolve_url, say
+    from service.courses.feeds import run_scheduler
+
+    url = resolve_url(settings)
+
+    async def main() -> None:
+        pool = await db.create_pool(url, min_size=1, max_size=4)
+        try:
+            say("feed scheduler: pulling due feeds" + (" once" if args.once else
+                f" every {settings.feed_poll_seconds:g} s; Ctrl-C stops"))
+            await run_scheduler(pool, settings, once=args.once, progress=say)
+        finally:
+            await pool.close()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        say("feed scheduler stopped")
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
+    from service.cli import run_with_connection, say
+
+    async def work(conn: asyncpg.Connection) -> None:
+        report = await import_file(conn, args.ukprn, args.file, args.mode)
+        say(f"sync {report.id}: {report.status}; {report.created} created, {report.updated} "
+            f"updated, {report.unchanged} unchanged, {report.restored} restored, "
+            f"{report.withdrawn} withdrawn, {report.rejected} rejected, "
+            f"{len(report.warnings)} warnings" + (f"; {report.error}" if report.error else ""))
+
+    run_with_connection(settings, work)
+
+
+async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
+    """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
+    from service.courses import service, store
+    from service.courses.xcri import FeedError, parse_xcri
+    from service.errors import NotFound
+
+    row = await store.provider_by_ukprn(conn, ukprn)
+    if row is None:
+        raise NotFound(f"no provider with UKPRN {ukprn}; create it with POST /v1/providers")
+    provider = service.ProviderRef(row["id"], row["ukprn"], row["name"])
+    actor = ("system", "ladder catalogue import")
+    data = await asyncio.to_thread(path.read_bytes)
+    fmt = "json" if data.lstrip()[:1] in (b"{", b"[") else "xcri"
+    try:
+        if fmt == "json":
+            catalogue, warnings = service.decode_catalogue_json(data), []
+        else:
+            parsed = parse_xcri(data)
+            service.check_feed_provider(provider, parsed.provider_ukprn)
+            catalogue, warnings = parsed.catalogue, parsed.warnings
+    except (FeedError, service.CatalogueBodyError) as error:
+        return await service.record_failed_sync(conn, provider, mode=mode, fmt=fmt,
+                                                error=str(error), actor=actor)
+    return await service.apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt, actor=actor,
+                                    warnings=warnings)
+
+
+def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
+    from service.cli import run_with_connection, say
+    from service.courses import service, store
+    from service.errors import NotFound
+
+    async def work(conn: asyncpg.Connection) -> None:
+        provider_id = None
+        if args.ukprn:
+            row = await store.provider_by_ukprn(conn, args.ukprn)
+            if row is None:
+                raise NotFound(f"no provider with UKPRN {args.ukprn}")
+            provider_id = row["id"]
+        found = await service.reinfer_skills(conn, provider_id)
+        say(f"skills inferred: {found} course-skill links")
+
+    run_with_connection(settings, work)
+
+
+async def load_demo_catalogue(conn: asyncpg.Connection, settings: Settings, progress) -> None:
+    """The trimmed Cornwall College feed, for the demo college UKPRN 10001696."""
+    path = settings.catalogue_dir / "feeds" / "cornwall_college_demo.xml"
+    report = await import_file(conn, "10001696", path, "full")
+    progress(f"demo: Cornwall College catalogue, {report.created} courses created")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    worker = commands.add_parser("worker", help="pull due course feeds on a schedule")
+    worker.add_argument("--once", action="store_true", help="pull what is due, then stop")
+    worker.set_defaults(run=cmd_worker)
+
+    catalogue = commands.add_parser("catalogue", help="course catalogues").add_subparsers(
+        dest="catalogue_command", required=True)
+    load = catalogue.add_parser("import", help="sync a college's catalogue from a file "
+                                "(JSON or XCRI-CAP 1.2 XML)")
+    load.add_argument("--ukprn", required=True)
+    load.add_argument("--mode", choices=["full", "delta"], default="full")
+    load.add_argument("file", type=Path)
+    load.set_defaults(run=cmd_import)
+    infer = catalogue.add_parser("infer-skills", help="infer skills again for courses without "
+                                 "college-given skills (after loading ESCO)")
+    infer.add_argument("--ukprn", help="only this college")
+    infer.set_defaults(run=cmd_infer)
