@@ -250,6 +250,8 @@ async def accrue(conn: asyncpg.Connection, principal: Principal | None, period: 
     a second caller gets 409); a run that died part-way is finished by the next one, and a
     finished period gains nothing from a re-run except workers added since."""
     day = logic.check_period(period, today or date.today())
+    if batch_size < 1:
+        raise Invalid.on_field("batch_size", "at least 1")
     if not await store.try_accrual_lock(conn, period):
         raise Conflict.on_field("period", f"an accrual for {period} is already running")
     try:
