@@ -3,11 +3,12 @@ and `GET /v1/workers/{id}/account` under concurrent load.
 
     .venv/bin/python bench/accounts.py [--workers 100000] [--batch-size 5000]
                                        [--requests 5000] [--concurrency 32]
+                                       [--server-workers 2]
 
 Uses LADDER_DATABASE_URL's server if set, else an embedded PostgreSQL in a temporary directory;
-either way in a new database that is dropped afterwards. The HTTP figures are for the app
-in-process (httpx over ASGI, one Python process), so they measure the handler, the auth guard,
-the audit write and the database round trips, not a network server."""
+either way in a new database that is dropped afterwards. The reads are measured twice: with the
+app in-process (httpx over ASGI, one Python process: the handler, auth guard, audit write and
+database round trips) and through a real granian server on localhost."""
 
 import argparse
 import asyncio
@@ -15,10 +16,14 @@ import logging
 import os
 import random
 import secrets
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -62,38 +67,76 @@ async def bench_accrual(conn: asyncpg.Connection, workers: int, batch_size: int)
     print(f"ledger entries after both runs: {entries}")
 
 
-async def bench_account_reads(url: str, requests: int, concurrency: int) -> None:
-    pool = await db.create_pool(url, min_size=concurrency, max_size=concurrency + 2)
+async def load(client: httpx.AsyncClient, label: str, ids: list, token: str, requests: int,
+               concurrency: int) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    timings: list[float] = []
+
+    async def one_client(n: int) -> None:
+        for _ in range(n):
+            started = time.perf_counter()
+            response = await client.get(f"/v1/workers/{random.choice(ids)}/account",
+                                        headers=headers)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+
+    await one_client(50)  # warm up
+    timings.clear()
+    started = time.perf_counter()
+    await asyncio.gather(*[one_client(requests // concurrency) for _ in range(concurrency)])
+    seconds = time.perf_counter() - started
+    timings.sort()
+    print(f"GET /account {label}: {len(timings) / seconds:,.0f} requests/s over {len(timings)} "
+          f"requests, {concurrency} concurrent; latency median "
+          f"{statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * .95)]:.1f} ms")
+
+
+async def bench_account_reads(url: str, args: argparse.Namespace) -> None:
+    pool = await db.create_pool(url, min_size=2, max_size=args.concurrency + 2)
     try:
         async with pool.acquire() as conn:
             ids = [r["id"] for r in await conn.fetch(
                 "SELECT id FROM workers ORDER BY random() LIMIT 1000")]
-            admin = (await issue_token(conn, "admin", "bench", None, None, 1)).token
+            token = (await issue_token(conn, "admin", "bench", None, None, 1)).token
         app = create_app(Settings(database_url=url), pool=pool)
-        headers = {"Authorization": f"Bearer {admin}"}
-        timings: list[float] = []
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            async def one_client(n: int) -> None:
-                for _ in range(n):
-                    started = time.perf_counter()
-                    response = await client.get(f"/v1/workers/{random.choice(ids)}/account",
-                                                headers=headers)
-                    timings.append((time.perf_counter() - started) * 1000)
-                    assert response.status_code == 200, response.text
-
-            await one_client(50)  # warm up
-            timings.clear()
-            started = time.perf_counter()
-            await asyncio.gather(*[one_client(requests // concurrency)
-                                   for _ in range(concurrency)])
-            seconds = time.perf_counter() - started
-        timings.sort()
-        print(f"GET /account: {len(timings) / seconds:,.0f} requests/s over {len(timings)} "
-              f"requests, {concurrency} concurrent; latency median "
-              f"{statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * .95)]:.1f} ms")
+            await load(client, "in-process", ids, token, args.requests, args.concurrency)
     finally:
         await pool.close()
+    if args.server_workers:
+        with granian_server(url, args.server_workers) as base:
+            limits = httpx.Limits(max_connections=args.concurrency)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+                await load(client, f"via granian, {args.server_workers} worker processes", ids,
+                           token, args.requests, args.concurrency)
+
+
+@contextmanager
+def granian_server(url: str, workers: int) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = os.environ | {"LADDER_DATABASE_URL": url, "LADDER_POOL_MAX_SIZE": "20"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--no-ws", "service.asgi:app"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 async def run(admin_url: str, args: argparse.Namespace) -> None:
@@ -106,7 +149,7 @@ async def run(admin_url: str, args: argparse.Namespace) -> None:
         await db.init_connection(conn)
         await migrate(conn, ROOT / "migrations")
         await bench_accrual(conn, args.workers, args.batch_size)
-        await bench_account_reads(url, args.requests, args.concurrency)
+        await bench_account_reads(url, args)
     finally:
         await conn.close()
         admin = await asyncpg.connect(admin_url)
@@ -123,6 +166,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--server-workers", type=int, default=2,
+                        help="also load a real granian server with this many processes (0: no)")
     args = parser.parse_args()
     url = os.environ.get("LADDER_DATABASE_URL")
     if url:

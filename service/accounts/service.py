@@ -188,8 +188,10 @@ async def _close_hold(conn: asyncpg.Connection, hold_id: UUID, kind: str, status
         raise NotFound(f"no hold with id {hold_id}")
     await store.lock_account(conn, worker_id)  # account first, then hold: one lock order
     hold = await store.lock_hold(conn, hold_id)
-    if hold is None or hold.status != "open":
-        raise Conflict.on_field("hold_id", f"the hold is already {hold.status if hold else '?'}")
+    if hold is None:  # holds are never deleted; kept for type checkers
+        raise NotFound(f"no hold with id {hold_id}")
+    if hold.status != "open":
+        raise Conflict.on_field("hold_id", f"the hold is already {hold.status}")
     for portion in await store.hold_portions(conn, hold_id):
         await _append(conn, worker_id, kind, portion["amount_pence"], actor(principal),
                       pot=portion["pot"], earmark=logic.earmark_of(portion["pot"]),
