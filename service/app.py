@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from service import db
 from service.accounts.routes import AccountController, accrue
 from service.auth.routes import TokenController, authenticate, provide_principal
+from service.bodies import strict_json_body
 from service.courses.feeds import scheduler_lifespan
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         guards=[authenticate],
+        before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],
         request_max_body_size=settings.max_body_bytes,

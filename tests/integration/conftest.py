@@ -10,6 +10,10 @@ WHERE schemaname = 'public' AND NOT (tablename = ANY($1::text[]))
 """
 
 
+# Tables in KEEP_TABLES that tests may add to: back to what the migrations seeded.
+RESTORE_SEEDED = "DELETE FROM policies WHERE version > 1"
+
+
 @pytest.fixture(autouse=True)
 async def empty_database(pool: asyncpg.Pool):
     """Each integration test starts from the migrated schema with no people, tokens or audit."""
@@ -18,3 +22,4 @@ async def empty_database(pool: asyncpg.Pool):
         statement = await conn.fetchval(TRUNCATE_ALL_BUT, sorted(KEEP_TABLES))
         if statement:
             await conn.execute(statement)
+        await conn.execute(RESTORE_SEEDED)

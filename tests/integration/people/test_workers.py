@@ -124,6 +124,9 @@ async def test_patch_recomputes_priority(api, client):
     ({"birth_date": "2020-01-01"}, "birth_date", 422),
     ({"email": "no-at-sign"}, "email", 422),
     ({"surprise": 1}, "surprise", 422),
+    ({"weekly_hours": "20"}, "weekly_hours", 422),
+    ({"facing_redundancy": "true"}, "facing_redundancy", 422),
+    ({"name": None}, "name", 422),
 ])
 async def test_bad_worker_bodies_name_the_field(api, client, body, field, status):
     response = await client.post("/v1/workers", headers=await api.admin(),

@@ -76,7 +76,7 @@ async def test_admin_publishes_a_version_that_accrual_and_priority_follow(api, c
     ({"rules": rules(enhanced_ceiling_pence=100_000)}, "rules.enhanced_ceiling_pence"),
     ({"rules": rules(annual_credit_pence=-1)}, "rules.annual_credit_pence"),
     ({"rules": rules(enhanced_contracts=["gig"])}, "rules.enhanced_contracts[0]"),
-    ({"rules": rules(surprise=1)}, "surprise"),
+    ({"rules": rules(surprise=1)}, "rules.surprise"),
     ({"effective_from": "soon"}, "effective_from"),
 ])
 async def test_bad_policies_name_the_field(api, client, restore_policy, change, field):
