@@ -29,7 +29,6 @@ class Settings(BaseSettings):
     catalogue_dir: Path = SOURCE_ROOT / "catalogue"
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
-    full_time_hours: float = Field(default=37.0, gt=0, description="The full-time working week.")
     catalogue_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
                                      description="Largest catalogue body or pulled feed.")
     run_scheduler: bool = Field(default=True, description="Pull due course feeds inside serve.")
