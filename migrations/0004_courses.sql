@@ -24,6 +24,10 @@ CREATE TABLE courses (
     skill_uris text[] NOT NULL DEFAULT '{}',
     -- SHA-256 of the record as the college sent it: an identical record is not rewritten.
     content_hash text NOT NULL,
+    -- Over the current presentations, kept by the sync, so that search needs no join for them.
+    first_starts_on date,
+    lowest_cost_pence bigint,
+    presentation_count integer NOT NULL DEFAULT 0,
     search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', title), 'A')
         || setweight(to_tsvector('english', courses_words(subjects)), 'B')
@@ -36,8 +40,8 @@ CREATE TABLE courses (
     CONSTRAINT courses_band_level_check CHECK ((band IS NULL) = (rqf_level IS NULL))
 );
 CREATE INDEX courses_search_idx ON courses USING gin (search);
-CREATE INDEX courses_level_idx ON courses (rqf_level) WHERE withdrawn_at IS NULL;
-CREATE INDEX courses_band_idx ON courses (band) WHERE withdrawn_at IS NULL;
+CREATE INDEX courses_start_idx ON courses ((coalesce(first_starts_on, 'infinity'::date)), id)
+    WHERE withdrawn_at IS NULL;
 
 CREATE TABLE presentations (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

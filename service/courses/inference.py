@@ -43,18 +43,25 @@ class Label:
     preferred: bool
 
 
+_END = ""  # a stem is never empty, so this key marks where a label's phrase ends
+
+
 @dataclass
 class Lexicon:
-    """ESCO labels by their stems, with the phrase lengths that start with each first stem."""
+    """ESCO labels in a trie of their stems: matching walks from each word only as far as some
+    label continues, so a text costs about one dictionary lookup per word."""
 
-    phrases: dict[tuple[str, ...], list[Label]] = field(default_factory=dict)
-    lengths: dict[str, set[int]] = field(default_factory=dict)
+    root: dict[str, dict] = field(default_factory=dict)
+    size: int = 0
 
     def add(self, stems: tuple[str, ...], label: Label) -> None:
         if not stems or len(stems) > MAX_LABEL_WORDS:
             return
-        self.phrases.setdefault(stems, []).append(label)
-        self.lengths.setdefault(stems[0], set()).add(len(stems))
+        node = self.root
+        for stem in stems:
+            node = node.setdefault(stem, {})
+        node.setdefault(_END, []).append(label)
+        self.size += 1
 
 
 def build_lexicon(labels: Iterable[Label], stems: Mapping[str, str | None]) -> Lexicon:
@@ -116,16 +123,19 @@ def infer_skills(lexicon: Lexicon, stems: Mapping[str, str | None], title: str,
 def _matches(lexicon: Lexicon, stems: Mapping[str, str | None], text: str,
              where: Field) -> Iterable[Inferred]:
     tokens = [(s, w) for w in words(text) if (s := stems.get(w.lower()))]
-    sequence = [s for s, _ in tokens]
-    for start, stem in enumerate(sequence):
-        for length in lexicon.lengths.get(stem, ()):
-            if start + length > len(sequence):
-                continue
-            phrase = tuple(sequence[start:start + length])
-            for label in lexicon.phrases.get(phrase, ()):
+    count = len(tokens)
+    for start in range(count):
+        node = lexicon.root.get(tokens[start][0])
+        end = start + 1
+        while node is not None:
+            for label in node.get(_END, ()):
+                length = end - start
                 yield Inferred(label.skill_id, confidence(length, where, label.preferred),
-                               label.text, tuple(w for _, w in tokens[start:start + length]),
-                               where)
+                               label.text, tuple(w for _, w in tokens[start:end]), where)
+            if end == count:
+                break
+            node = node.get(tokens[end][0])
+            end += 1
 
 
 def explain(source: str, confidence_: float, matched_label: str | None,

@@ -17,19 +17,23 @@ WHERE provider_id = $1
 
 -- name: upsert_courses
 INSERT INTO courses (provider_id, ref, title, description, subjects, rqf_level, band,
-                     qualification, learning_outcomes, url, skill_uris, content_hash)
+                     qualification, learning_outcomes, url, skill_uris, content_hash,
+                     first_starts_on, lowest_cost_pence, presentation_count)
 SELECT $1, r.ref, r.title, r.description, r.subjects, r.rqf_level, r.band, r.qualification,
-       r.learning_outcomes, r.url, r.skill_uris, r.content_hash
+       r.learning_outcomes, r.url, r.skill_uris, r.content_hash, r.first_starts_on,
+       r.lowest_cost_pence, r.presentation_count
 FROM jsonb_to_recordset($2::jsonb) AS r(ref text, title text, description text, subjects text[],
                                        rqf_level text, band text, qualification text,
                                        learning_outcomes text, url text, skill_uris text[],
-                                       content_hash text)
+                                       content_hash text, first_starts_on date,
+                                       lowest_cost_pence bigint, presentation_count integer)
 ON CONFLICT (provider_id, ref) DO UPDATE
 SET title = EXCLUDED.title, description = EXCLUDED.description, subjects = EXCLUDED.subjects,
     rqf_level = EXCLUDED.rqf_level, band = EXCLUDED.band, qualification = EXCLUDED.qualification,
     learning_outcomes = EXCLUDED.learning_outcomes, url = EXCLUDED.url,
-    skill_uris = EXCLUDED.skill_uris, content_hash = EXCLUDED.content_hash, updated_at = now(),
-    withdrawn_at = NULL
+    skill_uris = EXCLUDED.skill_uris, content_hash = EXCLUDED.content_hash,
+    first_starts_on = EXCLUDED.first_starts_on, lowest_cost_pence = EXCLUDED.lowest_cost_pence,
+    presentation_count = EXCLUDED.presentation_count, updated_at = now(), withdrawn_at = NULL
 RETURNING id, ref
 
 -- name: upsert_presentations
@@ -95,15 +99,6 @@ ON CONFLICT (course_id, skill_id) DO NOTHING
 SELECT uri
 FROM skills
 WHERE uri = ANY($1::text[])
-
--- name: insert_inferred_skills
-INSERT INTO course_skills (course_id, skill_id, source, confidence, matched_label, matched_words,
-                           matched_in)
-SELECT r.course_id, r.skill_id, 'inferred', r.confidence, r.matched_label,
-       string_to_array(r.matched_words, ' '), r.matched_in
-FROM unnest($1::uuid[], $2::uuid[], $3::real[], $4::text[], $5::text[], $6::text[])
-    AS r(course_id, skill_id, confidence, matched_label, matched_words, matched_in)
-ON CONFLICT (course_id, skill_id) DO NOTHING
 
 -- name: skill_label_count
 SELECT count(*) FROM skill_labels
@@ -240,38 +235,94 @@ WHERE uri = $1 OR id = $2
 -- The search's optional filters are `$n IS NULL OR ...`: plan each call with its own values.
 SET LOCAL plan_cache_mode = force_custom_plan
 
--- name: search_courses
--- Ranked by relevance, then the next matching start date, then id; the keyset cursor is that
--- triple, with the rank negated so that all three sort ascending.
-SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.subjects, c.rqf_level, c.band,
-       c.url, m.next_starts_on, m.lowest_cost_pence, m.presentations, k.rank
-FROM courses AS c
-JOIN providers AS p ON p.id = c.provider_id
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN $1::text IS NULL THEN 0::float8
-                ELSE ts_rank(c.search, websearch_to_tsquery('english', $1))::float8 END AS rank
-) AS k
+-- name: search_ranked
+-- Ranked by relevance, then the course's first start date, then id; the keyset cursor is that
+-- triple, the rank negated so that all three sort ascending. Presentation filters ($6-$9, on
+-- when $10) need one presentation matching them all; the page's dates, costs and counts are
+-- then those of its matching presentations.
+WITH page AS (
+    SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
+           c.first_starts_on, ts_rank(c.search, websearch_to_tsquery('english', $1))::float8
+               AS rank
+    FROM courses AS c
+    WHERE c.withdrawn_at IS NULL
+      AND c.search @@ websearch_to_tsquery('english', $1)
+      AND ($2::text IS NULL OR c.rqf_level = $2)
+      AND ($3::text IS NULL OR c.band = $3)
+      AND ($4::uuid IS NULL OR c.provider_id = $4)
+      AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                       WHERE cs.course_id = c.id AND cs.skill_id = $5))
+      AND (NOT $10::boolean OR EXISTS (
+          SELECT 1 FROM presentations AS pr
+          WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
+            AND ($6::text IS NULL OR pr.attendance_pattern = $6)
+            AND ($7::text IS NULL OR pr.delivery = $7)
+            AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
+            AND ($9::date IS NULL OR pr.starts_on > $9)))
+      AND ($11::float8 IS NULL
+           OR (-ts_rank(c.search, websearch_to_tsquery('english', $1))::float8,
+               coalesce(c.first_starts_on, 'infinity'::date), c.id)
+              > (-$11::float8, coalesce($12::date, 'infinity'::date), $13::uuid))
+    ORDER BY rank DESC, coalesce(c.first_starts_on, 'infinity'::date), c.id
+    LIMIT $14
+)
+SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
+       page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
+       m.lowest_cost_pence, m.presentations, page.rank
+FROM page
+JOIN providers AS p ON p.id = page.provider_id
 CROSS JOIN LATERAL (
     SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
            min(pr.cost_pence) AS lowest_cost_pence
     FROM presentations AS pr
-    WHERE pr.course_id = c.id
-      AND pr.withdrawn_at IS NULL
+    WHERE pr.course_id = page.id AND pr.withdrawn_at IS NULL
       AND ($6::text IS NULL OR pr.attendance_pattern = $6)
       AND ($7::text IS NULL OR pr.delivery = $7)
       AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
       AND ($9::date IS NULL OR pr.starts_on > $9)
 ) AS m
-WHERE c.withdrawn_at IS NULL
-  AND ($1::text IS NULL OR c.search @@ websearch_to_tsquery('english', $1))
-  AND ($2::text IS NULL OR c.rqf_level = $2)
-  AND ($3::text IS NULL OR c.band = $3)
-  AND ($4::text IS NULL OR p.ukprn = $4)
-  AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                   WHERE cs.course_id = c.id AND cs.skill_id = $5))
-  AND (NOT $10::boolean OR m.presentations > 0)
-  AND ($11::float8 IS NULL
-       OR (-k.rank, coalesce(m.next_starts_on, 'infinity'::date), c.id)
-          > (-$11::float8, coalesce($12::date, 'infinity'::date), $13::uuid))
-ORDER BY -k.rank, coalesce(m.next_starts_on, 'infinity'::date), c.id
-LIMIT $14
+ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.id
+
+-- name: search_by_start
+-- Without words to rank by: the course's first start date, then id, walking courses_start_idx.
+-- Parameters as search_ranked; $1 and $11 only keep the shape.
+WITH page AS (
+    SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
+           c.first_starts_on, 0::float8 AS rank
+    FROM courses AS c
+    WHERE c.withdrawn_at IS NULL
+      AND $1::text IS NULL
+      AND ($2::text IS NULL OR c.rqf_level = $2)
+      AND ($3::text IS NULL OR c.band = $3)
+      AND ($4::uuid IS NULL OR c.provider_id = $4)
+      AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                       WHERE cs.course_id = c.id AND cs.skill_id = $5))
+      AND (NOT $10::boolean OR EXISTS (
+          SELECT 1 FROM presentations AS pr
+          WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
+            AND ($6::text IS NULL OR pr.attendance_pattern = $6)
+            AND ($7::text IS NULL OR pr.delivery = $7)
+            AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
+            AND ($9::date IS NULL OR pr.starts_on > $9)))
+      AND ($11::float8 IS NULL
+           OR (coalesce(c.first_starts_on, 'infinity'::date), c.id)
+              > (coalesce($12::date, 'infinity'::date), $13::uuid))
+    ORDER BY coalesce(c.first_starts_on, 'infinity'::date), c.id
+    LIMIT $14
+)
+SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
+       page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
+       m.lowest_cost_pence, m.presentations, page.rank
+FROM page
+JOIN providers AS p ON p.id = page.provider_id
+CROSS JOIN LATERAL (
+    SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
+           min(pr.cost_pence) AS lowest_cost_pence
+    FROM presentations AS pr
+    WHERE pr.course_id = page.id AND pr.withdrawn_at IS NULL
+      AND ($6::text IS NULL OR pr.attendance_pattern = $6)
+      AND ($7::text IS NULL OR pr.delivery = $7)
+      AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
+      AND ($9::date IS NULL OR pr.starts_on > $9)
+) AS m
+ORDER BY coalesce(page.first_starts_on, 'infinity'::date), page.id

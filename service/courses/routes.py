@@ -212,13 +212,14 @@ class CourseController(Controller):
     ) -> CoursePage:
         key = decode_cursor(cursor, float, date | None, UUID)
         skill_id = await _skill_filter(db, skill)
+        provider_id = await _provider_filter(db, provider)
         query = q.strip() if q and q.strip() else None
         rows = await store.search_courses(
-            db, q=query, level=level, band=band, ukprn=provider, skill_id=skill_id,
+            db, q=query, level=level, band=band, provider_id=provider_id, skill_id=skill_id,
             attendance=attendance, delivery=delivery, max_cost=max_cost,
             starting_after=starting_after, after=key, limit=limit + 1)
         return CoursePage(rows[:limit], next_cursor(
-            rows, limit, lambda c: (c.rank, c.next_starts_on, c.id)))
+            rows, limit, lambda c: (c.rank, c.first_starts_on, c.id)))
 
     @get("/{course_id:uuid}", summary="A course with its presentations and the skills it teaches")
     async def read(self, course_id: FromPath[UUID], db: Db, principal: Caller) -> Course:
@@ -231,6 +232,13 @@ class CourseController(Controller):
             for s in await store.course_skills(db, course_id)
         ]
         return course
+
+
+async def _provider_filter(db: Any, ukprn: str | None) -> UUID | None:
+    if ukprn is None:
+        return None
+    row = await store.provider_by_ukprn(db, ukprn)
+    return row["id"] if row else UUID(int=0)
 
 
 async def _skill_filter(db: Any, skill: str | None) -> UUID | None:

@@ -194,8 +194,9 @@ class Course(msgspec.Struct):
 
 
 class CourseSummary(msgspec.Struct):
-    """A search hit: `rank` is the full-text relevance (0 without `q`); `next_starts_on` and
-    `lowest_cost_pence` are over the presentations that match the filters."""
+    """A search hit. Hits come by `rank` (full-text relevance, 0 without `q`), then by
+    `first_starts_on` (the course's earliest presentation). `next_starts_on`,
+    `lowest_cost_pence` and `presentations` are over the presentations matching the filters."""
 
     id: UUID
     ukprn: str
@@ -206,6 +207,7 @@ class CourseSummary(msgspec.Struct):
     rqf_level: str | None
     band: Band | None
     url: str | None
+    first_starts_on: date | None
     next_starts_on: date | None
     lowest_cost_pence: int | None
     presentations: int

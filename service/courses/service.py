@@ -5,6 +5,7 @@ content hash is unchanged are not touched at all; courses missing from a full sy
 (kept, and restored if they come back). Every sync, applied or failed, leaves a report.
 """
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,6 +70,8 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
     async with conn.transaction():
         await store.lock_provider_catalogue(conn, provider.id)
         plan = _plan(valid, await store.existing_courses(conn, provider.id))
+        # Matching course text against ESCO runs in a thread while PostgreSQL writes.
+        matching = await _start_inference(conn, [c for c, _ in plan.changed if not c.skill_uris])
         ids = await store.upsert_courses(conn, provider.id, [_course_row(c, h)
                                                              for c, h in plan.changed])
         changed_ids = [ids[c.ref] for c, _ in plan.changed]
@@ -79,7 +82,8 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
         if mode == "full":
             kept = [c.ref for c in valid] + [r.ref for r in rejected if r.ref]
             withdrawn = await store.withdraw_missing_courses(conn, provider.id, kept)
-        warnings += await _update_skills(conn, [(ids[c.ref], c) for c, _ in plan.changed])
+        warnings += await _update_skills(conn, [(ids[c.ref], c) for c, _ in plan.changed],
+                                         ids, matching)
         counts = {"received": len(catalogue.courses), "created": plan.created,
                   "updated": len(plan.changed) - plan.created, "unchanged": plan.unchanged,
                   "restored": len(plan.restored), "withdrawn": withdrawn}
@@ -117,7 +121,11 @@ def _plan(valid: list[CourseIn], existing: list[asyncpg.Record]) -> _Plan:
 
 
 def _course_row(course: CourseIn, digest: str) -> dict[str, Any]:
+    starts = [p.starts_on for p in course.presentations if p.starts_on is not None]
+    costs = [p.cost_pence for p in course.presentations if p.cost_pence is not None]
     return {
+        "first_starts_on": min(starts, default=None), "lowest_cost_pence": min(costs, default=None),
+        "presentation_count": len(course.presentations),
         "ref": course.ref, "title": course.title, "description": course.description,
         "subjects": course.subjects, "rqf_level": course.rqf_level,
         "band": band_for_level(course.rqf_level), "qualification": course.qualification,
@@ -144,8 +152,10 @@ def _capped(warnings: list[str]) -> list[str]:
 # --- skills taught ------------------------------------------------------------------------------
 
 
-async def _update_skills(conn: asyncpg.Connection,
-                         courses: list[tuple[UUID, CourseIn]]) -> list[str]:
+async def _update_skills(conn: asyncpg.Connection, courses: list[tuple[UUID, CourseIn]],
+                         ids: dict[str, UUID],
+                         matching: asyncio.Future[list[tuple[str, inference.Inferred]]] | None,
+                         ) -> list[str]:
     """College-given ESCO skills where there are any, otherwise inferred ones; returns warnings
     about skill URIs that are not in ESCO."""
     if not courses:
@@ -154,12 +164,11 @@ async def _update_skills(conn: asyncpg.Connection,
     given = [(course_id, uri) for course_id, c in courses for uri in c.skill_uris]
     known = await store.known_skill_uris(conn, sorted({uri for _, uri in given}))
     await store.insert_college_skills(conn, [(cid, uri) for cid, uri in given if uri in known])
-    warnings = [f"course {c.ref!r}: skill {uri} is not an ESCO skill known to Ladder; ignored"
-                for _, c in courses for uri in c.skill_uris if uri not in known]
-    to_infer = [(course_id, c.title, c.subjects, c.description)
-                for course_id, c in courses if not c.skill_uris]
-    await infer_and_store(conn, to_infer)
-    return warnings
+    if matching is not None:
+        await store.copy_inferred_skills(conn, [(ids[ref], found) for ref, found in
+                                                await matching])
+    return [f"course {c.ref!r}: skill {uri} is not an ESCO skill known to Ladder; ignored"
+            for _, c in courses for uri in c.skill_uris if uri not in known]
 
 
 class _LexiconCache:
@@ -174,15 +183,19 @@ class _LexiconCache:
 _cache = _LexiconCache()
 _MAX_CACHED_STEMS = 500_000
 
+Texts = tuple[Any, str, list[str], str]  # (key, title, subjects, description)
+
 
 async def _stems_for(conn: asyncpg.Connection, words: set[str]) -> dict[str, str | None]:
+    """The stems of these words (a snapshot, safe to read from another thread)."""
     missing = [w for w in words if w not in _cache.stems]
     if len(_cache.stems) + len(missing) > _MAX_CACHED_STEMS:
         _cache.stems.clear()
         _cache.label_count = -1
+        missing = list(words)
     for row in await store.lexemes(conn, missing):
         _cache.stems[row["word"]] = inference.first_lexeme(row["lexemes"])
-    return _cache.stems
+    return {w: _cache.stems.get(w) for w in words}
 
 
 async def _lexicon(conn: asyncpg.Connection) -> inference.Lexicon:
@@ -197,23 +210,30 @@ async def _lexicon(conn: asyncpg.Connection) -> inference.Lexicon:
     return _cache.lexicon
 
 
-async def infer_and_store(conn: asyncpg.Connection,
-                          courses: list[tuple[UUID, str, list[str], str]]) -> int:
-    """Infer skills for (course_id, title, subjects, description) rows; returns how many found."""
-    if not courses:
-        return 0
+def _match_all(lexicon: inference.Lexicon, stems: dict[str, str | None],
+               texts: list[Texts]) -> list[tuple[Any, inference.Inferred]]:
+    return [(key, found) for key, title, subjects, description in texts
+            for found in inference.infer_skills(lexicon, stems, title, subjects, description)]
+
+
+async def _start_matching(conn: asyncpg.Connection, texts: list[Texts],
+                          ) -> asyncio.Future[list[tuple[Any, inference.Inferred]]] | None:
+    """Stems come from PostgreSQL first; the pure-Python matching then runs in a thread."""
+    if not texts:
+        return None
     lexicon = await _lexicon(conn)
-    if not lexicon.phrases:
-        return 0
-    words = {w.lower() for _, title, subjects, description in courses
+    if not lexicon.size:
+        return None
+    words = {w.lower() for _, title, subjects, description in texts
              for text in (title, description, *subjects) for w in inference.words(text)}
     stems = await _stems_for(conn, words)
-    rows = [(course_id, found.skill_id, found.confidence, found.matched_label,
-             " ".join(found.matched_words), found.matched_in)
-            for course_id, title, subjects, description in courses
-            for found in inference.infer_skills(lexicon, stems, title, subjects, description)]
-    await store.insert_inferred_skills(conn, rows)
-    return len(rows)
+    return asyncio.ensure_future(asyncio.to_thread(_match_all, lexicon, stems, texts))
+
+
+async def _start_inference(conn: asyncpg.Connection, courses: list[CourseIn],
+                           ) -> asyncio.Future[list[tuple[Any, inference.Inferred]]] | None:
+    return await _start_matching(conn, [(c.ref, c.title, c.subjects, c.description)
+                                        for c in courses])
 
 
 async def reinfer_skills(conn: asyncpg.Connection, provider_id: UUID | None = None) -> int:
@@ -221,8 +241,11 @@ async def reinfer_skills(conn: asyncpg.Connection, provider_id: UUID | None = No
     rows = [r for r in await store.courses_for_inference(conn, provider_id) if not r["skill_uris"]]
     async with conn.transaction():
         await store.clear_course_skills(conn, [r["id"] for r in rows])
-        return await infer_and_store(conn, [(r["id"], r["title"], r["subjects"],
-                                             r["description"]) for r in rows])
+        matching = await _start_matching(conn, [(r["id"], r["title"], r["subjects"],
+                                                 r["description"]) for r in rows])
+        found = await matching if matching is not None else []
+        await store.copy_inferred_skills(conn, found)
+        return len(found)
 
 
 # --- reading a body -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service.courses.inference import Inferred
 from service.courses.schemas import (
     Course,
     CourseSkill,
@@ -19,6 +20,8 @@ from service.courses.schemas import (
 from service.sql import load_queries
 
 Q = load_queries(__file__)
+INFERRED_COLUMNS = ["course_id", "skill_id", "source", "confidence", "matched_label",
+                    "matched_words", "matched_in"]
 
 
 async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> asyncpg.Record | None:
@@ -74,11 +77,14 @@ async def insert_college_skills(conn: asyncpg.Connection, pairs: list[tuple[UUID
         await conn.execute(Q.insert_college_skills, [p[0] for p in pairs], [p[1] for p in pairs])
 
 
-async def insert_inferred_skills(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Rows of (course_id, skill_id, confidence, matched_label, matched_words, matched_in)."""
-    if rows:
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        await conn.execute(Q.insert_inferred_skills, *columns)
+async def copy_inferred_skills(conn: asyncpg.Connection,
+                               found: list[tuple[UUID, Inferred]]) -> None:
+    """COPY, not INSERT: a first sync of a large catalogue infers hundreds of thousands."""
+    if found:
+        await conn.copy_records_to_table(
+            "course_skills", columns=INFERRED_COLUMNS,
+            records=[(course_id, f.skill_id, "inferred", f.confidence, f.matched_label,
+                      list(f.matched_words), f.matched_in) for course_id, f in found])
 
 
 async def skill_label_count(conn: asyncpg.Connection) -> int:
@@ -186,7 +192,7 @@ async def skill_id_for(conn: asyncpg.Connection, uri: str | None,
 
 
 async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str | None,
-                         band: str | None, ukprn: str | None, skill_id: UUID | None,
+                         band: str | None, provider_id: UUID | None, skill_id: UUID | None,
                          attendance: str | None, delivery: str | None, max_cost: int | None,
                          starting_after: date | None,
                          after: tuple[float, date | None, UUID] | None,
@@ -195,7 +201,8 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                                                         starting_after))
     cursor = after or (None, None, None)
     await conn.execute(Q.custom_plans)
-    rows = await conn.fetch(Q.search_courses, q, level, band, ukprn, skill_id, attendance,
+    query = Q.search_ranked if q is not None else Q.search_by_start
+    rows = await conn.fetch(query, q, level, band, provider_id, skill_id, attendance,
                             delivery, max_cost, starting_after, presentation_filtered, *cursor,
                             limit)
     return [CourseSummary(**dict(r)) for r in rows]
