@@ -69,6 +69,20 @@ def test_retries_5xx_and_connection_errors_then_gives_up():
     assert len(calls) == 3
 
 
+def test_backoff_doubles_between_attempts(monkeypatch):
+    delays = []
+
+    async def record(seconds):
+        delays.append(seconds)
+
+    monkeypatch.setattr("service.courses.fetch.asyncio.sleep", record)
+    policy = FetchPolicy(timeout_seconds=2, max_bytes=1000, retries=3, backoff_seconds=0.5,
+                         allow_private=False)
+    with pytest.raises(FetchError, match="after 4 attempts"):
+        fetch(lambda r: httpx.Response(503), policy=policy)
+    assert delays == [0.5, 1.0, 2.0]
+
+
 def test_4xx_is_not_retried():
     calls = []
 

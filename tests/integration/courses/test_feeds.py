@@ -95,7 +95,7 @@ async def test_a_timeout_is_retried_then_stored_as_a_failed_sync(
     assert live == 1  # the earlier catalogue is intact
 
 
-async def test_server_errors_are_retried_with_backoff(feed_client, college, feed_server):
+async def test_server_errors_are_retried(feed_client, college, feed_server):
     provider, headers = college
     calls = []
 
@@ -111,7 +111,6 @@ async def test_server_errors_are_retried_with_backoff(feed_client, college, feed
     result = (await pull(feed_client, provider, headers, feed)).json()
     assert result["outcome"] == "synced", result
     assert len(calls) == 3
-    assert calls[2] - calls[1] >= calls[1] - calls[0]  # 0.01 s, then 0.02 s
 
 
 async def test_client_errors_are_not_retried(feed_client, college, feed_server):
