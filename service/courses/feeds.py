@@ -53,6 +53,17 @@ async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
                        actor: tuple[str, str],
                        transport: httpx.AsyncBaseTransport | None = None) -> PullResult:
     """Fetch and apply a feed this process holds the lease on; always releases the lease."""
+    try:
+        return await _pull(pool, feed_id, settings, actor, transport)
+    except Exception:
+        async with pool.acquire() as conn:
+            await store.finish_pull(conn, feed_id, "failed", "internal error while pulling",
+                                    None, None)
+        raise
+
+
+async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: tuple[str, str],
+                transport: httpx.AsyncBaseTransport | None) -> PullResult:
     async with pool.acquire() as conn:
         feed = await store.get_feed(conn, feed_id)
     if feed is None:
@@ -115,8 +126,8 @@ async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = 
                 if result.error:
                     message += f" ({result.error})"
                 (progress or log.info)(message)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            log.warning("feed scheduler: %s", error)
+        except Exception:  # noqa: BLE001 - the loop must outlive one bad round
+            log.exception("feed scheduler: a round failed; trying again later")
         if once:
             return
         await asyncio.sleep(settings.feed_poll_seconds)

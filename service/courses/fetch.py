@@ -136,12 +136,13 @@ async def _pinned_request(client: httpx.AsyncClient, url: str, policy: FetchPoli
         raise FetchError(f"not a valid URL: {error}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise FetchError("only http and https URLs can be pulled")
-    address = await checked_address(parsed.host, parsed.port, parsed.scheme, policy.allow_private)
-    host_header = parsed.netloc.decode("ascii").rsplit("@", 1)[-1]
+    host = parsed.raw_host.decode("ascii")  # an international name in its punycode form
+    address = await checked_address(host, parsed.port, parsed.scheme, policy.allow_private)
     return client.build_request(
         "GET", parsed.copy_with(host=address),
-        headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": ACCEPT, **headers},
-        extensions={"sni_hostname": parsed.host},
+        headers={"Host": parsed.netloc.decode("ascii"), "User-Agent": USER_AGENT,
+                 "Accept": ACCEPT, **headers},
+        extensions={"sni_hostname": host},
     )
 
 
