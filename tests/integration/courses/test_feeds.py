@@ -4,6 +4,7 @@ cap, HTML, private addresses, one puller per feed, and the scheduler."""
 import asyncio
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
@@ -235,3 +236,26 @@ async def test_scheduler_runs_once_and_reports(college, feed_server, pool, feed_
     await feeds.run_scheduler(pool, feed_settings, once=True, progress=said.append)
     assert len(said) == 1 and said[0].endswith(": synced")
     assert (await syncs(client, provider, headers))[0]["actor_role"] == "system"
+
+
+async def test_the_app_lifespan_runs_the_scheduler_unless_disabled(
+        college, feed_server, pool, feed_settings, client):
+    provider, headers = college
+    feed_server.routes["/feed.xml"] = conditional_feed(WYCHWOLF)
+    await register(client, provider, headers, feed_server.url("/feed.xml"))
+    app = SimpleNamespace(state=SimpleNamespace(pool=pool))
+    fast = feed_settings.model_copy(update={"feed_poll_seconds": 0.05})
+    assert fast.run_scheduler is False  # as in every test: LADDER_RUN_SCHEDULER=false
+    async with feeds.scheduler_lifespan(fast)(app):
+        await asyncio.sleep(0.3)
+    assert feed_server.hits == {}
+    outcome = None
+    async with feeds.scheduler_lifespan(fast.model_copy(update={"run_scheduler": True}))(app):
+        for _ in range(200):
+            async with pool.acquire() as conn:
+                outcome = await conn.fetchval("SELECT last_outcome FROM feeds")
+            if outcome:
+                break
+            await asyncio.sleep(0.05)
+    assert outcome == "synced"
+    assert feed_server.hits == {"/feed.xml": 1}
