@@ -79,7 +79,7 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: tu
             await store.finish_pull(conn, feed_id, "not_modified", None, None, None)
         return PullResult(feed_id, "not_modified", None, None)
     try:
-        parsed = parse_xcri(fetched.body)
+        parsed = await asyncio.to_thread(parse_xcri, fetched.body)
         service.check_feed_provider(provider, parsed.provider_ukprn)
     except FeedError as error:
         return await _failed(pool, provider, feed_id, str(error), actor)

@@ -1,3 +1,4 @@
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -114,9 +115,9 @@ class CatalogueController(Controller):
         warnings: list[str] = []
         try:
             if fmt == "json":
-                catalogue = service.decode_catalogue_json(body)
+                catalogue = await asyncio.to_thread(service.decode_catalogue_json, body)
             else:
-                parsed = parse_xcri(body)
+                parsed = await asyncio.to_thread(parse_xcri, body)
                 service.check_feed_provider(provider, parsed.provider_ukprn)
                 catalogue, warnings = parsed.catalogue, parsed.warnings
         except service.CatalogueBodyError as error:

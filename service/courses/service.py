@@ -18,7 +18,7 @@ import msgspec
 from service.auth.logic import Principal
 from service.courses import inference, store
 from service.courses.logic import band_for_level, content_hash, validate_catalogue
-from service.courses.schemas import CatalogueIn, CourseIn, SyncReport
+from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
 from service.errors import Forbidden, Invalid, NotFound
 
 MAX_WARNINGS = 500
@@ -66,10 +66,11 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
                      feed_id: UUID | None = None) -> SyncReport:
     started_at = datetime.now(UTC)
     warnings = list(warnings or [])
-    valid, rejected = validate_catalogue(catalogue)
+    # Validating and hashing 50,000 courses takes seconds: not on the event loop.
+    valid, rejected, digests = await asyncio.to_thread(_validate_and_hash, catalogue)
     async with conn.transaction():
         await store.lock_provider_catalogue(conn, provider.id)
-        plan = _plan(valid, await store.existing_courses(conn, provider.id))
+        plan = _plan(valid, digests, await store.existing_courses(conn, provider.id))
         # Matching course text against ESCO runs in a thread while PostgreSQL writes.
         matching = await _start_inference(conn, [c for c, _ in plan.changed if not c.skill_uris])
         ids = await store.upsert_courses(conn, provider.id, [_course_row(c, h)
@@ -101,12 +102,18 @@ class _Plan:
     unchanged: int
 
 
-def _plan(valid: list[CourseIn], existing: list[asyncpg.Record]) -> _Plan:
+def _validate_and_hash(
+    catalogue: CatalogueIn,
+) -> tuple[list[CourseIn], list[RejectedRecord], list[str]]:
+    valid, rejected = validate_catalogue(catalogue)
+    return valid, rejected, [content_hash(course) for course in valid]
+
+
+def _plan(valid: list[CourseIn], digests: list[str], existing: list[asyncpg.Record]) -> _Plan:
     """Which records to write: new or changed ones; identical withdrawn ones only come back."""
     known = {r["ref"]: r for r in existing}
     plan = _Plan([], [], 0, 0)
-    for course in valid:
-        digest = content_hash(course)
+    for course, digest in zip(valid, digests, strict=True):
         row = known.get(course.ref)
         if row is None:
             plan.created += 1
