@@ -3,6 +3,8 @@ migrated once; integration tests get an empty database each (see integration/con
 
 import os
 import secrets
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -30,6 +32,29 @@ KEEP_TABLES = {"schema_migrations", "policies", "isco_group_risks", "occupations
 
 def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+@pytest.fixture
+def fresh_url(database_url: str) -> str:
+    """A new, empty database on the session's server, for runs of the `ladder` command."""
+    name = f"ladder_fresh_{secrets.token_hex(4)}"
+    db.ensure_database(database_url, name)
+    return with_database(database_url, name)
+
+
+def start_ladder(*args: str, url: str, migrations: Path | None = None) -> subprocess.Popen:
+    """`ladder ARGS` in a subprocess against the database at `url`."""
+    env = os.environ | {"LADDER_DATABASE_URL": url}
+    if migrations:
+        env["LADDER_MIGRATIONS_DIR"] = str(migrations)
+    return subprocess.Popen([sys.executable, "-m", "service.cli", *args], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_ladder(*args: str, url: str) -> subprocess.CompletedProcess:
+    process = start_ladder(*args, url=url)
+    out, err = process.communicate(timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 @pytest.fixture(scope="session")

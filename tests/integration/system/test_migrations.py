@@ -1,34 +1,14 @@
 """Migrations against real, empty databases on the session's server, through the CLI."""
 
 import asyncio
-import os
-import secrets
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from service import db
 from service.migrations import MigrationError, migrate, read_migrations
-from tests.conftest import ROOT, with_database
-
-
-@pytest.fixture
-def empty_database(database_url: str) -> str:
-    name = f"ladder_mig_{secrets.token_hex(4)}"
-    db.ensure_database(database_url, name)
-    return with_database(database_url, name)
-
-
-def ladder(*args: str, url: str, migrations: Path | None = None) -> subprocess.Popen:
-    env = os.environ | {"LADDER_DATABASE_URL": url}
-    if migrations:
-        env["LADDER_MIGRATIONS_DIR"] = str(migrations)
-    return subprocess.Popen([sys.executable, "-m", "service.cli", *args], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+from tests.conftest import ROOT, start_ladder
 
 
 def applied_versions(url: str) -> list[int]:
@@ -43,37 +23,37 @@ def applied_versions(url: str) -> list[int]:
     return asyncio.run(fetch())
 
 
-def test_all_migrations_apply_to_an_empty_database(empty_database: str):
-    run = ladder("migrate", url=empty_database)
+def test_all_migrations_apply_to_an_fresh_url(fresh_url: str):
+    run = start_ladder("migrate", url=fresh_url)
     _, err = run.communicate(timeout=120)
     assert run.returncode == 0, err
     expected = [m.version for m in read_migrations(ROOT / "migrations")]
-    assert applied_versions(empty_database) == expected
-    again = ladder("migrate", url=empty_database)
+    assert applied_versions(fresh_url) == expected
+    again = start_ladder("migrate", url=fresh_url)
     _, err = again.communicate(timeout=120)
     assert again.returncode == 0
     assert "0 applied" in err
 
 
-def test_two_concurrent_migrate_runs_apply_each_file_once(empty_database: str):
-    runs = [ladder("migrate", url=empty_database) for _ in range(2)]
+def test_two_concurrent_migrate_runs_apply_each_file_once(fresh_url: str):
+    runs = [start_ladder("migrate", url=fresh_url) for _ in range(2)]
     results = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
     expected = [m.version for m in read_migrations(ROOT / "migrations")]
-    assert applied_versions(empty_database) == expected  # primary key: each version once
+    assert applied_versions(fresh_url) == expected  # primary key: each version once
     applied_counts = sorted(int(err.split("migrations: ")[1].split()[0]) for _, err in results)
     assert applied_counts == [0, len(expected)]
 
 
-def test_an_edited_applied_migration_stops_start_up(empty_database: str, tmp_path: Path):
+def test_an_edited_applied_migration_stops_start_up(fresh_url: str, tmp_path: Path):
     migrations = tmp_path / "migrations"
     shutil.copytree(ROOT / "migrations", migrations)
-    first = ladder("migrate", url=empty_database, migrations=migrations)
+    first = start_ladder("migrate", url=fresh_url, migrations=migrations)
     assert first.wait(timeout=120) == 0
     edited = sorted(migrations.glob("*.sql"))[0]
     edited.write_text(edited.read_text() + "\n-- a sneaky edit\n")
     for command in (["migrate"], ["serve", "--port", "1"]):
-        run = ladder(*command, url=empty_database, migrations=migrations)
+        run = start_ladder(*command, url=fresh_url, migrations=migrations)
         _, err = run.communicate(timeout=120)
         assert run.returncode == 2
         assert f"{edited.name} was edited after it was applied" in err
