@@ -15,18 +15,15 @@ import asyncio
 import logging
 import os
 import random
-import secrets
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -34,6 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import run_on_scratch_database  # noqa: E402
 from service import db  # noqa: E402
 from service.accounts.service import accrue  # noqa: E402
 from service.app import create_app  # noqa: E402
@@ -139,11 +137,8 @@ def granian_server(url: str, workers: int) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-async def run(admin_url: str, args: argparse.Namespace) -> None:
+async def run(url: str, args: argparse.Namespace) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    name = f"ladder_bench_{secrets.token_hex(4)}"
-    await asyncio.to_thread(db.ensure_database, admin_url, name)
-    url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
     conn = await asyncpg.connect(url)
     try:
         await db.init_connection(conn)
@@ -152,12 +147,6 @@ async def run(admin_url: str, args: argparse.Namespace) -> None:
         await bench_account_reads(url, args)
     finally:
         await conn.close()
-        admin = await asyncpg.connect(admin_url)
-        try:
-            await admin.execute(await admin.fetchval(
-                "SELECT format('DROP DATABASE %I WITH (FORCE)', $1::text)", name))
-        finally:
-            await admin.close()
 
 
 def main() -> None:
@@ -169,13 +158,7 @@ def main() -> None:
     parser.add_argument("--server-workers", type=int, default=2,
                         help="also load a real granian server with this many processes (0: no)")
     args = parser.parse_args()
-    url = os.environ.get("LADDER_DATABASE_URL")
-    if url:
-        asyncio.run(run(url, args))
-        return
-    with tempfile.TemporaryDirectory(prefix="ladder-bench-") as data_dir:
-        admin_url = db.start_embedded(Path(data_dir), database="postgres")
-        asyncio.run(run(admin_url, args))
+    run_on_scratch_database(lambda url: run(url, args))
 
 
 if __name__ == "__main__":

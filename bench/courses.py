@@ -10,19 +10,14 @@ either way in a new database that is dropped afterwards. The real ESCO skills ar
 are for the app in-process (httpx over ASGI), so they include the auth guard and the handler."""
 
 import argparse
-import asyncio
 import csv
 import gzip
 import logging
-import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -31,6 +26,7 @@ import msgspec
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import run_on_scratch_database  # noqa: E402
 from service import db  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.auth.service import issue_token  # noqa: E402
@@ -160,11 +156,8 @@ async def bench_search(url: str, queries: int, ukprn: str) -> None:
         await pool.close()
 
 
-async def run(admin_url: str, args: argparse.Namespace) -> None:
+async def run(url: str, args: argparse.Namespace) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    name = f"ladder_bench_{secrets.token_hex(4)}"
-    await asyncio.to_thread(db.ensure_database, admin_url, name)
-    url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
     conn = await asyncpg.connect(url)
     try:
         await db.init_connection(conn)
@@ -194,12 +187,6 @@ async def run(admin_url: str, args: argparse.Namespace) -> None:
         await bench_search(url, args.queries, provider.ukprn)
     finally:
         await conn.close()
-        admin = await asyncpg.connect(admin_url)
-        try:
-            await admin.execute(await admin.fetchval(
-                "SELECT format('DROP DATABASE %I WITH (FORCE)', $1::text)", name))
-        finally:
-            await admin.close()
 
 
 def main() -> None:
@@ -209,13 +196,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--no-esco", action="store_true")
     args = parser.parse_args()
-    url = os.environ.get("LADDER_DATABASE_URL")
-    if url:
-        asyncio.run(run(url, args))
-        return
-    with tempfile.TemporaryDirectory(prefix="ladder-bench-") as data_dir:
-        admin_url = db.start_embedded(Path(data_dir), database="postgres")
-        asyncio.run(run(admin_url, args))
+    run_on_scratch_database(lambda url: run(url, args))
 
 
 if __name__ == "__main__":

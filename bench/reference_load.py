@@ -7,22 +7,17 @@ Uses LADDER_DATABASE_URL's server if set, else an embedded PostgreSQL in a tempo
 either way in a new database that is dropped afterwards."""
 
 import argparse
-import asyncio
-import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service import db  # noqa: E402
+from bench.scratch import run_on_scratch_database  # noqa: E402
 from service.migrations import migrate  # noqa: E402
 from service.reference import store  # noqa: E402
 from service.reference.service import load_catalogue  # noqa: E402
@@ -47,10 +42,7 @@ async def time_searches(conn: asyncpg.Connection, search, queries: list[str],
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], firsts
 
 
-async def run(admin_url: str, runs: int) -> None:
-    name = f"ladder_bench_{secrets.token_hex(4)}"
-    await asyncio.to_thread(db.ensure_database, admin_url, name)
-    url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+async def run(url: str, runs: int) -> None:
     conn = await asyncpg.connect(url)
     try:
         await migrate(conn, ROOT / "migrations")
@@ -71,25 +63,13 @@ async def run(admin_url: str, runs: int) -> None:
                 print(f"  {line}")
     finally:
         await conn.close()
-        admin = await asyncpg.connect(admin_url)
-        try:
-            await admin.execute(await admin.fetchval(
-                "SELECT format('DROP DATABASE %I WITH (FORCE)', $1::text)", name))
-        finally:
-            await admin.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--searches", type=int, default=20, help="runs of each search query")
     args = parser.parse_args()
-    url = os.environ.get("LADDER_DATABASE_URL")
-    if url:
-        asyncio.run(run(url, args.searches))
-        return
-    with tempfile.TemporaryDirectory(prefix="ladder-bench-") as data_dir:
-        admin_url = db.start_embedded(Path(data_dir), database="postgres")
-        asyncio.run(run(admin_url, args.searches))
+    run_on_scratch_database(lambda url: run(url, args.searches))
 
 
 if __name__ == "__main__":
