@@ -1,5 +1,6 @@
 """Time a full catalogue sync of many generated courses (then the identical re-sync, and one with
-a few changes) and the latency of `GET /v1/courses` searches on that catalogue.
+a few changes), the skill inference that follows each, and the latency of `GET /v1/courses`
+searches on that catalogue.
 
     .venv/bin/python bench/courses.py [--courses 50000] [--presentations-per-course 2]
                                       [--queries 400] [--no-esco]
@@ -97,6 +98,9 @@ async def timed_sync(conn: asyncpg.Connection, provider: service.ProviderRef, bo
     print(f"{label:<22} {done - started:6.2f} s  (decode {decoded - started:.2f} s, validate + "
           f"apply {done - decoded:.2f} s): {report.created} created, {report.updated} updated, "
           f"{report.unchanged} unchanged, {report.withdrawn} withdrawn", flush=True)
+    links = await service.infer_pending_skills(conn, provider.id)
+    print(f"{'  then skill inference':<22} {time.perf_counter() - done:6.2f} s  ({links} links; "
+          "runs after the sync has committed and answered)", flush=True)
 
 
 phrase_words = sorted({w for p in esco_phrases()[:3000] for w in p.split() if len(w) > 3})

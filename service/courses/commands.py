@@ -67,8 +67,10 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
     except (FeedError, service.CatalogueBodyError) as error:
         return await service.record_failed_sync(conn, provider, mode=mode, fmt=fmt,
                                                 error=str(error), actor=actor)
-    return await service.apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt, actor=actor,
-                                    warnings=warnings)
+    report = await service.apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt,
+                                      actor=actor, warnings=warnings)
+    await service.infer_pending_skills(conn, provider.id)
+    return report
 
 
 def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
@@ -83,7 +85,7 @@ def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
             if row is None:
                 raise NotFound(f"no provider with UKPRN {args.ukprn}")
             provider_id = row["id"]
-        found = await service.reinfer_skills(conn, provider_id)
+        found = await service.reinfer_skills(conn, provider_id, progress=say)
         say(f"skills inferred: {found} course-skill links")
 
     run_with_connection(settings, work)
@@ -97,7 +99,8 @@ async def load_demo_catalogue(conn: asyncpg.Connection, settings: Settings, prog
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    worker = commands.add_parser("worker", help="pull due course feeds on a schedule")
+    worker = commands.add_parser("worker", help="pull due course feeds and infer pending course "
+                                 "skills, on a schedule")
     worker.add_argument("--once", action="store_true", help="pull what is due, then stop")
     worker.set_defaults(run=cmd_worker)
 

@@ -91,6 +91,7 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: tu
                                           feed_id=feed_id)
         await store.finish_pull(conn, feed_id, "synced", None, fetched.etag,
                                 fetched.last_modified)
+    await service.infer_after_sync(pool, provider.id)
     return PullResult(feed_id, "synced", None, report)
 
 
@@ -117,10 +118,13 @@ async def pull_due_feeds(pool: asyncpg.Pool, settings: Settings,
 
 async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = False,
                         progress=None) -> None:
-    """Pull due feeds every `feed_poll_seconds` until cancelled (or once)."""
+    """Pull due feeds, then infer skills still pending, every `feed_poll_seconds` until
+    cancelled (or once)."""
     while True:
         try:
             results = await pull_due_feeds(pool, settings)
+            async with pool.acquire() as conn:  # catch up on syncs whose inference failed
+                await service.infer_pending_skills(conn)
             for result in results:
                 message = f"feed {result.feed_id}: {result.outcome}"
                 if result.error:

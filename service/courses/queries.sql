@@ -112,12 +112,6 @@ FROM skill_labels
 SELECT word, to_tsvector('english', word)::text AS lexemes
 FROM unnest($1::text[]) AS word
 
--- name: courses_for_inference
-SELECT id, title, subjects, description, skill_uris
-FROM courses
-WHERE ($1::uuid IS NULL OR provider_id = $1)
-  AND withdrawn_at IS NULL
-
 -- name: insert_sync
 INSERT INTO syncs (provider_id, feed_id, mode, format, status, error, received, created, updated,
                    unchanged, restored, withdrawn, rejected, rejected_records, warnings,
@@ -326,3 +320,29 @@ CROSS JOIN LATERAL (
       AND ($9::date IS NULL OR pr.starts_on > $9)
 ) AS m
 ORDER BY coalesce(page.first_starts_on, 'infinity'::date), page.id
+
+-- name: claim_courses_for_inference
+-- Current courses without college-given skills whose text changed since their skills were last
+-- inferred; rows another worker (or an open sync) holds are skipped, not waited for.
+SELECT c.id, c.title, c.subjects, c.description, c.content_hash
+FROM courses AS c
+LEFT JOIN course_skill_inferences AS i ON i.course_id = c.id
+WHERE c.withdrawn_at IS NULL
+  AND cardinality(c.skill_uris) = 0
+  AND ($1::uuid IS NULL OR c.provider_id = $1)
+  AND i.content_hash IS DISTINCT FROM c.content_hash
+ORDER BY c.id
+LIMIT $2
+FOR UPDATE OF c SKIP LOCKED
+
+-- name: mark_skills_inferred
+INSERT INTO course_skill_inferences (course_id, content_hash)
+SELECT course_id, content_hash FROM unnest($1::uuid[], $2::text[]) AS done(course_id, content_hash)
+ON CONFLICT (course_id) DO UPDATE
+SET content_hash = EXCLUDED.content_hash, inferred_at = now()
+
+-- name: forget_skill_inferences
+DELETE FROM course_skill_inferences AS i
+USING courses AS c
+WHERE c.id = i.course_id
+  AND ($1::uuid IS NULL OR c.provider_id = $1)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -139,7 +140,8 @@ class CatalogueController(Controller):
                             f"{error.detail} (stored as failed sync {failed.id})", field)
         report = await service.apply_sync(db, provider, catalogue, mode=mode, fmt=fmt,
                                           actor=actor, warnings=warnings)
-        return Response(report, status_code=200)
+        return Response(report, status_code=200, background=BackgroundTask(
+            service.infer_after_sync, state.pool, provider.id))
 
     @get("/{ukprn:str}/syncs", summary="A college's syncs with their reports, newest first")
     async def syncs(self, ukprn: FromPath[str], db: Db, principal: Caller,

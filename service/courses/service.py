@@ -2,11 +2,14 @@
 
 A sync validates every record, then applies the valid ones in one transaction: records whose
 content hash is unchanged are not touched at all; courses missing from a full sync are withdrawn
-(kept, and restored if they come back). Every sync, applied or failed, leaves a report.
+(kept, and restored if they come back). Every sync, applied or failed, leaves a report. Skills
+the college did not give are inferred afterwards, by `infer_pending_skills`.
 """
 
 import asyncio
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +24,10 @@ from service.courses.logic import band_for_level, content_hash, validate_catalog
 from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
 from service.errors import Forbidden, Invalid, NotFound
 
+log = logging.getLogger("ladder")
+
 MAX_WARNINGS = 500
+INFERENCE_BATCH = 2000
 SYSTEM_ACTOR = ("system", "ladder scheduler")
 
 
@@ -71,8 +77,6 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
     async with conn.transaction():
         await store.lock_provider_catalogue(conn, provider.id)
         plan = _plan(valid, digests, await store.existing_courses(conn, provider.id))
-        # Matching course text against ESCO runs in a thread while PostgreSQL writes.
-        matching = await _start_inference(conn, [c for c, _ in plan.changed if not c.skill_uris])
         ids = await store.upsert_courses(conn, provider.id, [_course_row(c, h)
                                                              for c, h in plan.changed])
         changed_ids = [ids[c.ref] for c, _ in plan.changed]
@@ -83,8 +87,8 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
         if mode == "full":
             kept = [c.ref for c in valid] + [r.ref for r in rejected if r.ref]
             withdrawn = await store.withdraw_missing_courses(conn, provider.id, kept)
-        warnings += await _update_skills(conn, [(ids[c.ref], c) for c, _ in plan.changed],
-                                         ids, matching)
+        warnings += await _update_college_skills(
+            conn, [(ids[c.ref], c) for c, _ in plan.changed])
         counts = {"received": len(catalogue.courses), "created": plan.created,
                   "updated": len(plan.changed) - plan.created, "unchanged": plan.unchanged,
                   "restored": len(plan.restored), "withdrawn": withdrawn}
@@ -159,21 +163,16 @@ def _capped(warnings: list[str]) -> list[str]:
 # --- skills taught ------------------------------------------------------------------------------
 
 
-async def _update_skills(conn: asyncpg.Connection, courses: list[tuple[UUID, CourseIn]],
-                         ids: dict[str, UUID],
-                         matching: asyncio.Future[list[tuple[str, inference.Inferred]]] | None,
-                         ) -> list[str]:
-    """College-given ESCO skills where there are any, otherwise inferred ones; returns warnings
-    about skill URIs that are not in ESCO."""
+async def _update_college_skills(conn: asyncpg.Connection,
+                                 courses: list[tuple[UUID, CourseIn]]) -> list[str]:
+    """The changed courses' college-given ESCO skills; the others' skills are inferred after
+    the sync (`infer_pending_skills`). Returns warnings about URIs that are not in ESCO."""
     if not courses:
         return []
     await store.clear_course_skills(conn, [course_id for course_id, _ in courses])
     given = [(course_id, uri) for course_id, c in courses for uri in c.skill_uris]
     known = await store.known_skill_uris(conn, sorted({uri for _, uri in given}))
     await store.insert_college_skills(conn, [(cid, uri) for cid, uri in given if uri in known])
-    if matching is not None:
-        await store.copy_inferred_skills(conn, [(ids[ref], found) for ref, found in
-                                                await matching])
     return [f"course {c.ref!r}: skill {uri} is not an ESCO skill known to Ladder; ignored"
             for _, c in courses for uri in c.skill_uris if uri not in known]
 
@@ -223,36 +222,55 @@ def _match_all(lexicon: inference.Lexicon, stems: dict[str, str | None],
             for found in inference.infer_skills(lexicon, stems, title, subjects, description)]
 
 
-async def _start_matching(conn: asyncpg.Connection, texts: list[Texts],
-                          ) -> asyncio.Future[list[tuple[Any, inference.Inferred]]] | None:
-    """Stems come from PostgreSQL first; the pure-Python matching then runs in a thread."""
-    if not texts:
-        return None
+async def _infer(conn: asyncpg.Connection,
+                 texts: list[Texts]) -> list[tuple[Any, inference.Inferred]]:
+    """Stems come from PostgreSQL; the pure-Python matching runs off the event loop."""
     lexicon = await _lexicon(conn)
-    if not lexicon.size:
-        return None
     words = {w.lower() for _, title, subjects, description in texts
              for text in (title, description, *subjects) for w in inference.words(text)}
     stems = await _stems_for(conn, words)
-    return asyncio.ensure_future(asyncio.to_thread(_match_all, lexicon, stems, texts))
+    return await asyncio.to_thread(_match_all, lexicon, stems, texts)
 
 
-async def _start_inference(conn: asyncpg.Connection, courses: list[CourseIn],
-                           ) -> asyncio.Future[list[tuple[Any, inference.Inferred]]] | None:
-    return await _start_matching(conn, [(c.ref, c.title, c.subjects, c.description)
-                                        for c in courses])
+async def infer_pending_skills(conn: asyncpg.Connection, provider_id: UUID | None = None,
+                               batch: int = INFERENCE_BATCH,
+                               progress: Callable[[str], None] | None = None) -> int:
+    """Infer the skills of courses whose text changed since it was last done, a batch per
+    transaction; returns the links made. Courses are claimed with SKIP LOCKED, so instances
+    share the work, and a crash loses at most one batch. With no ESCO skills loaded nothing is
+    claimed: the courses wait for the reference data."""
+    if not (await _lexicon(conn)).size:
+        return 0
+    links = courses = 0
+    while True:
+        async with conn.transaction():
+            rows = await store.claim_courses_for_inference(conn, provider_id, batch)
+            if not rows:
+                return links
+            found = await _infer(conn, [(r["id"], r["title"], r["subjects"], r["description"])
+                                        for r in rows])
+            await store.clear_course_skills(conn, [r["id"] for r in rows])
+            await store.copy_inferred_skills(conn, found)
+            await store.mark_skills_inferred(conn, rows)
+        links, courses = links + len(found), courses + len(rows)
+        if progress:
+            progress(f"skills inferred for {courses} courses ({links} links)")
 
 
-async def reinfer_skills(conn: asyncpg.Connection, provider_id: UUID | None = None) -> int:
-    """Infer again for current courses without college-given skills (after an ESCO load)."""
-    rows = [r for r in await store.courses_for_inference(conn, provider_id) if not r["skill_uris"]]
-    async with conn.transaction():
-        await store.clear_course_skills(conn, [r["id"] for r in rows])
-        matching = await _start_matching(conn, [(r["id"], r["title"], r["subjects"],
-                                                 r["description"]) for r in rows])
-        found = await matching if matching is not None else []
-        await store.copy_inferred_skills(conn, found)
-        return len(found)
+async def infer_after_sync(pool: asyncpg.Pool, provider_id: UUID) -> None:
+    """Run after a sync's response is sent; if it fails, the scheduler catches up later."""
+    try:
+        async with pool.acquire() as conn:
+            await infer_pending_skills(conn, provider_id)
+    except Exception:  # noqa: BLE001 - nothing is lost: the courses stay pending
+        log.exception("skill inference after a sync failed; the scheduler will retry")
+
+
+async def reinfer_skills(conn: asyncpg.Connection, provider_id: UUID | None = None,
+                         progress: Callable[[str], None] | None = None) -> int:
+    """Infer again for every current course without college-given skills (after an ESCO load)."""
+    await store.forget_skill_inferences(conn, provider_id)
+    return await infer_pending_skills(conn, provider_id, progress=progress)
 
 
 # --- reading a body -----------------------------------------------------------------------------

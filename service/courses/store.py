@@ -99,9 +99,18 @@ async def lexemes(conn: asyncpg.Connection, words: list[str]) -> list[asyncpg.Re
     return await conn.fetch(Q.lexemes, words) if words else []
 
 
-async def courses_for_inference(conn: asyncpg.Connection,
-                                provider_id: UUID | None) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.courses_for_inference, provider_id)
+async def claim_courses_for_inference(conn: asyncpg.Connection, provider_id: UUID | None,
+                                      limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.claim_courses_for_inference, provider_id, limit)
+
+
+async def mark_skills_inferred(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+    await conn.execute(Q.mark_skills_inferred, [r["id"] for r in rows],
+                       [r["content_hash"] for r in rows])
+
+
+async def forget_skill_inferences(conn: asyncpg.Connection, provider_id: UUID | None) -> None:
+    await conn.execute(Q.forget_skill_inferences, provider_id)
 
 
 async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str,

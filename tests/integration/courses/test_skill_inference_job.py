@@ -1,0 +1,98 @@
+"""Skill inference as a follow-on job: a sync leaves courses pending; workers claim them with
+SKIP LOCKED, infer once, and redo only courses whose text changed."""
+
+import asyncio
+
+import pytest
+
+from service.courses import service
+from service.courses.schemas import CatalogueIn, CourseIn
+from service.courses.service import ProviderRef
+
+pytestmark = pytest.mark.asyncio
+
+ACTOR = ("system", "test")
+
+
+def catalogue(count: int, title: str = "Welding techniques") -> CatalogueIn:
+    return CatalogueIn(courses=[
+        CourseIn(ref=f"C{i}", title=f"{title} {i}",
+                 description="Use welding equipment and apply health and safety standards.")
+        for i in range(count)])
+
+
+@pytest.fixture
+async def provider(api, pool) -> ProviderRef:
+    made = await api.provider()
+    return ProviderRef(made["id"], made["ukprn"], made["name"])
+
+
+async def sync(pool, provider: ProviderRef, cat: CatalogueIn) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await service.apply_sync(conn, provider, cat, mode="full", fmt="json", actor=ACTOR)
+
+
+async def links_by_course(pool) -> dict[str, int]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT c.ref, count(s.skill_id) AS links FROM courses c "
+            "LEFT JOIN course_skills s ON s.course_id = c.id GROUP BY c.ref")
+    return {r["ref"]: r["links"] for r in rows}
+
+
+async def infer(pool, provider: ProviderRef | None = None, batch: int = 2000) -> int:
+    async with pool.acquire() as conn:
+        return await service.infer_pending_skills(conn, provider.id if provider else None, batch)
+
+
+async def test_a_sync_leaves_skills_pending_and_the_job_infers_them_once(
+        pool, reference_data, provider):
+    await sync(pool, provider, catalogue(5))
+    assert set((await links_by_course(pool)).values()) == {0}
+    made = await infer(pool, provider, batch=2)
+    links = await links_by_course(pool)
+    assert made == sum(links.values()) and min(links.values()) > 0
+    assert await infer(pool, provider) == 0
+    assert await links_by_course(pool) == links
+
+
+async def test_only_changed_courses_are_inferred_again(pool, reference_data, provider):
+    await sync(pool, provider, catalogue(4))
+    await infer(pool, provider)
+    before = await links_by_course(pool)
+    changed = catalogue(4)
+    changed.courses[0].title = "First aid at work"
+    changed.courses[0].description = "Provide first aid in an emergency."
+    await sync(pool, provider, changed)
+    assert (await links_by_course(pool))["C0"] == 0
+    made = await infer(pool, provider)
+    after = await links_by_course(pool)
+    assert made == after["C0"] > 0
+    assert {ref: n for ref, n in after.items() if ref != "C0"} == {
+        ref: n for ref, n in before.items() if ref != "C0"}
+
+
+async def test_college_given_skills_are_not_inferred(pool, reference_data, provider):
+    uri = (await _any_skill_uri(pool))
+    cat = catalogue(1)
+    cat.courses[0].skill_uris = [uri]
+    await sync(pool, provider, cat)
+    assert await infer(pool, provider) == 0
+    assert await links_by_course(pool) == {"C0": 1}
+
+
+async def test_concurrent_workers_share_the_work_without_doing_any_twice(
+        pool, reference_data, provider):
+    await sync(pool, provider, catalogue(60))
+    made = await asyncio.gather(*(infer(pool, batch=5) for _ in range(4)))
+    links = await links_by_course(pool)
+    assert sum(made) == sum(links.values())
+    assert min(links.values()) > 0
+    async with pool.acquire() as conn:
+        done = await conn.fetchval("SELECT count(*) FROM course_skill_inferences")
+    assert done == 60
+
+
+async def _any_skill_uri(pool) -> str:
+    async with pool.acquire() as conn:
+        return await conn.fetchval("SELECT uri FROM skills ORDER BY uri LIMIT 1")
