@@ -324,7 +324,7 @@ ORDER BY coalesce(page.first_starts_on, 'infinity'::date), page.id
 -- name: claim_courses_for_inference
 -- Current courses without college-given skills whose text changed since their skills were last
 -- inferred; rows another worker (or an open sync) holds are skipped, not waited for.
-SELECT c.id, c.title, c.subjects, c.description, c.content_hash
+SELECT c.id
 FROM courses AS c
 LEFT JOIN course_skill_inferences AS i ON i.course_id = c.id
 WHERE c.withdrawn_at IS NULL
@@ -334,6 +334,16 @@ WHERE c.withdrawn_at IS NULL
 ORDER BY c.id
 LIMIT $2
 FOR UPDATE OF c SKIP LOCKED
+
+-- name: still_pending_inference
+-- Re-read after the claim, in a new snapshot: a worker that finished one of these courses and
+-- released its lock just before we took it only wrote course_skill_inferences, so the claim's
+-- own (older) snapshot would not show it.
+SELECT c.id, c.title, c.subjects, c.description, c.content_hash
+FROM courses AS c
+LEFT JOIN course_skill_inferences AS i ON i.course_id = c.id
+WHERE c.id = ANY($1::uuid[])
+  AND i.content_hash IS DISTINCT FROM c.content_hash
 
 -- name: mark_skills_inferred
 INSERT INTO course_skill_inferences (course_id, content_hash)

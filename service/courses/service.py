@@ -244,9 +244,10 @@ async def infer_pending_skills(conn: asyncpg.Connection, provider_id: UUID | Non
     links = courses = 0
     while True:
         async with conn.transaction():
-            rows = await store.claim_courses_for_inference(conn, provider_id, batch)
-            if not rows:
+            claimed = await store.claim_courses_for_inference(conn, provider_id, batch)
+            if not claimed:
                 return links
+            rows = await store.still_pending_inference(conn, claimed)
             found = await _infer(conn, [(r["id"], r["title"], r["subjects"], r["description"])
                                         for r in rows])
             await store.clear_course_skills(conn, [r["id"] for r in rows])

@@ -100,8 +100,13 @@ async def lexemes(conn: asyncpg.Connection, words: list[str]) -> list[asyncpg.Re
 
 
 async def claim_courses_for_inference(conn: asyncpg.Connection, provider_id: UUID | None,
-                                      limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.claim_courses_for_inference, provider_id, limit)
+                                      limit: int) -> list[UUID]:
+    return [r["id"] for r in await conn.fetch(Q.claim_courses_for_inference, provider_id, limit)]
+
+
+async def still_pending_inference(conn: asyncpg.Connection,
+                                  course_ids: list[UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.still_pending_inference, course_ids)
 
 
 async def mark_skills_inferred(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
