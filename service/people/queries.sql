@@ -65,3 +65,17 @@ RETURNING id, ukprn, name, created_at
 SELECT id, ukprn, name, created_at
 FROM providers
 WHERE id = $1
+
+-- name: priority_facts_batch
+SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_type,
+       w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
+FROM workers AS w
+LEFT JOIN occupations AS o ON o.id = w.occupation_id
+WHERE $1::uuid IS NULL OR w.id > $1
+ORDER BY w.id
+LIMIT $2
+
+-- name: set_priority_scores
+UPDATE workers AS w SET priority_score = s.score
+FROM unnest($1::uuid[], $2::integer[]) AS s(id, score)
+WHERE w.id = s.id AND w.priority_score <> s.score

@@ -82,3 +82,26 @@ async def worker_priority(conn: asyncpg.Connection, principal: Principal,
     worker = await visible_worker(conn, principal, worker_id, "worker.priority.read")
     fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS}
     return await _priority_of(conn, fields, date.today())
+
+
+async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000) -> int:
+    """Recompute every stored priority score, e.g. after new automation-risk data is loaded;
+    returns how many changed. `GET .../priority` is always computed afresh; the stored score
+    orders queues, so it must not lag behind the reference data."""
+    today = date.today()
+    rules = await priority_rules(conn, today)
+    changed, after = 0, None
+    while rows := await store.priority_facts_batch(conn, after, batch):
+        scores = {}
+        for row in rows:
+            facts = logic.WorkerFacts(row["birth_date"], row["weekly_hours"],
+                                      row["contract_type"], row["highest_qualification"],
+                                      row["facing_redundancy"], row["risk_category"])
+            score, _ = logic.priority(facts, today, rules)
+            if score != row["priority_score"]:
+                scores[row["id"]] = score
+        await store.set_priority_scores(conn, scores)
+        await audit.record(conn, None, "worker.priority.refresh", list(scores))
+        changed += len(scores)
+        after = rows[-1]["id"]
+    return changed

@@ -66,3 +66,12 @@ async def insert_provider(conn: asyncpg.Connection, ukprn: str, name: str) -> Pr
 async def get_provider(conn: asyncpg.Connection, provider_id: UUID) -> Provider | None:
     row = await conn.fetchrow(Q.get_provider, provider_id)
     return Provider(**dict(row)) if row else None
+
+
+async def priority_facts_batch(conn: asyncpg.Connection, after: UUID | None,
+                               limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.priority_facts_batch, after, limit)
+
+
+async def set_priority_scores(conn: asyncpg.Connection, scores: dict[UUID, int]) -> None:
+    await conn.execute(Q.set_priority_scores, list(scores), list(scores.values()))

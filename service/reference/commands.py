@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
     from service.cli import apply_migrations, run_with_connection, say
+    from service.people.service import refresh_priorities
     from service.reference.service import load_catalogue
 
     async def work(conn: asyncpg.Connection) -> None:
@@ -28,5 +29,8 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
                                       progress=say)
         for table, rows in report.changed.items():
             print(f"{table:<20} {rows:>7} rows changed")
+        if any(report.changed.values()):
+            refreshed = await refresh_priorities(conn)
+            say(f"priority scores recomputed: {refreshed} changed")
 
     run_with_connection(settings, work)
