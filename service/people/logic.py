@@ -5,24 +5,11 @@ from datetime import date
 
 from service.errors import Invalid
 from service.people.schemas import PriorityReason
+from service.policy.schemas import PriorityPoints
 
 INSECURE_CONTRACTS = frozenset({"zero_hours", "agency", "fixed_term", "outsourced"})
 RQF_2_OR_BELOW = frozenset({"none", "E1", "E2", "E3", "1", "2"})
 MIN_WORKING_AGE, MAX_WORKING_AGE = 14, 100
-
-
-@dataclass(frozen=True, slots=True)
-class PriorityRules:
-    """Points per condition (DESIGN.md section 2); the defaults are the published policy."""
-
-    age_50_plus: int = 3
-    age_45_to_49: int = 2
-    part_time: int = 2
-    insecure_contract: int = 3
-    high_risk_occupation: int = 3
-    facing_redundancy: int = 3
-    low_qualification: int = 1
-    full_time_hours: float = 37.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +30,9 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def priority(facts: WorkerFacts, today: date,
-             rules: PriorityRules = PriorityRules()) -> tuple[int, list[PriorityReason]]:
-    """The priority score and, for each point, the reason in words."""
+             rules: PriorityPoints = PriorityPoints()) -> tuple[int, list[PriorityReason]]:
+    """The priority score and, for each point, the reason in words; `rules` are the points of
+    the published policy (DESIGN.md section 2)."""
     reasons: list[PriorityReason] = []
     age = age_on(facts.birth_date, today)
     if age >= 50:

@@ -1,12 +1,9 @@
-"""Checks on a policy before it is published, and its link to the priority score."""
+"""Checks on a policy before it is published."""
 
 from datetime import date
 
-import msgspec
-
 from service.errors import Invalid
-from service.people.logic import PriorityRules
-from service.policy.schemas import PolicyIn, PolicyRules, PriorityPoints
+from service.policy.schemas import PolicyIn, PolicyRules
 
 
 def check_new_policy(policy: PolicyIn, today: date) -> None:
@@ -26,6 +23,3 @@ def check_rules(rules: PolicyRules) -> None:
     if rules.enhanced_ceiling_pence < rules.annual_ceiling_pence:
         raise Invalid.on_field("rules.enhanced_ceiling_pence", "is below the standard ceiling")
 
-
-def priority_rules(points: PriorityPoints) -> PriorityRules:
-    return PriorityRules(**msgspec.structs.asdict(points))

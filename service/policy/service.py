@@ -6,9 +6,8 @@ import asyncpg
 
 from service.auth.logic import Principal
 from service.errors import NotFound
-from service.people.logic import PriorityRules
 from service.policy import logic, store
-from service.policy.schemas import Policy, PolicyIn
+from service.policy.schemas import Policy, PolicyIn, PriorityPoints
 
 
 async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy:
@@ -18,10 +17,10 @@ async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy
     return policy
 
 
-async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> PriorityRules:
+async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> PriorityPoints:
     """The priority points in force: the published policy is what the score uses."""
     policy = await store.policy_on(conn, day or date.today())
-    return logic.priority_rules(policy.rules.priority) if policy else PriorityRules()
+    return policy.rules.priority if policy else PriorityPoints()
 
 
 async def publish(conn: asyncpg.Connection, principal: Principal, data: PolicyIn) -> Policy:

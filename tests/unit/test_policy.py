@@ -6,9 +6,8 @@ import msgspec
 import pytest
 
 from service.errors import Invalid
-from service.people.logic import PriorityRules
 from service.policy import logic
-from service.policy.schemas import PolicyIn, PolicyRules, PriorityPoints
+from service.policy.schemas import PolicyIn, PolicyRules
 from tests.conftest import ROOT
 
 
@@ -17,11 +16,6 @@ def test_the_migration_seeds_exactly_the_code_defaults():
     seeded = json.loads(re.search(r"'(\{.*?\})'::jsonb", sql, re.DOTALL).group(1))
     assert seeded == msgspec.to_builtins(PolicyRules())
     assert msgspec.convert(seeded, PolicyRules) == PolicyRules()
-
-
-def test_priority_points_default_to_the_people_rules():
-    assert logic.priority_rules(PriorityPoints()) == PriorityRules()
-    assert logic.priority_rules(PriorityPoints(part_time=5)).part_time == 5
 
 
 def test_defaults_are_the_design_figures():

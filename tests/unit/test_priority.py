@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service.errors import Invalid
-from service.people.logic import PriorityRules, WorkerFacts, age_on, check_birth_date, priority
+from service.people.logic import WorkerFacts, age_on, check_birth_date, priority
+from service.policy.schemas import PriorityPoints
 
 TODAY = date(2026, 11, 23)
 
@@ -57,7 +58,7 @@ def test_the_most_exposed_worker_scores_everything():
 
 
 def test_rules_are_configurable():
-    rules = PriorityRules(part_time=5, full_time_hours=35)
+    rules = PriorityPoints(part_time=5, full_time_hours=35)
     assert priority(facts(weekly_hours=36), TODAY, rules)[0] == 0
     assert priority(facts(weekly_hours=30), TODAY, rules)[0] == 5
 
