@@ -1,5 +1,6 @@
 """The Litestar application: `create_app(settings)`."""
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             app.state.pool = pool
             yield
             return
-        url = settings.database_url or db.database_url(settings)
+        url = await asyncio.to_thread(db.database_url, settings)
         app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
         try:
             yield

@@ -28,17 +28,9 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def resolve_url(settings: Settings) -> str:
-    """The configured database, or the embedded one (started here, stopped when we exit)."""
-    if settings.database_url:
-        return settings.database_url
-    say(f"starting the embedded PostgreSQL in {settings.data_dir} ...")
-    return db.start_embedded(settings.data_dir)
-
-
 def run_with_connection(settings: Settings,
                         work: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
-    url = resolve_url(settings)
+    url = db.database_url(settings, say)
 
     async def main() -> Any:
         conn = await asyncpg.connect(url)
@@ -104,7 +96,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
-    url = resolve_url(settings)
+    url = db.database_url(settings, say)
     os.environ["LADDER_DATABASE_URL"] = url  # the server's worker processes read it
 
     async def prepare(conn: asyncpg.Connection) -> None:

@@ -2,7 +2,7 @@
 connection with one transaction per request."""
 
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 
 import asyncpg
@@ -51,12 +51,13 @@ def ensure_database(admin_url: str, database: str) -> None:
     asyncio.run(create())
 
 
-def database_url(settings: Settings) -> str:
+def database_url(settings: Settings, progress: Callable[[str], None] = log.info) -> str:
+    """The configured database, or the embedded one (started here, stopped when we exit).
+    Blocking: from async code, call it in a thread."""
     if settings.database_url:
         return settings.database_url
-    url = start_embedded(settings.data_dir)
-    log.info("embedded PostgreSQL in %s", settings.data_dir)
-    return url
+    progress(f"starting the embedded PostgreSQL in {settings.data_dir} ...")
+    return start_embedded(settings.data_dir)
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:

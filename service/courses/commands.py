@@ -11,10 +11,10 @@ from service.settings import Settings
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
     from service import db
-    from service.cli import resolve_url, say
+    from service.cli import say
     from service.courses.feeds import run_scheduler
 
-    url = resolve_url(settings)
+    url = db.database_url(settings, say)
 
     async def main() -> None:
         pool = await db.create_pool(url, min_size=1, max_size=4)
