@@ -18,22 +18,29 @@ WHERE provider_id = $1
 -- name: upsert_courses
 INSERT INTO courses (provider_id, ref, title, description, subjects, rqf_level, band,
                      qualification, learning_outcomes, url, skill_uris, content_hash,
-                     first_starts_on, lowest_cost_pence, presentation_count)
+                     first_starts_on, last_starts_on, lowest_cost_pence, presentation_count,
+                     attendance_patterns, deliveries)
 SELECT $1, r.ref, r.title, r.description, r.subjects, r.rqf_level, r.band, r.qualification,
        r.learning_outcomes, r.url, r.skill_uris, r.content_hash, r.first_starts_on,
-       r.lowest_cost_pence, r.presentation_count
+       r.last_starts_on, r.lowest_cost_pence, r.presentation_count, r.attendance_patterns,
+       r.deliveries
 FROM jsonb_to_recordset($2::jsonb) AS r(ref text, title text, description text, subjects text[],
                                        rqf_level text, band text, qualification text,
                                        learning_outcomes text, url text, skill_uris text[],
                                        content_hash text, first_starts_on date,
-                                       lowest_cost_pence bigint, presentation_count integer)
+                                       last_starts_on date, lowest_cost_pence bigint,
+                                       presentation_count integer, attendance_patterns text[],
+                                       deliveries text[])
 ON CONFLICT (provider_id, ref) DO UPDATE
 SET title = EXCLUDED.title, description = EXCLUDED.description, subjects = EXCLUDED.subjects,
     rqf_level = EXCLUDED.rqf_level, band = EXCLUDED.band, qualification = EXCLUDED.qualification,
     learning_outcomes = EXCLUDED.learning_outcomes, url = EXCLUDED.url,
     skill_uris = EXCLUDED.skill_uris, content_hash = EXCLUDED.content_hash,
-    first_starts_on = EXCLUDED.first_starts_on, lowest_cost_pence = EXCLUDED.lowest_cost_pence,
-    presentation_count = EXCLUDED.presentation_count, updated_at = now(), withdrawn_at = NULL
+    first_starts_on = EXCLUDED.first_starts_on, last_starts_on = EXCLUDED.last_starts_on,
+    lowest_cost_pence = EXCLUDED.lowest_cost_pence,
+    presentation_count = EXCLUDED.presentation_count,
+    attendance_patterns = EXCLUDED.attendance_patterns, deliveries = EXCLUDED.deliveries,
+    updated_at = now(), withdrawn_at = NULL
 RETURNING id, ref
 
 -- name: upsert_presentations
@@ -229,32 +236,45 @@ WHERE uri = $1 OR id = $2
 -- The search's optional filters are `$n IS NULL OR ...`: plan each call with its own values.
 SET LOCAL plan_cache_mode = force_custom_plan
 
--- name: search_ranked
--- Ranked by relevance, then the course's first start date, then id; the keyset cursor is that
--- triple, the rank negated so that all three sort ascending. Presentation filters ($6-$9, on
--- when $10) need one presentation matching them all; the page's dates, costs and counts are
--- then those of its matching presentations.
+-- name: search_terms
+-- The query as a web search reads it, and its words joined by OR: a course whose title or
+-- subjects hold any of them is a heading match, scored by how well they match there.
+SELECT websearch_to_tsquery('english', $1)::text AS all_words,
+       replace(plainto_tsquery('english', $1)::text, ' & ', ' | ') AS any_word
+
+-- name: search_heading_matches
+-- Courses matching the query ($1) that hold a query word ($15) in their title or subjects,
+-- ranked by those, then by first start date, then id. The keyset cursor is that triple, the
+-- rank negated so that all three sort ascending. Presentation filters ($6-$9) are tested on the
+-- course's summary columns; when there are several ($10), one presentation must meet them all,
+-- probed per course (a subquery, so that it is never hashed over every presentation). The
+-- page's dates, costs and counts are those of its matching presentations.
 WITH page AS (
     SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-           c.first_starts_on, ts_rank(c.search, websearch_to_tsquery('english', $1))::float8
-               AS rank
+           c.first_starts_on, ts_rank(c.heading, $15::tsquery)::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND c.search @@ websearch_to_tsquery('english', $1)
+      AND c.heading @@ $15::tsquery
+      AND c.search @@ $1::tsquery
       AND ($2::text IS NULL OR c.rqf_level = $2)
       AND ($3::text IS NULL OR c.band = $3)
       AND ($4::uuid IS NULL OR c.provider_id = $4)
       AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
                                        WHERE cs.course_id = c.id AND cs.skill_id = $5))
-      AND (NOT $10::boolean OR EXISTS (
-          SELECT 1 FROM presentations AS pr
+      AND ($6::text IS NULL OR $6 = ANY (c.attendance_patterns))
+      AND ($7::text IS NULL OR $7 = ANY (c.deliveries))
+      AND ($8::bigint IS NULL OR c.lowest_cost_pence <= $8)
+      AND ($9::date IS NULL OR c.last_starts_on > $9)
+      AND (NOT $10::boolean OR (
+          SELECT true FROM presentations AS pr
           WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
             AND ($6::text IS NULL OR pr.attendance_pattern = $6)
             AND ($7::text IS NULL OR pr.delivery = $7)
             AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
-            AND ($9::date IS NULL OR pr.starts_on > $9)))
+            AND ($9::date IS NULL OR pr.starts_on > $9)
+          LIMIT 1))
       AND ($11::float8 IS NULL
-           OR (-ts_rank(c.search, websearch_to_tsquery('english', $1))::float8,
+           OR (-ts_rank(c.heading, $15::tsquery)::float8,
                coalesce(c.first_starts_on, 'infinity'::date), c.id)
               > (-$11::float8, coalesce($12::date, 'infinity'::date), $13::uuid))
     ORDER BY rank DESC, coalesce(c.first_starts_on, 'infinity'::date), c.id
@@ -278,26 +298,33 @@ CROSS JOIN LATERAL (
 ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.id
 
 -- name: search_by_start
--- Without words to rank by: the course's first start date, then id, walking courses_start_idx.
--- Parameters as search_ranked; $1 and $11 only keep the shape.
+-- By first start date, then id, walking courses_start_idx: every course when there is no query
+-- ($1 null), else the courses matching it only outside their heading (rank 0, after the
+-- heading matches). Parameters as search_heading_matches; the cursor ($11-$13) is one of
+-- rank 0.
 WITH page AS (
     SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
            c.first_starts_on, 0::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND $1::text IS NULL
+      AND ($1::tsquery IS NULL OR (c.search @@ $1::tsquery AND NOT c.heading @@ $15::tsquery))
       AND ($2::text IS NULL OR c.rqf_level = $2)
       AND ($3::text IS NULL OR c.band = $3)
       AND ($4::uuid IS NULL OR c.provider_id = $4)
       AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
                                        WHERE cs.course_id = c.id AND cs.skill_id = $5))
-      AND (NOT $10::boolean OR EXISTS (
-          SELECT 1 FROM presentations AS pr
+      AND ($6::text IS NULL OR $6 = ANY (c.attendance_patterns))
+      AND ($7::text IS NULL OR $7 = ANY (c.deliveries))
+      AND ($8::bigint IS NULL OR c.lowest_cost_pence <= $8)
+      AND ($9::date IS NULL OR c.last_starts_on > $9)
+      AND (NOT $10::boolean OR (
+          SELECT true FROM presentations AS pr
           WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
             AND ($6::text IS NULL OR pr.attendance_pattern = $6)
             AND ($7::text IS NULL OR pr.delivery = $7)
             AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
-            AND ($9::date IS NULL OR pr.starts_on > $9)))
+            AND ($9::date IS NULL OR pr.starts_on > $9)
+          LIMIT 1))
       AND ($11::float8 IS NULL
            OR (coalesce(c.first_starts_on, 'infinity'::date), c.id)
               > (coalesce($12::date, 'infinity'::date), $13::uuid))

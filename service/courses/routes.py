@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from service.courses import feeds, service, store
 from service.courses.inference import explain
+from service.courses.logic import band_for_level
 from service.courses.schemas import (
     AttendancePattern,
     Band,
@@ -214,6 +215,10 @@ class CourseController(Controller):
         limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
     ) -> CoursePage:
         key = decode_cursor(cursor, float, date | None, UUID)
+        if level is not None and band is not None:
+            if band_for_level(level) != band:
+                return CoursePage([], None)  # no course has both
+            band = None  # implied by the level
         skill_id = await _skill_filter(db, skill)
         provider_id = await _provider_filter(db, provider)
         query = q.strip() if q and q.strip() else None

@@ -194,7 +194,8 @@ class Course(msgspec.Struct):
 
 
 class CourseSummary(msgspec.Struct):
-    """A search hit. Hits come by `rank` (full-text relevance, 0 without `q`), then by
+    """A search hit. Hits come by `rank` (how well the words match the title and subjects; 0
+    for a course matching only in its description, and without `q`), then by
     `first_starts_on` (the course's earliest presentation). `next_starts_on`,
     `lowest_cost_pence` and `presentations` are over the presentations matching the filters."""
 

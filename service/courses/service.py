@@ -135,8 +135,13 @@ def _course_row(course: CourseIn, digest: str) -> dict[str, Any]:
     starts = [p.starts_on for p in course.presentations if p.starts_on is not None]
     costs = [p.cost_pence for p in course.presentations if p.cost_pence is not None]
     return {
-        "first_starts_on": min(starts, default=None), "lowest_cost_pence": min(costs, default=None),
+        "first_starts_on": min(starts, default=None), "last_starts_on": max(starts, default=None),
+        "lowest_cost_pence": min(costs, default=None),
         "presentation_count": len(course.presentations),
+        "attendance_patterns": sorted({p.attendance_pattern for p in course.presentations
+                                       if p.attendance_pattern is not None}),
+        "deliveries": sorted({p.delivery for p in course.presentations
+                              if p.delivery is not None}),
         "ref": course.ref, "title": course.title, "description": course.description,
         "subjects": course.subjects, "rqf_level": course.rqf_level,
         "band": band_for_level(course.rqf_level), "qualification": course.qualification,

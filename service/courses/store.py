@@ -211,12 +211,26 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                          starting_after: date | None,
                          after: tuple[float, date | None, UUID] | None,
                          limit: int) -> list[CourseSummary]:
-    presentation_filtered = any(v is not None for v in (attendance, delivery, max_cost,
-                                                        starting_after))
-    cursor = after or (None, None, None)
+    """Heading matches (ranked) first, then description-only matches (rank 0) by start date.
+    The second query runs only when the first leaves the page short."""
+    presentation_filters = sum(v is not None for v in (attendance, delivery, max_cost,
+                                                       starting_after))
+    filters = (level, band, provider_id, skill_id, attendance, delivery, max_cost,
+               starting_after, presentation_filters > 1)
     await conn.execute(Q.custom_plans)
-    query = Q.search_ranked if q is not None else Q.search_by_start
-    rows = await conn.fetch(query, q, level, band, provider_id, skill_id, attendance,
-                            delivery, max_cost, starting_after, presentation_filtered, *cursor,
-                            limit)
+    if q is None:
+        rows = await conn.fetch(Q.search_by_start, None, *filters, *(after or (None,) * 3),
+                                limit, None)
+        return [CourseSummary(**dict(r)) for r in rows]
+    words = await conn.fetchrow(Q.search_terms, q)
+    if not words["all_words"]:  # only stop words
+        return []
+    rows = []
+    if after is None or after[0] > 0:
+        rows = await conn.fetch(Q.search_heading_matches, words["all_words"], *filters,
+                                *(after or (None,) * 3), limit, words["any_word"])
+    if len(rows) < limit:
+        in_description = after if after is not None and after[0] <= 0 else (None,) * 3
+        rows += await conn.fetch(Q.search_by_start, words["all_words"], *filters,
+                                 *in_description, limit - len(rows), words["any_word"])
     return [CourseSummary(**dict(r)) for r in rows]

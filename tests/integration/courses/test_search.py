@@ -60,6 +60,31 @@ async def test_full_text_search_is_ranked(client, api, catalogue):
     assert refs(await search(client, worker, q="knitting")) == []
 
 
+async def test_heading_matches_come_first_then_description_matches_by_start(client, college):
+    provider, headers = college
+    courses = [
+        course("LATE", title="Metalwork", description="Includes welding.",
+               presentations=[presentation(starts_on="2027-05-01", ends_on=None)]),
+        course("SOON", title="Fabrication", description="Welding and more welding.",
+               presentations=[presentation(starts_on="2027-01-01", ends_on=None)]),
+        course("SUBJECT", title="Engineering", subjects=["welding"], description="",
+               presentations=[presentation(starts_on="2027-09-01", ends_on=None)]),
+        course("TITLE", title="Welding", description="",
+               presentations=[presentation(starts_on="2027-10-01", ends_on=None)]),
+        course("NONE", title="Plumbing", description="Pipes."),
+    ]
+    await client.put(f"/v1/providers/{provider['ukprn']}/catalogue", headers=headers,
+                     json={"courses": courses})
+    page = await search(client, headers, q="welding")
+    assert refs(page) == ["TITLE", "SUBJECT", "SOON", "LATE"]
+    ranks = [c["rank"] for c in page["items"]]
+    assert ranks[0] > ranks[1] > 0 and ranks[2] == ranks[3] == 0
+    # a heading holding one of several words still ranks; all words must match somewhere
+    assert refs(await search(client, headers, q="metalwork welding")) == ["LATE"]
+    assert refs(await search(client, headers, q="plumbing welding")) == []
+    assert refs(await search(client, headers, q="the")) == []  # only a stop word
+
+
 async def test_without_q_courses_come_by_next_start_date(client, catalogue):
     _, headers = catalogue
     page = await search(client, headers)
@@ -86,6 +111,30 @@ async def test_without_q_courses_come_by_next_start_date(client, catalogue):
 async def test_filters(client, catalogue, params, expected):
     _, headers = catalogue
     assert refs(await search(client, headers, **params)) == expected
+
+
+async def test_a_level_implies_its_band(client, catalogue):
+    _, headers = catalogue
+    assert refs(await search(client, headers, level="5", band="advanced")) == ["FAB"]
+    assert refs(await search(client, headers, level="5", band="introductory")) == []
+
+
+async def test_presentation_filters_follow_a_resync(client, college):
+    provider, headers = college
+    url = f"/v1/providers/{provider['ukprn']}/catalogue"
+    await client.put(url, headers=headers, json={"courses": [course(presentations=[
+        presentation("P1", attendance_pattern="evening", delivery="online", cost_pence=10_000,
+                     starts_on="2027-01-11")])]})
+    assert refs(await search(client, headers, attendance="evening")) == ["C1"]
+    await client.put(url, headers=headers, json={"courses": [course(presentations=[
+        presentation("P1", attendance_pattern="weekend", delivery="blended", cost_pence=90_000,
+                     starts_on="2026-12-01", ends_on="2027-01-01")])]})
+    for params, expected in [({"attendance": "evening"}, []), ({"attendance": "weekend"}, ["C1"]),
+                             ({"delivery": "online"}, []), ({"delivery": "blended"}, ["C1"]),
+                             ({"max_cost": 50_000}, []), ({"max_cost": 90_000}, ["C1"]),
+                             ({"starting_after": "2027-01-01"}, []),
+                             ({"starting_after": "2026-11-30"}, ["C1"])]:
+        assert refs(await search(client, headers, **params)) == expected, params
 
 
 async def test_presentation_filters_apply_to_one_presentation_together(client, catalogue):
@@ -118,10 +167,11 @@ async def test_skill_filter_by_uri_or_id(client, catalogue):
 
 async def test_pagination_walks_every_course_once_with_and_without_q(client, college):
     provider, headers = college
-    courses = [course(f"C{i:02d}", title=f"Welding {'welding ' * (i % 3)}course {i}",
+    courses = [course(f"C{i:02d}", title=f"Welding {'welding ' * (i % 3)}course {i}"
+                      if i % 4 else f"Metalwork course {i}", description="Some welding.",
                       presentations=[presentation(starts_on=f"2027-0{1 + i % 4}-01",
                                                   ends_on=None)] if i % 5 else [])
-               for i in range(23)]
+               for i in range(23)]  # every fourth matches in its description only
     await client.put(f"/v1/providers/{provider['ukprn']}/catalogue", headers=headers,
                      json={"courses": courses})
     for params in ({"q": "welding"}, {}):

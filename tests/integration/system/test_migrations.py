@@ -67,3 +67,31 @@ async def test_migrate_refuses_badly_named_files(tmp_path: Path, database_url: s
             await migrate(conn, tmp_path)
     finally:
         await conn.close()
+
+
+async def test_0006_summarises_the_presentations_of_existing_courses(fresh_url: str,
+                                                                    tmp_path: Path):
+    for migration in sorted((ROOT / "migrations").glob("000[1-5]_*.sql")):
+        shutil.copy(migration, tmp_path)
+    conn = await asyncpg.connect(fresh_url)
+    try:
+        await migrate(conn, tmp_path)
+        provider = await conn.fetchval(
+            "INSERT INTO providers (ukprn, name) VALUES ('10000001', 'A college') RETURNING id")
+        course = await conn.fetchval(
+            "INSERT INTO courses (provider_id, ref, title, subjects, content_hash) "
+            "VALUES ($1, 'C1', 'Welding', '{metalwork}', 'x') RETURNING id", provider)
+        await conn.executemany(
+            "INSERT INTO presentations (course_id, ref, starts_on, attendance_pattern, delivery, "
+            "withdrawn_at) VALUES ($1, $2, $3::text::date, $4, $5, $6::text::timestamptz)",
+            [(course, "P1", "2027-01-11", "evening", "online", None),
+             (course, "P2", "2027-06-01", "weekend", None, None),
+             (course, "GONE", "2028-01-01", "daytime", "classroom", "2026-01-01")])
+        await migrate(conn, ROOT / "migrations")
+        row = await conn.fetchrow("SELECT last_starts_on::text, attendance_patterns, deliveries, "
+                                  "heading::text FROM courses")
+        assert dict(row) == {"last_starts_on": "2027-06-01",
+                             "attendance_patterns": ["evening", "weekend"],
+                             "deliveries": ["online"], "heading": "'metalwork':2B 'weld':1A"}
+    finally:
+        await conn.close()
