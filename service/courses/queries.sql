@@ -107,8 +107,9 @@ SELECT uri
 FROM skills
 WHERE uri = ANY($1::text[])
 
--- name: skill_label_count
-SELECT count(*) FROM skill_labels
+-- name: reference_version
+-- Moves with every reference load that changed something; null before the first.
+SELECT max(id) FROM reference_loads
 
 -- name: skill_labels
 SELECT skill_id, label, preferred

@@ -183,10 +183,10 @@ async def _update_college_skills(conn: asyncpg.Connection,
 
 
 class _LexiconCache:
-    """ESCO labels by stem, rebuilt when the number of labels changes (a reference load)."""
+    """ESCO labels by stem, rebuilt after a reference load that changed something."""
 
     def __init__(self) -> None:
-        self.label_count = -1
+        self.version: int | None = -1
         self.lexicon = inference.Lexicon()
         self.stems: dict[str, str | None] = {}
 
@@ -202,7 +202,7 @@ async def _stems_for(conn: asyncpg.Connection, words: set[str]) -> dict[str, str
     missing = [w for w in words if w not in _cache.stems]
     if len(_cache.stems) + len(missing) > _MAX_CACHED_STEMS:
         _cache.stems.clear()
-        _cache.label_count = -1
+        _cache.version = -1
         missing = list(words)
     for row in await store.lexemes(conn, missing):
         _cache.stems[row["word"]] = inference.first_lexeme(row["lexemes"])
@@ -210,14 +210,14 @@ async def _stems_for(conn: asyncpg.Connection, words: set[str]) -> dict[str, str
 
 
 async def _lexicon(conn: asyncpg.Connection) -> inference.Lexicon:
-    count = await store.skill_label_count(conn)
-    if count != _cache.label_count:
+    version = await store.reference_version(conn)
+    if version != _cache.version:
         labels = [inference.Label(r["skill_id"], r["label"], r["preferred"])
                   for r in await store.skill_labels(conn)]
         words = {w.lower() for label in labels for w in inference.words(label.text)}
         stems = await _stems_for(conn, words)
         _cache.lexicon = inference.build_lexicon(labels, stems)
-        _cache.label_count = count
+        _cache.version = version
     return _cache.lexicon
 
 

@@ -87,8 +87,8 @@ async def copy_inferred_skills(conn: asyncpg.Connection,
                       list(f.matched_words), f.matched_in) for course_id, f in found])
 
 
-async def skill_label_count(conn: asyncpg.Connection) -> int:
-    return await conn.fetchval(Q.skill_label_count)
+async def reference_version(conn: asyncpg.Connection) -> int | None:
+    return await conn.fetchval(Q.reference_version)
 
 
 async def skill_labels(conn: asyncpg.Connection) -> list[asyncpg.Record]:

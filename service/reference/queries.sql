@@ -154,6 +154,11 @@ SELECT gin_clean_pending_list('occupation_labels_trgm_idx'::regclass),
        gin_clean_pending_list('skill_labels_trgm_idx'::regclass);
 ANALYZE isco_group_risks, occupations, skills, occupation_labels, skill_labels, occupation_skills
 
+-- name: record_load
+-- The counts come as JSON text, so that any connection can record them (jsonb codec or not).
+INSERT INTO reference_loads (changed)
+VALUES ($1::text::jsonb)
+
 -- name: reference_counts
 SELECT (SELECT count(*) FROM occupations) AS occupations,
        (SELECT count(*) FROM skills) AS skills,

@@ -3,6 +3,7 @@ from pathlib import Path
 from uuid import UUID
 
 import asyncpg
+import msgspec
 
 from service.reference.logic import changed_rows
 from service.reference.schemas import (
@@ -62,6 +63,7 @@ async def merge_staged(conn: asyncpg.Connection) -> dict[str, int]:
         changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(Q[query]))
     await conn.execute(Q.drop_staging)
     if any(changed.values()):
+        await conn.execute(Q.record_load, msgspec.json.encode(changed).decode())
         await conn.execute(Q.analyze_reference)  # fresh statistics, or search plans go astray
     return changed
 

@@ -96,3 +96,30 @@ async def test_concurrent_workers_share_the_work_without_doing_any_twice(
 async def _any_skill_uri(pool) -> str:
     async with pool.acquire() as conn:
         return await conn.fetchval("SELECT uri FROM skills ORDER BY uri LIMIT 1")
+
+
+async def test_a_reference_load_that_renames_a_label_reaches_the_lexicon(
+        pool, reference_data, provider):
+    """The label count stays the same; the recorded load is what tells the cache."""
+    async def skills_of(ref: str) -> set[str]:
+        async with pool.acquire() as conn:
+            return {r["label"] for r in await conn.fetch(
+                "SELECT cs.matched_label AS label FROM course_skills cs "
+                "JOIN courses c ON c.id = cs.course_id WHERE c.ref = $1", ref)}
+
+    rename = ("UPDATE skill_labels SET label = $2 WHERE label = $1 AND preferred; "
+              "INSERT INTO reference_loads (changed) VALUES ('{\"skill_labels\": 2}')")
+    await infer(pool)  # the lexicon is built and cached
+    async with pool.acquire() as conn:
+        labels = await conn.fetchval("SELECT count(*) FROM skill_labels")
+        await conn.execute(rename.replace("$1", "'welding techniques'")
+                           .replace("$2", "'zorbing techniques'"))
+        assert await conn.fetchval("SELECT count(*) FROM skill_labels") == labels
+    try:
+        await sync(pool, provider, catalogue(1, title="Zorbing techniques"))
+        await infer(pool, provider)
+        assert "zorbing techniques" in await skills_of("C0")
+    finally:
+        async with pool.acquire() as conn:
+            await conn.execute(rename.replace("$1", "'zorbing techniques'")
+                               .replace("$2", "'welding techniques'"))

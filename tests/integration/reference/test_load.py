@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import json
 import os
 import secrets
 import shutil
@@ -35,7 +36,9 @@ async def test_loaded_counts(reference_data, pool):
 
 async def test_second_load_changes_nothing(pool, settings):
     async with pool.acquire() as conn:
+        loads = await conn.fetchval("SELECT count(*) FROM reference_loads")
         report = await load_catalogue(conn, settings.catalogue_dir)
+        assert await conn.fetchval("SELECT count(*) FROM reference_loads") == loads
     assert set(report.changed.values()) == {0}
     assert report.totals["occupations"] == 3007
 
@@ -83,6 +86,8 @@ async def test_changed_catalogue_updates_only_what_changed(pool, settings, tmp_p
             report = await load_catalogue(conn, catalogue)
             label = await conn.fetchval("SELECT label FROM occupations WHERE uri = $1",
                                         first_occupation[0])
+            recorded = await conn.fetchval(
+                "SELECT changed::text FROM reference_loads ORDER BY id DESC LIMIT 1")
         finally:
             await transaction.rollback()
     assert label == first_occupation[3] + " (renamed)"
@@ -90,6 +95,7 @@ async def test_changed_catalogue_updates_only_what_changed(pool, settings, tmp_p
     assert report.changed["occupation_labels"] == 2  # the new label in, the old one out
     assert report.changed["occupation_skills"] == 1
     assert report.changed["skills"] == report.changed["isco_group_risks"] == 0
+    assert json.loads(recorded) == report.changed  # the load is recorded, versioning the data
 
 
 @pytest.mark.slow
