@@ -204,9 +204,15 @@ SET lease_until = NULL,
 WHERE id = $1
 
 -- name: get_course
+-- Skills are pending while the college gave none and the inference job has not yet seen this
+-- version of the text (the same test as claim_courses_for_inference).
 SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.description, c.subjects,
        c.rqf_level, c.band, c.qualification, c.learning_outcomes, c.url, c.created_at,
-       c.updated_at, c.withdrawn_at
+       c.updated_at, c.withdrawn_at,
+       (c.withdrawn_at IS NULL AND cardinality(c.skill_uris) = 0
+        AND NOT EXISTS (SELECT 1 FROM course_skill_inferences AS i
+                        WHERE i.course_id = c.id AND i.content_hash = c.content_hash))
+           AS skills_pending
 FROM courses AS c
 JOIN providers AS p ON p.id = c.provider_id
 WHERE c.id = $1

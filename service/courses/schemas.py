@@ -174,6 +174,10 @@ class CourseSkill(msgspec.Struct):
 
 
 class Course(msgspec.Struct):
+    """A course with its presentations and skills. `skills_pending` is true while the skills of
+    a new or changed course are still being inferred (a job that follows the sync, usually
+    within seconds); `skills` is then empty."""
+
     id: UUID
     ukprn: str
     provider_name: str
@@ -189,6 +193,7 @@ class Course(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     withdrawn_at: datetime | None
+    skills_pending: bool
     presentations: list[Presentation]
     skills: list[CourseSkill]
 

@@ -123,3 +123,25 @@ async def test_a_reference_load_that_renames_a_label_reaches_the_lexicon(
         async with pool.acquire() as conn:
             await conn.execute(rename.replace("$1", "'zorbing techniques'")
                                .replace("$2", "'welding techniques'"))
+
+
+async def test_course_detail_says_while_skills_are_pending(client, api, pool, reference_data,
+                                                           provider):
+    headers = await api.worker_token(await api.worker())
+    given = CourseIn(ref="GIVEN", title="First aid", skill_uris=[
+        "http://data.europa.eu/esco/skill/f7464f30-662b-4177-85a0-3df9693e9e58"])
+    await sync(pool, provider, CatalogueIn(courses=[*catalogue(1).courses, given]))
+    async with pool.acquire() as conn:
+        ids = dict(await conn.fetch("SELECT ref, id FROM courses"))
+
+    async def detail(ref: str) -> dict:
+        response = await client.get(f"/v1/courses/{ids[ref]}", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    pending = await detail("C0")
+    assert (pending["skills_pending"], pending["skills"]) == (True, [])
+    assert (await detail("GIVEN"))["skills_pending"] is False  # the college gave its skills
+    await infer(pool, provider)
+    done = await detail("C0")
+    assert done["skills_pending"] is False and done["skills"]
