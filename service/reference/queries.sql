@@ -6,7 +6,7 @@ SELECT pg_advisory_xact_lock(0x4C41444453)
 
 -- name: create_staging
 DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
-    stage_isco_risks, stage_occupation_labels, stage_skill_labels;
+    stage_isco_risks, stage_occupation_labels, stage_skill_labels, stage_everyday_job_titles;
 CREATE TEMP TABLE stage_occupations (
     uri text NOT NULL, code text, isco_group text, label text, alt_labels text, description text,
     id uuid GENERATED ALWAYS AS (substring(uri FROM '[^/]+$')::uuid) STORED
@@ -28,6 +28,9 @@ CREATE TEMP TABLE stage_risks (
 CREATE TEMP TABLE stage_isco_risks (
     isco_group text PRIMARY KEY, risk double precision, prevalence double precision,
     risk_category text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_everyday_job_titles (
+    title text NOT NULL, occupation_uri text NOT NULL, occupation_label text, reason text
 ) ON COMMIT DROP
 
 -- name: index_staging
@@ -53,7 +56,7 @@ ANALYZE stage_occupations, stage_skills, stage_relations, stage_risks, stage_isc
 
 -- name: drop_staging
 DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
-    stage_isco_risks, stage_occupation_labels, stage_skill_labels
+    stage_isco_risks, stage_occupation_labels, stage_skill_labels, stage_everyday_job_titles
 
 -- name: merge_isco_risks
 INSERT INTO isco_group_risks AS g (isco_group, risk, prevalence, risk_category)
@@ -142,6 +145,29 @@ WHERE r.occupation_id = o.id
   AND NOT EXISTS (SELECT 1 FROM stage_relations s
                   WHERE s.occupation_id = r.occupation_id AND s.skill_id = r.skill_id)
 
+-- name: unknown_everyday_job_titles
+-- Titles pointing at an occupation that neither this catalogue nor the database holds.
+SELECT s.title, s.occupation_uri
+FROM stage_everyday_job_titles AS s
+WHERE NOT EXISTS (SELECT 1 FROM occupations AS o WHERE o.uri = s.occupation_uri)
+ORDER BY s.title
+
+-- name: merge_everyday_job_titles
+INSERT INTO everyday_job_titles AS t (title, occupation_id, reason)
+SELECT DISTINCT ON (lower(btrim(s.title))) lower(btrim(s.title)), o.id, coalesce(s.reason, '')
+FROM stage_everyday_job_titles AS s
+JOIN occupations AS o ON o.uri = s.occupation_uri
+ORDER BY lower(btrim(s.title)), s.occupation_uri
+ON CONFLICT (title) DO UPDATE SET occupation_id = EXCLUDED.occupation_id,
+                                  reason = EXCLUDED.reason
+WHERE (t.occupation_id, t.reason) IS DISTINCT FROM (EXCLUDED.occupation_id, EXCLUDED.reason)
+
+-- name: delete_stale_everyday_job_titles
+DELETE FROM everyday_job_titles AS t
+WHERE NOT EXISTS (SELECT 1 FROM stage_everyday_job_titles AS s
+                  JOIN occupations AS o ON o.uri = s.occupation_uri
+                  WHERE lower(btrim(s.title)) = t.title)
+
 -- name: resolve_worker_occupations
 -- Workers recorded before the reference data was loaded get their occupation resolved now.
 UPDATE workers w SET occupation_id = o.id
@@ -152,7 +178,8 @@ WHERE w.occupation_id IS NULL AND w.occupation IS NOT NULL
 -- name: analyze_reference
 SELECT gin_clean_pending_list('occupation_labels_trgm_idx'::regclass),
        gin_clean_pending_list('skill_labels_trgm_idx'::regclass);
-ANALYZE isco_group_risks, occupations, skills, occupation_labels, skill_labels, occupation_skills
+ANALYZE isco_group_risks, occupations, skills, occupation_labels, skill_labels, occupation_skills,
+    everyday_job_titles
 
 -- name: record_load
 -- The counts come as JSON text, so that any connection can record them (jsonb codec or not).
@@ -163,7 +190,8 @@ VALUES ($1::text::jsonb)
 SELECT (SELECT count(*) FROM occupations) AS occupations,
        (SELECT count(*) FROM skills) AS skills,
        (SELECT count(*) FROM occupation_skills) AS occupation_skills,
-       (SELECT count(*) FROM isco_group_risks) AS isco_group_risks
+       (SELECT count(*) FROM isco_group_risks) AS isco_group_risks,
+       (SELECT count(*) FROM everyday_job_titles) AS everyday_job_titles
 
 -- name: has_occupations
 SELECT EXISTS (SELECT 1 FROM occupations)
@@ -173,13 +201,16 @@ SELECT EXISTS (SELECT 1 FROM occupations)
 -- name: search_occupations
 -- Each occupation scores by its best label: an exact (case-blind) match first, then how well
 -- the query matches whole words of the label (strict word similarity) plus how much of the
--- label it covers (similarity); an alternative label counts 90% of a preferred one.
+-- label it covers (similarity); an alternative label counts 90% of a preferred one, and an
+-- everyday job title as much as a preferred one.
 WITH scored AS (
     SELECT DISTINCT ON (l.occupation_id) l.occupation_id, l.label AS matched_label,
            ((lower(l.label) = lower($1))::int * 2
             + (strict_word_similarity($1, l.label) + similarity($1, l.label))
               * CASE WHEN l.preferred THEN 1 ELSE 0.9 END)::float8 AS score
-    FROM occupation_labels l
+    FROM (SELECT occupation_id, label, preferred FROM occupation_labels
+          UNION ALL
+          SELECT occupation_id, title, true FROM everyday_job_titles) AS l
     WHERE l.label % $1 OR $1 <<% l.label
     ORDER BY l.occupation_id, score DESC, l.preferred DESC, l.label
 )

@@ -24,6 +24,10 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
         progress(f"reference: reading {catalogue_dir}")
         await store.stage_catalogue(conn, catalogue_dir)
         changed = await store.merge_staged(conn)
+        for row in await store.unknown_everyday_job_titles(conn):
+            progress(f"reference: everyday job title {row['title']!r} skipped: no occupation "
+                     f"{row['occupation_uri']}")
+        await store.drop_staging(conn)
         totals = await store.counts(conn)
     report = LoadReport(changed, totals, round(time.perf_counter() - started, 2))
     progress(f"reference: {sum(changed.values())} rows changed "

@@ -29,6 +29,8 @@ STAGING = {
                     ["occupation_uri", "risk", "prevalence", "risk_category"]),
     "stage_isco_risks": ("automation_risk_isco.csv.gz",
                          ["isco_group", "risk", "prevalence", "risk_category"]),
+    "stage_everyday_job_titles": ("everyday_job_titles.csv",
+                                  ["title", "occupation_uri", "occupation_label", "reason"]),
 }
 
 # (table, query) in the order that keeps foreign keys satisfied
@@ -43,25 +45,36 @@ MERGES = [
     ("skill_labels", "delete_stale_skill_labels"),
     ("occupation_skills", "merge_relations"),
     ("occupation_skills", "delete_stale_relations"),
+    ("everyday_job_titles", "merge_everyday_job_titles"),
+    ("everyday_job_titles", "delete_stale_everyday_job_titles"),
     ("workers", "resolve_worker_occupations"),
 ]
 
 
 async def stage_catalogue(conn: asyncpg.Connection, catalogue_dir: Path) -> None:
-    """COPY each gzip CSV, decompressed on the fly, into its temporary staging table."""
+    """COPY each CSV (gzip ones decompressed on the fly) into its temporary staging table."""
     await conn.execute(Q.create_staging)
     for table, (file_name, columns) in STAGING.items():
-        with gzip.open(catalogue_dir / file_name, "rb") as source:
+        opener = gzip.open if file_name.endswith(".gz") else open
+        with opener(catalogue_dir / file_name, "rb") as source:
             await conn.copy_to_table(table, source=source, columns=columns, format="csv",
                                      header=True)
     await conn.execute(Q.index_staging)
+
+
+async def unknown_everyday_job_titles(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Staged titles whose occupation is nowhere: the merge skipped them."""
+    return await conn.fetch(Q.unknown_everyday_job_titles)
+
+
+async def drop_staging(conn: asyncpg.Connection) -> None:
+    await conn.execute(Q.drop_staging)
 
 
 async def merge_staged(conn: asyncpg.Connection) -> dict[str, int]:
     changed: dict[str, int] = {}
     for table, query in MERGES:
         changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(Q[query]))
-    await conn.execute(Q.drop_staging)
     if any(changed.values()):
         await conn.execute(Q.record_load, msgspec.json.encode(changed).decode())
         await conn.execute(Q.analyze_reference)  # fresh statistics, or search plans go astray

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 async def test_loaded_counts(reference_data, pool):
     """The first load's own counts are checked on a fresh database by the CLI test below."""
     assert reference_data.totals == {"occupations": 3007, "skills": 13896,
-                                     "occupation_skills": 123788, "isco_group_risks": 421}
+                                     "occupation_skills": 123788, "isco_group_risks": 421,
+                                     "everyday_job_titles": 20}
     async with pool.acquire() as conn:
         by_source = dict(await conn.fetch(
             "SELECT coalesce(risk_source, 'none'), count(*) FROM occupations GROUP BY 1"))
@@ -79,11 +80,21 @@ async def test_changed_catalogue_updates_only_what_changed(pool, settings, tmp_p
 
     _rewrite(catalogue / "esco_occupations.csv.gz", relabel)
     _rewrite(catalogue / "esco_occupation_skills.csv.gz", lambda rows: rows[:1] + rows[2:])
+    titles_file = catalogue / "everyday_job_titles.csv"
+    titles = list(csv.reader(titles_file.open(encoding="utf-8")))
+    header, (kept, dropped, *others) = titles[0], titles[1:]
+    kept[3] = "a better reason"
+    unknown = ["made up job", "http://data.europa.eu/esco/occupation/00000000-0000-0000-0000-"
+               "000000000000", "nothing", ""]
+    with titles_file.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, kept, *others, unknown])
+    messages: list[str] = []
     async with pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
         try:
-            report = await load_catalogue(conn, catalogue)
+            report = await load_catalogue(conn, catalogue, progress=messages.append)
+            everyday = dict(await conn.fetch("SELECT title, reason FROM everyday_job_titles"))
             label = await conn.fetchval("SELECT label FROM occupations WHERE uri = $1",
                                         first_occupation[0])
             recorded = await conn.fetchval(
@@ -96,6 +107,10 @@ async def test_changed_catalogue_updates_only_what_changed(pool, settings, tmp_p
     assert report.changed["occupation_skills"] == 1
     assert report.changed["skills"] == report.changed["isco_group_risks"] == 0
     assert json.loads(recorded) == report.changed  # the load is recorded, versioning the data
+    assert report.changed["everyday_job_titles"] == 2  # one reason changed, one title gone
+    assert everyday[kept[0]] == "a better reason"
+    assert dropped[0] not in everyday and "made up job" not in everyday
+    assert any("'made up job' skipped: no occupation" in m for m in messages), messages
 
 
 @pytest.mark.slow
