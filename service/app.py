@@ -15,13 +15,13 @@ from service import db
 from service.accounts.routes import AccountController, accrue
 from service.auth.routes import TokenController, authenticate, provide_principal
 from service.bodies import strict_json_body
-from service.courses.feeds import scheduler_lifespan
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
 from service.policy.routes import PolicyController
 from service.reference.routes import OccupationController, SkillController
+from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
 from service.system.routes import health, ready

@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
     catalogue_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
                                      description="Largest catalogue body or pulled feed.")
-    run_scheduler: bool = Field(default=True, description="Pull due course feeds inside serve.")
+    run_scheduler: bool = Field(default=True, description="Run the background jobs (course "
+                                "feeds, skill inference, priority scores) inside serve.")
     feed_allow_private: bool = Field(default=False, description="Allow feed URLs on private, "
                                      "loopback or link-local addresses.")
     feed_timeout_seconds: float = Field(default=30.0, gt=0)
@@ -39,5 +40,5 @@ class Settings(BaseSettings):
     feed_backoff_seconds: float = Field(default=2.0, ge=0, description="First retry delay; "
                                         "doubled for each further retry.")
     feed_poll_seconds: float = Field(default=60.0, gt=0, description="How often the scheduler "
-                                     "looks for due feeds.")
+                                     "runs a round of background jobs.")
     debug: bool = False

@@ -1,4 +1,4 @@
-"""`ladder worker` (the feed scheduler) and `ladder catalogue import|infer-skills`."""
+"""`ladder catalogue import|infer-skills`."""
 
 import argparse
 import asyncio
@@ -7,28 +7,6 @@ from pathlib import Path
 import asyncpg
 
 from service.settings import Settings
-
-
-def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
-    from service import db
-    from service.cli import say
-    from service.courses.feeds import run_scheduler
-
-    url = db.database_url(settings, say)
-
-    async def main() -> None:
-        pool = await db.create_pool(url, min_size=1, max_size=4)
-        try:
-            say("feed scheduler: pulling due feeds" + (" once" if args.once else
-                f" every {settings.feed_poll_seconds:g} s; Ctrl-C stops"))
-            await run_scheduler(pool, settings, once=args.once, progress=say)
-        finally:
-            await pool.close()
-
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        say("feed scheduler stopped")
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
@@ -99,11 +77,6 @@ async def load_demo_catalogue(conn: asyncpg.Connection, settings: Settings, prog
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    worker = commands.add_parser("worker", help="pull due course feeds and infer pending course "
-                                 "skills, on a schedule")
-    worker.add_argument("--once", action="store_true", help="pull what is due, then stop")
-    worker.set_defaults(run=cmd_worker)
-
     catalogue = commands.add_parser("catalogue", help="course catalogues").add_subparsers(
         dest="catalogue_command", required=True)
     load = catalogue.add_parser("import", help="sync a college's catalogue from a file "

@@ -1,4 +1,4 @@
-"""Pulled feeds and their scheduler.
+"""Pulled feeds, and the course job of the scheduler (`service.scheduler`).
 
 A pull claims the feed with a lease in a short transaction (`FOR UPDATE SKIP LOCKED`, so at most
 one instance pulls a feed), fetches it outside any transaction, then applies it as a sync. Every
@@ -6,10 +6,7 @@ instance of `ladder serve` and every `ladder worker` may run the scheduler safel
 """
 
 import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from typing import Any
+from collections.abc import Callable
 from uuid import UUID
 
 import asyncpg
@@ -21,8 +18,6 @@ from service.courses.schemas import PullResult
 from service.courses.xcri import FeedError, parse_xcri
 from service.errors import DomainError
 from service.settings import Settings
-
-log = logging.getLogger("ladder")
 
 CLAIM_BATCH = 10
 
@@ -116,41 +111,15 @@ async def pull_due_feeds(pool: asyncpg.Pool, settings: Settings,
     return results
 
 
-async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = False,
-                        progress=None) -> None:
-    """Pull due feeds, then infer skills still pending, every `feed_poll_seconds` until
-    cancelled (or once)."""
-    while True:
-        try:
-            results = await pull_due_feeds(pool, settings)
-            async with pool.acquire() as conn:  # catch up on syncs whose inference failed
-                await service.infer_pending_skills(conn)
-            for result in results:
-                message = f"feed {result.feed_id}: {result.outcome}"
-                if result.error:
-                    message += f" ({result.error})"
-                (progress or log.info)(message)
-        except Exception:  # noqa: BLE001 - the loop must outlive one bad round
-            log.exception("feed scheduler: a round failed; trying again later")
-        if once:
-            return
-        await asyncio.sleep(settings.feed_poll_seconds)
-
-
-def scheduler_lifespan(settings: Settings):
-    """A lifespan running the scheduler beside the app, unless LADDER_RUN_SCHEDULER=false."""
-
-    @asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[None]:
-        if not settings.run_scheduler:
-            yield
-            return
-        task = asyncio.create_task(run_scheduler(app.state.pool, settings))
-        try:
-            yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
-
-    return lifespan
+async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
+                          progress: Callable[[str], None]) -> None:
+    """The scheduler's course job: pull due feeds, then infer skills still pending (catching
+    up on syncs whose inference failed)."""
+    results = await pull_due_feeds(pool, settings)
+    async with pool.acquire() as conn:
+        await service.infer_pending_skills(conn)
+    for result in results:
+        message = f"feed {result.feed_id}: {result.outcome}"
+        if result.error:
+            message += f" ({result.error})"
+        progress(message)

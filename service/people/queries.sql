@@ -79,3 +79,16 @@ LIMIT $2
 UPDATE workers AS w SET priority_score = s.score
 FROM unnest($1::uuid[], $2::integer[]) AS s(id, score)
 WHERE w.id = s.id AND w.priority_score <> s.score
+
+-- name: try_lock_priority_refresh
+-- One instance refreshes at a time; the others skip rather than wait.
+SELECT pg_try_advisory_xact_lock(0x4C50524946)
+
+-- name: priority_refresh_done
+SELECT EXISTS (SELECT 1 FROM priority_refreshes
+               WHERE refreshed_on = $1 AND policy_version = $2)
+
+-- name: record_priority_refresh
+INSERT INTO priority_refreshes (refreshed_on, policy_version, changed)
+VALUES ($1, $2, $3)
+ON CONFLICT (refreshed_on, policy_version) DO NOTHING

@@ -1,6 +1,7 @@
 """Worker records: access checks, priority upkeep and audit, shared by routes, CLI and other
 domains (every domain that shows a worker's data starts with `visible_worker`)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,8 +14,10 @@ from service.errors import Forbidden, NotFound
 from service.oversight import store as audit
 from service.people import logic, store
 from service.people.schemas import PriorityReason, Worker, WorkerIn, WorkerPatch
+from service.policy import store as policy_store
 from service.policy.service import priority_rules
 from service.reference.service import require_known_occupation
+from service.settings import Settings
 
 WORKER_SELF_EDITABLE = frozenset({"name", "email", "region"})
 
@@ -84,11 +87,38 @@ async def worker_priority(conn: asyncpg.Connection, principal: Principal,
     return await _priority_of(conn, fields, date.today())
 
 
-async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000) -> int:
+async def refresh_priorities_if_due(conn: asyncpg.Connection,
+                                    today: date | None = None) -> int | None:
+    """Recompute stored scores once a day and whenever the policy in force changes (ages and
+    priority points move them); returns how many changed, or None when it was not due or
+    another instance holds the refresh. Call it inside a transaction."""
+    today = today or date.today()
+    policy = await policy_store.policy_on(conn, today)
+    version = policy.version if policy else 0
+    if not await store.try_lock_priority_refresh(conn):
+        return None
+    if await store.priority_refresh_done(conn, today, version):  # a new snapshot, after the lock
+        return None
+    changed = await refresh_priorities(conn, today=today)
+    await store.record_priority_refresh(conn, today, version, changed)
+    return changed
+
+
+async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
+                          progress: Callable[[str], None]) -> None:
+    """The scheduler's people job: keep stored priority scores current."""
+    async with pool.acquire() as conn, conn.transaction():
+        changed = await refresh_priorities_if_due(conn)
+    if changed is not None:
+        progress(f"priority scores refreshed for {date.today()}: {changed} changed")
+
+
+async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
+                             today: date | None = None) -> int:
     """Recompute every stored priority score, e.g. after new automation-risk data is loaded;
     returns how many changed. `GET .../priority` is always computed afresh; the stored score
     orders queues, so it must not lag behind the reference data."""
-    today = date.today()
+    today = today or date.today()
     rules = await priority_rules(conn, today)
     changed, after = 0, None
     while rows := await store.priority_facts_batch(conn, after, batch):

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -75,3 +75,16 @@ async def priority_facts_batch(conn: asyncpg.Connection, after: UUID | None,
 
 async def set_priority_scores(conn: asyncpg.Connection, scores: dict[UUID, int]) -> None:
     await conn.execute(Q.set_priority_scores, list(scores), list(scores.values()))
+
+
+async def try_lock_priority_refresh(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(Q.try_lock_priority_refresh)
+
+
+async def priority_refresh_done(conn: asyncpg.Connection, day: date, policy_version: int) -> bool:
+    return await conn.fetchval(Q.priority_refresh_done, day, policy_version)
+
+
+async def record_priority_refresh(conn: asyncpg.Connection, day: date, policy_version: int,
+                                  changed: int) -> None:
+    await conn.execute(Q.record_priority_refresh, day, policy_version, changed)

@@ -36,4 +36,5 @@ def test_import_infer_and_worker_once(fresh_url: str):
     assert inferred.returncode == 0 and "skills inferred: 0" in inferred.stderr  # no ESCO here
     worker = run_ladder("worker", "--once", url=fresh_url)
     assert worker.returncode == 0, worker.stderr
-    assert "pulling due feeds once" in worker.stderr
+    assert "scheduler: one round of course feeds and skills, priority scores" in worker.stderr
+    assert "priority scores refreshed for" in worker.stderr

@@ -1,8 +1,11 @@
+import asyncio
 import uuid
+from datetime import date, timedelta
 
 import pytest
 
-from service.people.service import refresh_priorities
+from service import scheduler
+from service.people.service import refresh_priorities, refresh_priorities_if_due
 
 pytestmark = pytest.mark.asyncio
 
@@ -28,3 +31,65 @@ async def test_stored_priority_scores_catch_up_with_reference_data(api, client, 
     assert [a["worker_id"] for a in actions] == [uuid.UUID(worker["id"])]
     read = await client.get(f"/v1/workers/{worker['id']}", headers=await api.admin())
     assert read.json()["updated_at"] == worker["updated_at"]
+
+
+async def stored_score(pool, worker_id: str) -> int:
+    async with pool.acquire() as conn:
+        return await conn.fetchval("SELECT priority_score FROM workers WHERE id = $1",
+                                   uuid.UUID(worker_id))
+
+
+async def refresh_if_due(pool, today: date | None = None) -> int | None:
+    async with pool.acquire() as conn, conn.transaction():
+        return await refresh_priorities_if_due(conn, today)
+
+
+async def test_the_scheduler_refreshes_once_a_day_and_when_the_policy_changes(
+        api, client, pool, settings):
+    """Ages move scores with the calendar and priority points with the policy; queues order by
+    the stored score, so a round recomputes it once a day and once per new policy version."""
+    part_timer = await api.worker(weekly_hours=20, birth_date="1990-01-01",
+                                  contract_type="permanent", highest_qualification="4")
+    assert part_timer["priority_score"] == 2
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE workers SET priority_score = 0")  # stale
+    said: list[str] = []
+    await scheduler.run_round(pool, settings, said.append)
+    assert await stored_score(pool, part_timer["id"]) == 2
+    assert said == [f"priority scores refreshed for {date.today()}: 1 changed"]
+
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE workers SET priority_score = 0")
+    assert await refresh_if_due(pool) is None  # done today under this policy
+    assert await stored_score(pool, part_timer["id"]) == 0
+
+    policy = (await client.get("/v1/policy", headers=await api.admin())).json()
+    policy["rules"]["priority"]["part_time"] = 5
+    published = await client.post("/v1/policy", headers=await api.admin(), json={
+        "effective_from": date.today().isoformat(), "note": "part-time first",
+        "rules": policy["rules"]})
+    assert published.status_code == 201, published.text
+    assert await refresh_if_due(pool) == 1  # a new version in force: due again
+    assert await stored_score(pool, part_timer["id"]) == 5
+    assert await refresh_if_due(pool) is None
+
+
+async def test_a_birthday_moves_the_stored_score_on_the_day(api, pool):
+    tomorrow = date.today() + timedelta(days=1)
+    if (tomorrow.month, tomorrow.day) == (2, 29):
+        pytest.skip("no one born fifty years before a 29 February")
+    fifty_tomorrow = tomorrow.replace(year=tomorrow.year - 50)
+    worker = await api.worker(weekly_hours=37, birth_date=fifty_tomorrow.isoformat(),
+                              contract_type="permanent", highest_qualification="4")
+    assert worker["priority_score"] == 2  # 45 to 49
+    assert await refresh_if_due(pool) == 0
+    assert await refresh_if_due(pool, date.today() + timedelta(days=1)) == 1
+    assert await stored_score(pool, worker["id"]) == 3  # 50 and over
+
+
+async def test_concurrent_rounds_refresh_once(api, pool):
+    await api.worker(weekly_hours=20)
+    results = await asyncio.gather(*(refresh_if_due(pool) for _ in range(4)))
+    assert sorted(results, key=lambda r: r is None)[1:] == [None] * 3
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM priority_refreshes") == 1

@@ -1,0 +1,93 @@
+"""Background jobs, a round every LADDER_FEED_POLL_SECONDS: inside each `ladder serve` (unless
+LADDER_RUN_SCHEDULER=false) and in `ladder worker`. Jobs coordinate through PostgreSQL
+(`SKIP LOCKED`, advisory locks, rows saying what is done), so any number of instances may run
+them; one job failing does not stop the others or the next round."""
+
+import argparse
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import asyncpg
+
+from service.courses import feeds
+from service.people import service as people
+from service.settings import Settings
+
+log = logging.getLogger("ladder")
+
+Job = Callable[[asyncpg.Pool, Settings, Callable[[str], None]], Awaitable[None]]
+JOBS: dict[str, Job] = {
+    "course feeds and skills": feeds.scheduled_round,
+    "priority scores": people.scheduled_round,
+}
+
+
+async def run_round(pool: asyncpg.Pool, settings: Settings,
+                    progress: Callable[[str], None] | None = None) -> None:
+    for name, job in JOBS.items():
+        try:
+            await job(pool, settings, progress or log.info)
+        except Exception:  # noqa: BLE001 - the scheduler must outlive one bad job
+            log.exception("scheduler: %s failed; trying again next round", name)
+
+
+async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = False,
+                        progress: Callable[[str], None] | None = None) -> None:
+    """Run a round every `feed_poll_seconds` until cancelled (or once)."""
+    while True:
+        await run_round(pool, settings, progress)
+        if once:
+            return
+        await asyncio.sleep(settings.feed_poll_seconds)
+
+
+def scheduler_lifespan(settings: Settings):
+    """A lifespan running the scheduler beside the app, unless LADDER_RUN_SCHEDULER=false."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if not settings.run_scheduler:
+            yield
+            return
+        task = asyncio.create_task(run_scheduler(app.state.pool, settings))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    worker = commands.add_parser("worker", help="run the background jobs on a schedule: pull due "
+                                 "course feeds, infer pending course skills, refresh priority "
+                                 "scores")
+    worker.add_argument("--once", action="store_true", help="run one round, then stop")
+    worker.set_defaults(run=cmd_worker)
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
+    from service import db
+    from service.cli import say
+
+    url = db.database_url(settings, say)
+
+    async def main() -> None:
+        pool = await db.create_pool(url, min_size=1, max_size=4)
+        try:
+            jobs = ", ".join(JOBS)
+            say(f"scheduler: one round of {jobs}" if args.once else
+                f"scheduler: {jobs}, every {settings.feed_poll_seconds:g} s; Ctrl-C stops")
+            await run_scheduler(pool, settings, once=args.once, progress=say)
+        finally:
+            await pool.close()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        say("scheduler stopped")
