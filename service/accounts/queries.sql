@@ -98,6 +98,17 @@ WHERE id = $1 AND status = 'open'
 RETURNING id, worker_id, amount_pence, status, course_id, pathway_target, reference,
           provider_id, reason, created_at, closed_at
 
+-- name: list_holds
+-- Newest first; the keyset cursor is (created_at, id).
+SELECT id, worker_id, amount_pence, status, course_id, pathway_target, reference, provider_id,
+       reason, created_at, closed_at
+FROM holds
+WHERE worker_id = $1
+  AND ($2::text IS NULL OR status = $2)
+  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $5
+
 -- name: hold_portions
 SELECT pot, earmark, amount_pence
 FROM ledger_entries

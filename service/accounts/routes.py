@@ -15,10 +15,19 @@ from service.accounts.schemas import (
     Entry,
     EntryKind,
     EntryPage,
+    HoldPage,
+    HoldStatus,
 )
 from service.deps import Caller, Db
 from service.idempotency import IdempotencyKey, once
-from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from service.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    decode_cursor,
+    next_cursor,
+    time_id_cursor,
+)
 from service.people.service import visible_worker
 
 
@@ -40,6 +49,16 @@ class AccountController(Controller):
         rows = await store.list_entries(db, worker_id, kind, key[0] if key else None, limit + 1)
         return EntryPage([e for _, e in rows[:limit]],
                          next_cursor(rows, limit, lambda r: (r[0],)))
+
+    @get("/holds", summary="Money set aside for courses, newest first, optionally by status "
+         "(open holds are what `held_pence` adds up)")
+    async def holds(self, worker_id: FromPath[UUID], db: Db, principal: Caller,
+                    status: HoldStatus | None = Parameter(default=None,
+                                                          description="Hold status"),
+                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> HoldPage:
+        await visible_worker(db, principal, worker_id, "account.holds.read")
+        rows = await store.list_holds(db, worker_id, status, time_id_cursor(cursor), limit + 1)
+        return HoldPage(rows[:limit], next_cursor(rows, limit, lambda h: (h.created_at, h.id)))
 
     @get("/statement.csv", summary="The statement as CSV, with running balance",
          media_type="text/csv")

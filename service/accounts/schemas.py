@@ -127,6 +127,11 @@ class Hold(msgspec.Struct):
     closed_at: datetime | None
 
 
+class HoldPage(msgspec.Struct):
+    items: list[Hold]
+    next_cursor: str | None
+
+
 class StatementLine(msgspec.Struct):
     day: date
     kind: EntryKind

@@ -156,3 +156,9 @@ async def credit_batch(conn: asyncpg.Connection, period: str, policy_version: in
 
 async def accrual_summary(conn: asyncpg.Connection, period: str) -> asyncpg.Record:
     return await conn.fetchrow(Q.accrual_summary, period)
+
+
+async def list_holds(conn: asyncpg.Connection, worker_id: UUID, status: str | None,
+                     after: tuple[datetime | None, UUID | None], limit: int) -> list[Hold]:
+    rows = await conn.fetch(Q.list_holds, worker_id, status, *after, limit)
+    return [Hold(**dict(r)) for r in rows]

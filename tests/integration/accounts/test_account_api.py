@@ -5,6 +5,9 @@ import uuid
 
 import pytest
 
+from service.accounts import service
+from service.accounts.logic import HoldPurpose
+from service.accounts.schemas import ContributionIn
 from tests.integration.accounts.helpers import assert_cache_matches_ledger, contribute, key
 
 pytestmark = pytest.mark.asyncio
@@ -47,7 +50,7 @@ async def test_who_may_read_an_account(api, client):
     own = await api.worker_token(worker)
     rep_headers = await api.rep_token(rep)
     college = await api.college_token(await api.provider())
-    for rest in ("", "/entries", "/statement.csv"):
+    for rest in ("", "/entries", "/holds", "/statement.csv"):
         assert (await client.get(path(worker, rest), headers=own)).status_code == 200
         assert (await client.get(path(worker, rest), headers=rep_headers)).status_code == 200
         assert (await client.get(path(other, rest), headers=own)).status_code == 403
@@ -269,3 +272,40 @@ async def test_statement_csv_has_running_balance(api, client):
     assert [r["balance_pence"] for r in rows] == ["1250", "51250"]
     assert rows[0]["reference"].startswith("'=")
     assert rows[1]["description"] == "Contribution from the union"
+
+
+async def test_holds_list_newest_first_by_status_with_paging(api, client, pool):
+    worker = await api.worker()
+    worker_id = uuid.UUID(worker["id"])
+    holds = []
+    async with pool.acquire() as conn:  # a transaction each, so each hold has its own time
+        async with conn.transaction():
+            await service.contribute(conn, None, worker_id,
+                                     ContributionIn(10_000, "employer", "t"))
+        for n, amount in ((1, 1_000), (2, 2_000), (3, 3_000)):
+            async with conn.transaction():
+                holds.append(await service.place_hold(conn, worker_id, amount, HoldPurpose(),
+                                                      f"enrolment {n}"))
+        async with conn.transaction():
+            await service.release_hold(conn, holds[0].id, "cancelled in time")
+    _, second, third = holds
+    headers = await api.worker_token(worker)
+    listed = (await client.get(path(worker, "/holds"), headers=headers)).json()
+    assert [(h["reference"], h["status"]) for h in listed["items"]] == [
+        ("enrolment 3", "open"), ("enrolment 2", "open"), ("enrolment 1", "released")]
+    assert listed["items"][2]["reason"] == "cancelled in time"
+    open_holds = (await client.get(path(worker, "/holds"), params={"status": "open"},
+                                   headers=headers)).json()["items"]
+    assert [h["id"] for h in open_holds] == [str(third.id), str(second.id)]
+    account = (await client.get(path(worker), headers=headers)).json()
+    assert account["held_pence"] == sum(h["amount_pence"] for h in open_holds)
+    seen, cursor = [], None
+    while True:
+        page = (await client.get(path(worker, "/holds"), headers=headers, params={
+            "limit": 1, **({"cursor": cursor} if cursor else {})})).json()
+        seen += [h["id"] for h in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == [h["id"] for h in listed["items"]]
+    bad = await client.get(path(worker, "/holds"), params={"status": "spent"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
