@@ -67,6 +67,8 @@ FROM providers
 WHERE id = $1
 
 -- name: priority_facts_batch
+-- Locked until the batch's scores are written, so that an edit committed meanwhile is neither
+-- overwritten with a score from the old facts nor lost.
 SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_type,
        w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
 FROM workers AS w
@@ -74,6 +76,7 @@ LEFT JOIN occupations AS o ON o.id = w.occupation_id
 WHERE $1::uuid IS NULL OR w.id > $1
 ORDER BY w.id
 LIMIT $2
+FOR NO KEY UPDATE OF w
 
 -- name: set_priority_scores
 UPDATE workers AS w SET priority_score = s.score
@@ -81,8 +84,12 @@ FROM unnest($1::uuid[], $2::integer[]) AS s(id, score)
 WHERE w.id = s.id AND w.priority_score <> s.score
 
 -- name: try_lock_priority_refresh
--- One instance refreshes at a time; the others skip rather than wait.
-SELECT pg_try_advisory_xact_lock(0x4C50524946)
+-- One instance refreshes at a time; the others skip rather than wait. A session lock, as the
+-- refresh commits batch by batch.
+SELECT pg_try_advisory_lock(0x4C50524946)
+
+-- name: unlock_priority_refresh
+SELECT pg_advisory_unlock(0x4C50524946)
 
 -- name: priority_refresh_done
 SELECT EXISTS (SELECT 1 FROM priority_refreshes

@@ -91,47 +91,56 @@ async def refresh_priorities_if_due(conn: asyncpg.Connection,
                                     today: date | None = None) -> int | None:
     """Recompute stored scores once a day and whenever the policy in force changes (ages and
     priority points move them); returns how many changed, or None when it was not due or
-    another instance holds the refresh. Call it inside a transaction."""
+    another instance is doing it. Batches commit as they go, so worker edits wait for one batch
+    at most; a crash leaves the day's refresh undone, and the next round does it again."""
     today = today or date.today()
     policy = await policy_store.policy_on(conn, today)
     version = policy.version if policy else 0
     if not await store.try_lock_priority_refresh(conn):
         return None
-    if await store.priority_refresh_done(conn, today, version):  # a new snapshot, after the lock
-        return None
-    changed = await refresh_priorities(conn, today=today)
-    await store.record_priority_refresh(conn, today, version, changed)
-    return changed
+    try:
+        if await store.priority_refresh_done(conn, today, version):
+            return None
+        changed = await refresh_priorities(conn, today=today)
+        await store.record_priority_refresh(conn, today, version, changed)
+        return changed
+    finally:
+        await store.unlock_priority_refresh(conn)
 
 
 async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
                           progress: Callable[[str], None]) -> None:
     """The scheduler's people job: keep stored priority scores current."""
-    async with pool.acquire() as conn, conn.transaction():
-        changed = await refresh_priorities_if_due(conn)
+    today = date.today()
+    async with pool.acquire() as conn:
+        changed = await refresh_priorities_if_due(conn, today)
     if changed is not None:
-        progress(f"priority scores refreshed for {date.today()}: {changed} changed")
+        progress(f"priority scores refreshed for {today}: {changed} changed")
 
 
 async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
                              today: date | None = None) -> int:
     """Recompute every stored priority score, e.g. after new automation-risk data is loaded;
     returns how many changed. `GET .../priority` is always computed afresh; the stored score
-    orders queues, so it must not lag behind the reference data."""
+    orders queues, so it must not lag behind the reference data. A transaction per batch (a
+    savepoint inside the caller's), with the batch's workers locked while it is scored."""
     today = today or date.today()
     rules = await priority_rules(conn, today)
     changed, after = 0, None
-    while rows := await store.priority_facts_batch(conn, after, batch):
-        scores = {}
-        for row in rows:
-            facts = logic.WorkerFacts(row["birth_date"], row["weekly_hours"],
-                                      row["contract_type"], row["highest_qualification"],
-                                      row["facing_redundancy"], row["risk_category"])
-            score, _ = logic.priority(facts, today, rules)
-            if score != row["priority_score"]:
-                scores[row["id"]] = score
-        await store.set_priority_scores(conn, scores)
-        await audit.record(conn, None, "worker.priority.refresh", list(scores))
+    while True:
+        async with conn.transaction():
+            rows = await store.priority_facts_batch(conn, after, batch)
+            if not rows:
+                return changed
+            scores = {}
+            for row in rows:
+                facts = logic.WorkerFacts(row["birth_date"], row["weekly_hours"],
+                                          row["contract_type"], row["highest_qualification"],
+                                          row["facing_redundancy"], row["risk_category"])
+                score, _ = logic.priority(facts, today, rules)
+                if score != row["priority_score"]:
+                    scores[row["id"]] = score
+            await store.set_priority_scores(conn, scores)
+            await audit.record(conn, None, "worker.priority.refresh", list(scores))
         changed += len(scores)
         after = rows[-1]["id"]
-    return changed

@@ -81,6 +81,10 @@ async def try_lock_priority_refresh(conn: asyncpg.Connection) -> bool:
     return await conn.fetchval(Q.try_lock_priority_refresh)
 
 
+async def unlock_priority_refresh(conn: asyncpg.Connection) -> None:
+    await conn.execute(Q.unlock_priority_refresh)
+
+
 async def priority_refresh_done(conn: asyncpg.Connection, day: date, policy_version: int) -> bool:
     return await conn.fetchval(Q.priority_refresh_done, day, policy_version)
 
