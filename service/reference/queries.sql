@@ -196,6 +196,9 @@ SELECT (SELECT count(*) FROM occupations) AS occupations,
 -- name: has_occupations
 SELECT EXISTS (SELECT 1 FROM occupations)
 
+-- name: has_everyday_job_titles
+SELECT EXISTS (SELECT 1 FROM everyday_job_titles)
+
 -- Reading
 
 -- name: search_occupations

@@ -22,8 +22,10 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
     async with conn.transaction():
         await store.lock_reference(conn)
         progress(f"reference: reading {catalogue_dir}")
-        await store.stage_catalogue(conn, catalogue_dir)
-        changed = await store.merge_staged(conn)
+        missing = await store.stage_catalogue(conn, catalogue_dir)
+        for file_name in missing:
+            progress(f"reference: no {file_name} in {catalogue_dir}; what is loaded stays")
+        changed = await store.merge_staged(conn, missing)
         for row in await store.unknown_everyday_job_titles(conn):
             progress(f"reference: everyday job title {row['title']!r} skipped: no occupation "
                      f"{row['occupation_uri']}")
@@ -38,10 +40,11 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
 
 
 async def load_if_empty(conn: asyncpg.Connection, settings: Settings) -> None:
-    """Prepare hook of `ladder serve` and `ladder demo`: a new database gets the reference data."""
+    """Prepare hook of `ladder serve` and `ladder demo`: a new database gets the reference data,
+    and so does one upgraded to a version with tables it has never loaded (everyday titles)."""
     from service.cli import say
 
-    if await store.has_occupations(conn):
+    if await store.has_occupations(conn) and await store.has_everyday_job_titles(conn):
         return
     await load_catalogue(conn, settings.catalogue_dir, progress=say)
 

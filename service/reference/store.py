@@ -33,6 +33,11 @@ STAGING = {
                                   ["title", "occupation_uri", "occupation_label", "reason"]),
 }
 
+# Ladder's own list, not derived from the public data: a catalogue directory made by
+# `service.reference.derive` lacks it, and then the titles already loaded are left alone.
+OPTIONAL_STAGING = {"stage_everyday_job_titles": ("merge_everyday_job_titles",
+                                                  "delete_stale_everyday_job_titles")}
+
 # (table, query) in the order that keeps foreign keys satisfied
 MERGES = [
     ("isco_group_risks", "merge_isco_risks"),
@@ -51,15 +56,22 @@ MERGES = [
 ]
 
 
-async def stage_catalogue(conn: asyncpg.Connection, catalogue_dir: Path) -> None:
-    """COPY each CSV (gzip ones decompressed on the fly) into its temporary staging table."""
+async def stage_catalogue(conn: asyncpg.Connection, catalogue_dir: Path) -> list[str]:
+    """COPY each CSV (gzip ones decompressed on the fly) into its temporary staging table;
+    returns the optional files that are missing."""
     await conn.execute(Q.create_staging)
+    missing = []
     for table, (file_name, columns) in STAGING.items():
+        path = catalogue_dir / file_name
+        if table in OPTIONAL_STAGING and not path.exists():
+            missing.append(file_name)
+            continue
         opener = gzip.open if file_name.endswith(".gz") else open
-        with opener(catalogue_dir / file_name, "rb") as source:
+        with opener(path, "rb") as source:
             await conn.copy_to_table(table, source=source, columns=columns, format="csv",
                                      header=True)
     await conn.execute(Q.index_staging)
+    return missing
 
 
 async def unknown_everyday_job_titles(conn: asyncpg.Connection) -> list[asyncpg.Record]:
@@ -71,9 +83,14 @@ async def drop_staging(conn: asyncpg.Connection) -> None:
     await conn.execute(Q.drop_staging)
 
 
-async def merge_staged(conn: asyncpg.Connection) -> dict[str, int]:
+async def merge_staged(conn: asyncpg.Connection, missing: list[str]) -> dict[str, int]:
+    """Merge what was staged; a missing optional file's table is neither merged nor pruned."""
+    skipped = {query for table, (file_name, _) in STAGING.items() if file_name in missing
+               for query in OPTIONAL_STAGING.get(table, ())}
     changed: dict[str, int] = {}
     for table, query in MERGES:
+        if query in skipped:
+            continue
         changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(Q[query]))
     if any(changed.values()):
         await conn.execute(Q.record_load, msgspec.json.encode(changed).decode())
@@ -91,6 +108,10 @@ async def counts(conn: asyncpg.Connection) -> dict[str, int]:
 
 async def has_occupations(conn: asyncpg.Connection) -> bool:
     return await conn.fetchval(Q.has_occupations)
+
+
+async def has_everyday_job_titles(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(Q.has_everyday_job_titles)
 
 
 def _summary(row: asyncpg.Record) -> OccupationSummary:

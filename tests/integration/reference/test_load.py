@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from service import db
-from service.reference.service import load_catalogue
+from service.reference.service import load_catalogue, load_if_empty
 from tests.conftest import ROOT, with_database
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -154,3 +154,31 @@ async def test_worker_recorded_before_the_load_is_resolved_by_it(pool, settings)
     assert report.changed["workers"] == 1
     assert code == "4313.1"
 
+
+
+async def test_a_catalogue_without_everyday_titles_leaves_them_alone(pool, settings, tmp_path):
+    """A directory made by `service.reference.derive` has only the ESCO and Nesta files."""
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(settings.catalogue_dir, catalogue,
+                    ignore=shutil.ignore_patterns("feeds", "everyday_job_titles.csv"))
+    messages: list[str] = []
+    async with pool.acquire() as conn:
+        before = await conn.fetchval("SELECT count(*) FROM everyday_job_titles")
+        report = await load_catalogue(conn, catalogue, progress=messages.append)
+        assert await conn.fetchval("SELECT count(*) FROM everyday_job_titles") == before > 0
+    assert set(report.changed.values()) == {0}
+    assert any("no everyday_job_titles.csv" in m for m in messages), messages
+
+
+async def test_start_up_loads_the_titles_into_an_upgraded_database(pool, settings):
+    """Occupations loaded before migration 0008 existed: the titles still arrive."""
+    async with pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            await conn.execute("DELETE FROM everyday_job_titles")
+            await load_if_empty(conn, settings)
+            titles = await conn.fetchval("SELECT count(*) FROM everyday_job_titles")
+        finally:
+            await transaction.rollback()
+    assert titles == 20
