@@ -176,7 +176,8 @@ class CourseSkill(msgspec.Struct):
 class Course(msgspec.Struct):
     """A course with its presentations and skills. `skills_pending` is true while the skills of
     a new or changed course are still being inferred (a job that follows the sync, usually
-    within seconds); `skills` is then empty."""
+    within seconds); `skills` is then empty, or the previous ones while `ladder catalogue
+    infer-skills` redoes every course."""
 
     id: UUID
     ukprn: str

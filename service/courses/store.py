@@ -231,6 +231,8 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                                 *(after or (None,) * 3), limit, words["any_word"])
     if len(rows) < limit:
         in_description = after if after is not None and after[0] <= 0 else (None,) * 3
-        rows += await conn.fetch(Q.search_by_start, words["all_words"], *filters,
-                                 *in_description, limit - len(rows), words["any_word"])
+        shown = {r["id"] for r in rows}  # a sync between the two reads may move a course
+        more = await conn.fetch(Q.search_by_start, words["all_words"], *filters,
+                                *in_description, limit, words["any_word"])
+        rows += [r for r in more if r["id"] not in shown][:limit - len(rows)]
     return [CourseSummary(**dict(r)) for r in rows]
