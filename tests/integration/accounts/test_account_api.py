@@ -309,3 +309,5 @@ async def test_holds_list_newest_first_by_status_with_paging(api, client, pool):
     assert seen == [h["id"] for h in listed["items"]]
     bad = await client.get(path(worker, "/holds"), params={"status": "spent"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+    bad = await client.get(path(worker, "/holds"), params={"cursor": "xyz"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
