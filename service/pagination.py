@@ -26,7 +26,8 @@ def encode_cursor(*key: Any) -> str:
 
 
 def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
-    """The sort key in a cursor, typed; a cursor we did not make is a 400, not a 500."""
+    """The sort key in a cursor, typed; a cursor we did not make is a 422 naming the field,
+    not a 500."""
     if cursor is None:
         return None
     try:
