@@ -5,7 +5,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         guards=[authenticate],
+        middleware=[db.RequestConnectionMiddleware],
         before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "matching for public-sector workers. This service uses the ESCO classification of "
             "the European Commission.",
             path="/schema",
+            openapi_router=Router("/schema", route_handlers=[], include_in_schema=False,
+                                  opt={"public": True}),
             render_plugins=[ScalarRenderPlugin()],
             components=Components(security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer",

@@ -2,12 +2,14 @@
 connection with one transaction per request."""
 
 import logging
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
 import msgspec
-from litestar.datastructures import State
+from litestar import Request
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.settings import Settings
 
@@ -68,14 +70,94 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def reset_connection(conn: asyncpg.Connection) -> None:
+    """What a connection needs before it goes back to the pool. asyncpg has already rolled back
+    any open transaction; its default reset would then spend one more round trip on every
+    release (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`). Ladder's requests
+    leave no session state (locks and settings are transaction-scoped), so nothing is sent here;
+    code that takes session state (a session advisory lock) resets its own connection."""
+
+
 async def create_pool(url: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=init_connection,
+        reset=reset_connection,
         server_settings={"application_name": "ladder", "timezone": "UTC"},
     )
 
 
-async def provide_connection(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
-    """One connection and one transaction per request: a failed request rolls everything back."""
-    async with state.pool.acquire() as conn, conn.transaction():
-        yield conn
+@asynccontextmanager
+async def session_connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pool connection for work that takes session state (a session advisory lock held across
+    the transactions of a long job): fully reset before it goes back."""
+    async with pool.acquire() as conn:
+        try:
+            yield conn
+        finally:
+            await conn.reset()
+
+
+class RequestConnection:
+    """The one pool connection of a request: taken when first needed (the auth guard looks the
+    token up on it, then the handler uses it) and given back as soon as the request is done with
+    it, by the `db` dependency or, at the latest, by `RequestConnectionMiddleware`."""
+
+    __slots__ = ("_pool", "_conn")
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._conn: asyncpg.Connection | None = None
+
+    async def get(self) -> asyncpg.Connection:
+        if self._conn is None:
+            self._conn = await self._pool.acquire()
+        return self._conn
+
+    async def release(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await self._pool.release(conn)
+
+
+_SCOPE_KEY = "ladder.connection"
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
+def request_connection(scope: Scope) -> RequestConnection:
+    holder = scope.get(_SCOPE_KEY)
+    if holder is None:
+        holder = scope[_SCOPE_KEY] = RequestConnection(scope["litestar_app"].state.pool)
+    return holder
+
+
+class RequestConnectionMiddleware:
+    """Gives a request's connection back to the pool when the request ends, however it ends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            holder = scope.get(_SCOPE_KEY)
+            if holder is not None:
+                await holder.release()
+
+
+async def provide_connection(request: Request) -> AsyncGenerator[asyncpg.Connection, None]:
+    """The request's connection. A request that may write runs in one transaction, so that a
+    failed request rolls everything back. A read (GET, HEAD) runs without BEGIN and COMMIT, one
+    round trip each saved: each statement sees committed data, as in a READ COMMITTED
+    transaction, and all that a read writes is audit rows, each committed before the data it
+    records is sent (a failed audit write fails the request)."""
+    holder = request_connection(request.scope)
+    conn = await holder.get()
+    try:
+        if request.method in READ_ONLY_METHODS:
+            yield conn
+        else:
+            async with conn.transaction():
+                yield conn
+    finally:
+        await holder.release()

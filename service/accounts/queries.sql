@@ -174,7 +174,8 @@ SELECT now()
 
 -- name: account_summary
 -- What GET /account shows, in one round trip: cached totals, earmarked money still available,
--- and whether the period's accrual has reached the worker.
+-- whether the period's accrual has reached the worker, and the policy in force on $3 (through
+-- the policy domain's policy_in_force; its columns prefixed policy_, all null if there is none).
 WITH earmarked AS (
     SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                     - ledger_held_delta(kind, amount_pence))::bigint AS available
@@ -186,6 +187,10 @@ SELECT coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) 
        coalesce(a.credited_pence, 0) AS credited_pence,
        EXISTS (SELECT 1 FROM accruals AS r WHERE r.period = $2 AND r.worker_id = $1) AS accrued,
        ARRAY(SELECT pot FROM earmarked WHERE available > 0 ORDER BY pot) AS pots,
-       ARRAY(SELECT available FROM earmarked WHERE available > 0 ORDER BY pot) AS available
+       ARRAY(SELECT available FROM earmarked WHERE available > 0 ORDER BY pot) AS available,
+       p.version AS policy_version, p.effective_from AS policy_effective_from,
+       p.rules AS policy_rules, p.note AS policy_note, p.created_by AS policy_created_by,
+       p.created_at AS policy_created_at
 FROM (SELECT $1::uuid AS worker_id) AS w
 LEFT JOIN accounts AS a ON a.worker_id = w.worker_id
+LEFT JOIN LATERAL policy_in_force($3) AS p ON true

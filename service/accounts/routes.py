@@ -5,6 +5,7 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, Parameter
 
+from service import db
 from service.accounts import service, store
 from service.accounts.schemas import (
     Account,
@@ -92,5 +93,5 @@ class AccountController(Controller):
       summary="Credit every eligible worker for a period, once (admin)")
 async def accrue(data: JSONBody[AccrualIn], principal: Caller, state: State) -> AccrualResult:
     principal.require("admin")
-    async with state.pool.acquire() as conn:
+    async with db.session_connection(state.pool) as conn:  # the run holds a session lock
         return await service.accrue(conn, principal, data.period)

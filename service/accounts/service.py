@@ -34,7 +34,7 @@ from service.people import store as people_store
 from service.people.logic import age_on
 from service.people.schemas import Worker
 from service.people.service import visible_worker
-from service.policy.service import policy_on
+from service.policy.service import policy_from_fields, policy_on
 
 RetrainingReason = Literal["facing_redundancy", "high_risk_occupation"]
 DEFAULT_BATCH = 5000
@@ -203,12 +203,15 @@ async def _close_hold(conn: asyncpg.Connection, hold_id: UUID, kind: str, status
 async def account(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> Account:
     worker = await visible_worker(conn, principal, worker_id, "account.read")
     today = date.today()
-    policy = await policy_on(conn, today)
+    period = str(today.year)
+    totals, accrued, pots, policy_fields = await store.account_summary(conn, worker_id, period,
+                                                                       today)
+    if policy_fields is None:
+        raise NotFound(f"no policy was in force on {today}")
+    policy = policy_from_fields(policy_fields)
     enhanced = logic.is_enhanced(worker.highest_qualification, worker.contract_type,
                                  policy.rules)
     _, credit, ceiling = logic.credit_terms(enhanced, policy.rules)
-    period = str(today.year)
-    totals, accrued, pots = await store.account_summary(conn, worker_id, period)
     earmarked = [EarmarkedMoney(logic.earmark_of(pot), available)
                  for pot, available in pots.items()]
     if accrued:

@@ -1,5 +1,5 @@
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -110,11 +110,16 @@ async def hold_portions(conn: asyncpg.Connection, hold_id: UUID) -> list[asyncpg
     return await conn.fetch(Q.hold_portions, hold_id)
 
 
-async def account_summary(conn: asyncpg.Connection, worker_id: UUID,
-                          period: str) -> tuple[Totals, bool, dict[str, int]]:
-    """(totals, credited for `period` yet, available earmarked money by pot) in one query."""
-    row = await conn.fetchrow(Q.account_summary, worker_id, period)
-    return _totals(row), row["accrued"], dict(zip(row["pots"], row["available"], strict=True))
+async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str,
+                          day: date) -> tuple[Totals, bool, dict[str, int], dict[str, Any] | None]:
+    """(totals, credited for `period` yet, available earmarked money by pot, the fields of the
+    policy in force on `day` or None) in one query."""
+    row = await conn.fetchrow(Q.account_summary, worker_id, period, day)
+    policy = None
+    if row["policy_version"] is not None:
+        policy = {k.removeprefix("policy_"): v for k, v in row.items() if k.startswith("policy_")}
+    return (_totals(row), row["accrued"], dict(zip(row["pots"], row["available"], strict=True)),
+            policy)
 
 
 async def try_accrual_lock(conn: asyncpg.Connection, period: str) -> bool:

@@ -33,6 +33,20 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerScope:
+    """The workers a caller may see: none unless `any`; then only `branch`'s and only
+    `worker_id`, where those are set."""
+
+    any: bool
+    branch: str | None = None
+    worker_id: UUID | None = None
+
+    def allows(self, worker_id: UUID, worker_branch: str) -> bool:
+        return (self.any and (self.branch is None or self.branch == worker_branch)
+                and (self.worker_id is None or self.worker_id == worker_id))
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """Who is calling: the token's role and the person or provider it stands for."""
 
@@ -53,19 +67,19 @@ class Principal:
         if self.role not in roles:
             raise Forbidden(f"this needs the role {' or '.join(roles)}; the token is {self.role}")
 
-    def may_see_worker(self, worker_id: UUID, worker_branch: str) -> bool:
-        """Admins see everyone, reps their branch, workers themselves, colleges nobody."""
+    def worker_scope(self) -> "WorkerScope":
+        """Which workers this caller may see: admins everyone, reps their branch, workers
+        themselves, colleges nobody. `visible_worker`'s SQL applies exactly this."""
         if self.role == "admin":
-            return True
+            return WorkerScope(True)
         if self.role == "rep":
-            return worker_branch == self.branch
+            return WorkerScope(self.branch is not None, branch=self.branch)
         if self.role == "worker":
-            return worker_id == self.worker_id
-        return False
+            return WorkerScope(self.worker_id is not None, worker_id=self.worker_id)
+        return WorkerScope(False)
 
-    def require_worker_access(self, worker_id: UUID, worker_branch: str) -> None:
-        if not self.may_see_worker(worker_id, worker_branch):
-            raise Forbidden("this token may not see that worker's data")
+    def may_see_worker(self, worker_id: UUID, worker_branch: str) -> bool:
+        return self.worker_scope().allows(worker_id, worker_branch)
 
     def require_branch(self, branch: str) -> None:
         """Reps act only within their own branch."""

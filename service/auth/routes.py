@@ -6,6 +6,7 @@ from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
 
+from service import db
 from service.auth import store
 from service.auth.logic import Principal, bearer_token, hash_token
 from service.auth.schemas import TokenCreated, TokenIn, TokenRevoked
@@ -13,17 +14,29 @@ from service.auth.service import issue_token
 from service.deps import Caller, Db
 from service.errors import NotAuthenticated, NotFound
 
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
-async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """App-wide guard: everything under /v1 needs a valid bearer token. A guard runs before the
-    body is read, so an anonymous caller learns nothing but 401."""
-    if not connection.scope["path"].startswith("/v1/"):
+
+def is_public(handler: BaseRouteHandler) -> bool:
+    """Routes open without a token say so on the route: `opt={"public": True}` (the OpenAPI
+    schema's router is marked so in app.py)."""
+    return bool(handler.opt.get("public"))
+
+
+async def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: every route that is not public needs a valid bearer token. The token is
+    looked up on the request's own connection (one pool checkout per request). A guard runs
+    before the body is read, so an anonymous caller learns nothing but 401, and a request with a
+    body gives the connection back while the body streams in, so slow uploads hold none."""
+    if is_public(handler):
         return
     token = bearer_token(connection.headers.get("authorization"))
     if token is None:
         raise NotAuthenticated("send 'Authorization: Bearer <token>'")
-    async with connection.app.state.pool.acquire() as conn:
-        principal = await store.principal_for_token(conn, hash_token(token))
+    holder = db.request_connection(connection.scope)
+    principal = await store.principal_for_token(await holder.get(), hash_token(token))
+    if connection.scope["method"] in BODY_METHODS:
+        await holder.release()
     if principal is None:
         raise NotAuthenticated("the token is unknown, expired or revoked")
     connection.state.principal = principal
@@ -31,7 +44,7 @@ async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 
 def provide_principal(request: Request) -> Principal:
     principal = getattr(request.state, "principal", None)
-    if principal is None:  # a handler outside /v1 asked for a caller
+    if principal is None:  # a public handler asked for a caller
         raise NotAuthenticated("send 'Authorization: Bearer <token>'")
     return principal
 

@@ -217,7 +217,14 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                                                        starting_after))
     filters = (level, band, provider_id, skill_id, attendance, delivery, max_cost,
                starting_after, presentation_filters > 1)
-    await conn.execute(Q.custom_plans)
+    async with conn.transaction():  # for SET LOCAL: reads run without one otherwise
+        await conn.execute(Q.custom_plans)
+        return await _search(conn, q, filters, after, limit)
+
+
+async def _search(conn: asyncpg.Connection, q: str | None, filters: tuple,
+                  after: tuple[float, date | None, UUID] | None,
+                  limit: int) -> list[CourseSummary]:
     if q is None:
         rows = await conn.fetch(Q.search_by_start, None, *filters, *(after or (None,) * 3),
                                 limit, None)

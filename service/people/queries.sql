@@ -22,6 +22,36 @@ FROM workers
 WHERE id = $1
 FOR UPDATE
 
+-- name: get_worker_audited
+-- The worker, whether the caller may see them, and only if so the audit row of this read, all in
+-- one statement: a read whose audit row cannot be written fails, so it is never served. $2-$4
+-- are the caller's WorkerScope (any, branch, worker_id); $5-$9 who reads and why, as
+-- oversight's audit_record takes them.
+SELECT v.*, CASE WHEN v.visible THEN audit_record($5, $6, $7, $8, $9, v.id, NULL) END AS audited
+FROM (
+    SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+           facing_redundancy, priority_score, created_at, updated_at,
+           coalesce($2::boolean AND ($3::text IS NULL OR branch = $3)
+                    AND ($4::uuid IS NULL OR id = $4), false) AS visible
+    FROM workers
+    WHERE id = $1
+) AS v
+
+-- name: get_worker_audited_for_update
+-- As get_worker_audited, with the worker's row locked for the change that follows.
+SELECT v.*, CASE WHEN v.visible THEN audit_record($5, $6, $7, $8, $9, v.id, NULL) END AS audited
+FROM (
+    SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+           facing_redundancy, priority_score, created_at, updated_at,
+           coalesce($2::boolean AND ($3::text IS NULL OR branch = $3)
+                    AND ($4::uuid IS NULL OR id = $4), false) AS visible
+    FROM workers
+    WHERE id = $1
+    FOR UPDATE
+) AS v
+
 -- name: list_workers
 SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,

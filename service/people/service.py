@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from service import db
 from service.auth.logic import Principal
 from service.errors import Forbidden, NotFound
 from service.oversight import store as audit
@@ -24,12 +25,16 @@ WORKER_SELF_EDITABLE = frozenset({"name", "email", "region"})
 
 async def visible_worker(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                          action: str, *, for_update: bool = False) -> Worker:
-    """The worker, if the caller may see them (404 if none, 403 if not theirs), audited."""
-    worker = await store.get_worker(conn, worker_id, for_update=for_update)
-    if worker is None:
+    """The worker, if the caller may see them (404 if none, 403 if not theirs), audited as
+    `action` by the very statement that reads them."""
+    found = await store.get_worker_audited(conn, worker_id, principal.worker_scope(),
+                                           audit.audit_actor(principal), action,
+                                           for_update=for_update)
+    if found is None:
         raise NotFound(f"no worker with id {worker_id}")
-    principal.require_worker_access(worker.id, worker.branch)
-    await audit.record(conn, principal, action, [worker.id])
+    worker, visible = found
+    if not visible:
+        raise Forbidden("this token may not see that worker's data")
     return worker
 
 
@@ -112,7 +117,7 @@ async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
                           progress: Callable[[str], None]) -> None:
     """The scheduler's people job: keep stored priority scores current."""
     today = date.today()
-    async with pool.acquire() as conn:
+    async with db.session_connection(pool) as conn:  # the job holds a session lock
         changed = await refresh_priorities_if_due(conn, today)
     if changed is not None:
         progress(f"priority scores refreshed for {today}: {changed} changed")

@@ -4,6 +4,8 @@ from uuid import UUID
 
 import asyncpg
 
+from service.auth.logic import WorkerScope
+from service.oversight.store import AuditActor
 from service.people.schemas import Provider, Rep, Worker
 from service.sql import load_queries
 
@@ -29,6 +31,22 @@ async def get_worker(conn: asyncpg.Connection, worker_id: UUID, *,
                      for_update: bool = False) -> Worker | None:
     query = Q.get_worker_for_update if for_update else Q.get_worker
     return _worker(await conn.fetchrow(query, worker_id))
+
+
+async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: WorkerScope,
+                             actor: AuditActor, action: str, *,
+                             for_update: bool = False) -> tuple[Worker, bool] | None:
+    """The worker and whether `scope` may see them; a visible read is audited by the same
+    statement."""
+    query = Q.get_worker_audited_for_update if for_update else Q.get_worker_audited
+    row = await conn.fetchrow(query, worker_id, scope.any, scope.branch, scope.worker_id,
+                              *actor, action)
+    if row is None:
+        return None
+    fields = dict(row)
+    visible = fields.pop("visible")
+    fields.pop("audited")
+    return Worker(**fields), visible
 
 
 async def list_workers(conn: asyncpg.Connection, branch: str | None,

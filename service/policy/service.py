@@ -1,6 +1,7 @@
 """The policy in force on a day, for accruals, top-ups and the priority score."""
 
 from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -15,6 +16,11 @@ async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy
     if policy is None:
         raise NotFound(f"no policy was in force on {day or date.today()}")
     return policy
+
+
+def policy_from_fields(fields: dict[str, Any]) -> Policy:
+    """A policy from the columns of `policy_in_force`, which other domains' queries join."""
+    return store.policy_from_row(fields)
 
 
 async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> PriorityPoints:

@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -9,7 +11,7 @@ from service.sql import load_queries
 Q = load_queries(__file__)
 
 
-def _policy(row: asyncpg.Record) -> Policy:
+def policy_from_row(row: Mapping[str, Any]) -> Policy:
     fields = dict(row)
     fields["rules"] = msgspec.convert(fields["rules"], PolicyRules)
     return Policy(**fields)
@@ -17,17 +19,17 @@ def _policy(row: asyncpg.Record) -> Policy:
 
 async def policy_on(conn: asyncpg.Connection, day: date) -> Policy | None:
     row = await conn.fetchrow(Q.policy_on, day)
-    return _policy(row) if row else None
+    return policy_from_row(row) if row else None
 
 
 async def get_policy(conn: asyncpg.Connection, version: int) -> Policy | None:
     row = await conn.fetchrow(Q.get_policy, version)
-    return _policy(row) if row else None
+    return policy_from_row(row) if row else None
 
 
 async def list_policies(conn: asyncpg.Connection, before_version: int | None,
                         limit: int) -> list[Policy]:
-    return [_policy(r) for r in await conn.fetch(Q.list_policies, before_version, limit)]
+    return [policy_from_row(r) for r in await conn.fetch(Q.list_policies, before_version, limit)]
 
 
 async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: PolicyRules,
@@ -35,4 +37,4 @@ async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: P
     await conn.execute(Q.lock_policies)
     row = await conn.fetchrow(Q.insert_policy, effective_from, msgspec.to_builtins(rules), note,
                               created_by)
-    return _policy(row)
+    return policy_from_row(row)

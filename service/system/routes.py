@@ -16,12 +16,13 @@ class Readiness(msgspec.Struct, omit_defaults=True):
     detail: str = ""
 
 
-@get("/health", tags=["system"], summary="The process is up", include_in_schema=True)
+@get("/health", tags=["system"], summary="The process is up", opt={"public": True})
 async def health() -> Health:
     return Health("ok")
 
 
-@get("/ready", tags=["system"], summary="The database is reachable and migrations are current")
+@get("/ready", tags=["system"], summary="The database is reachable and migrations are current",
+     opt={"public": True})
 async def ready(state: State) -> Response[Readiness]:
     try:
         async with state.pool.acquire(timeout=5) as conn:

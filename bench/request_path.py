@@ -1,0 +1,250 @@
+"""Ladder's request path against a bare endpoint: requests/s and p50/p99 latency of
+`GET /account`, `GET /workers/{id}`, `GET /courses?q=` and `GET /occupations?q=`, each as a ratio
+to a bare Litestar + asyncpg `select 1` handler served by the same granian on the same database.
+
+    .venv/bin/python bench/request_path.py [--seconds 8] [--rounds 3] [--connections 32]
+
+Starts `ladder serve --demo` (one granian worker, no scheduler) and `bench/bare_app.py` under
+granian, both on one scratch database (LADDER_DATABASE_URL's server, else an embedded
+PostgreSQL), then loads them one at a time with the same client: wrk (`-t1`) if it is installed,
+else a Python client (which shares the two cores with the server, so its figures are lower).
+Each round measures the bare endpoint right before each Ladder endpoint; a ratio is Ladder's
+requests/s over the bare endpoint's of the same pair, and the median over rounds is printed."""
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scratch import run_on_scratch_database  # noqa: E402
+
+MAKE_WORKERS = """
+INSERT INTO workers (external_ref, employer, name, email, birth_date, branch, region,
+                     contract_type, weekly_hours, highest_qualification)
+SELECT 'RP-' || n, 'Bench Council', 'Worker ' || n, 'w' || n || '@example.org',
+       DATE '1960-01-01' + (n % 15000), 'Branch ' || (n % 20), 'E12000003',
+       (ARRAY['permanent', 'permanent', 'fixed_term', 'zero_hours', 'agency'])[1 + n % 5],
+       20 + n % 18, (ARRAY['none', '1', '2', '3', '4', '5', '6'])[1 + n % 7]
+FROM generate_series(1, $1) AS n
+RETURNING id
+"""
+COURSE_QUERIES = ["care", "english", "maths", "business", "health", "digital", "plumbing",
+                  "accounting"]
+OCCUPATION_QUERIES = ["cleaner", "payroll", "care worker", "teaching assistant", "porter",
+                      "clerk", "nurse", "driver"]
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # `ladder serve` may load the reference data first
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def wrk(base: str, paths: list[str], headers: dict[str, str], seconds: float,
+        connections: int) -> Result:
+    """One wrk run cycling through `paths`; the Lua script counts non-200 answers."""
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    header_lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
+    script = f"""
+{header_lines}
+local paths = {{{quoted}}}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+             "-s", f.name, base], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return Result(rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"), errors)
+
+
+def _wrk_ms(out: str, percentile: str) -> float:
+    value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def python_client(base: str, paths: list[str], headers: dict[str, str], seconds: float,
+                  connections: int) -> Result:
+    async def main() -> Result:
+        timings: list[float] = []
+        errors = 0
+        limits = httpx.Limits(max_connections=connections)
+        async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
+                                     timeout=30) as client:
+            deadline = time.monotonic() + seconds
+
+            async def one(offset: int) -> None:
+                nonlocal errors
+                i = offset
+                while time.monotonic() < deadline:
+                    started = time.perf_counter()
+                    response = await client.get(paths[i % len(paths)])
+                    timings.append((time.perf_counter() - started) * 1000)
+                    errors += response.status_code != 200
+                    i += 1
+
+            started = time.monotonic()
+            await asyncio.gather(*(one(n) for n in range(connections)))
+            elapsed = time.monotonic() - started
+        timings.sort()
+        return Result(len(timings) / elapsed, timings[len(timings) // 2],
+                      timings[int(len(timings) * 0.99)], errors)
+
+    return asyncio.run(main())
+
+
+async def prepare(url: str, workers: int) -> list[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        return [str(r["id"]) for r in await conn.fetch(MAKE_WORKERS, workers)]
+    finally:
+        await conn.close()
+
+
+def admin_token(env: dict[str, str]) -> str:
+    out = subprocess.run([sys.executable, "-m", "service.cli", "token", "create", "--role",
+                          "admin", "--name", "bench"], env=env, cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def bench(url: str, args: argparse.Namespace) -> None:
+    load = wrk if shutil.which("wrk") and not args.python_client else python_client
+    print(f"client: {'wrk -t1' if load is wrk else 'python (httpx)'}, {args.connections} "
+          f"connections, {args.seconds} s per run, {args.rounds} rounds", flush=True)
+    env = os.environ | {"LADDER_DATABASE_URL": url, "LADDER_RUN_SCHEDULER": "false",
+                        "LADDER_POOL_MAX_SIZE": str(args.pool_size)}
+    logs = Path(tempfile.mkdtemp(prefix="ladder-bench-logs-"))
+    ladder_port, bare_port = free_port(), free_port()
+    ladder_cmd = [sys.executable, "-m", "service.cli", "serve", "--demo", "--port",
+                  str(ladder_port)]
+    bare_cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+                "--port", str(bare_port), "--workers", "1", "bench.bare_app:app"]
+    print("starting ladder serve --demo (migrations, reference data, demo catalogue) ...",
+          flush=True)
+    with server(ladder_cmd, env, ladder_port, logs / "ladder.log") as ladder, \
+            server(bare_cmd, env, bare_port, logs / "bare.log") as bare:
+        ids = asyncio.run(prepare(url, args.workers))
+        headers = {"Authorization": f"Bearer {admin_token(env)}"}
+        random.seed(1)
+        endpoints = {
+            "GET /v1/workers/{id}/account": [f"/v1/workers/{i}/account"
+                                             for i in random.sample(ids, 200)],
+            "GET /v1/workers/{id}": [f"/v1/workers/{i}" for i in random.sample(ids, 200)],
+            "GET /v1/courses?q=": [f"/v1/courses?q={q}" for q in COURSE_QUERIES],
+            "GET /v1/occupations?q=": [f"/v1/occupations?q={q.replace(' ', '+')}"
+                                       for q in OCCUPATION_QUERIES],
+        }
+        for name, paths in endpoints.items():  # warm up both servers and check the answers
+            response = httpx.get(ladder + paths[0], headers=headers, timeout=30)
+            assert response.status_code == 200, f"{name}: {response.status_code} {response.text}"
+            load(ladder, paths, headers, 1, args.connections)
+        load(bare, ["/bare"], {}, 1, args.connections)
+        results: dict[str, list[tuple[Result, Result]]] = {name: [] for name in endpoints}
+        for round_no in range(1, args.rounds + 1):
+            for name, paths in endpoints.items():
+                baseline = load(bare, ["/bare"], {}, args.seconds, args.connections)
+                measured = load(ladder, paths, headers, args.seconds, args.connections)
+                results[name].append((baseline, measured))
+                print(f"round {round_no}: {name:<30} {measured.rps:8,.0f} req/s "
+                      f"(bare {baseline.rps:,.0f}) ratio {measured.rps / baseline.rps:.2f}  "
+                      f"p50 {measured.p50_ms:.2f} ms  p99 {measured.p99_ms:.2f} ms  "
+                      f"errors {measured.errors}", flush=True)
+    print("\nmedian over rounds")
+    print(f"{'endpoint':<30} {'req/s':>8} {'bare':>8} {'ratio':>6} {'p50 ms':>7} "
+          f"{'p99 ms':>7} {'errors':>6}")
+    for name, pairs in results.items():
+        print(f"{name:<30} {statistics.median(m.rps for _, m in pairs):8,.0f} "
+              f"{statistics.median(b.rps for b, _ in pairs):8,.0f} "
+              f"{statistics.median(m.rps / b.rps for b, m in pairs):6.2f} "
+              f"{statistics.median(m.p50_ms for _, m in pairs):7.2f} "
+              f"{statistics.median(m.p99_ms for _, m in pairs):7.2f} "
+              f"{sum(m.errors for _, m in pairs):6d}")
+    bare_p = [b for pairs in results.values() for b, _ in pairs]
+    print(f"{'bare select 1':<30} {statistics.median(b.rps for b in bare_p):8,.0f} "
+          f"{'':>8} {1.0:6.2f} {statistics.median(b.p50_ms for b in bare_p):7.2f} "
+          f"{statistics.median(b.p99_ms for b in bare_p):7.2f} {sum(b.errors for b in bare_p):6d}")
+    shutil.rmtree(logs, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2000, help="workers to create")
+    parser.add_argument("--pool-size", type=int, default=10, help="Ladder's pool maximum")
+    parser.add_argument("--python-client", action="store_true", help="use httpx, not wrk")
+    args = parser.parse_args()
+
+    async def run(url: str) -> None:
+        await asyncio.to_thread(bench, url, args)
+
+    run_on_scratch_database(run)
+
+
+if __name__ == "__main__":
+    main()
