@@ -96,13 +96,19 @@ async def test_the_scheduler_refreshes_once_a_day_and_when_the_policy_changes(
 
     policy = (await client.get("/v1/policy", headers=await api.admin())).json()
     policy["rules"]["priority"]["part_time"] = 5
+    new_year = date(today.year + 1, 1, 1)  # the earliest a new version may take effect
     published = await client.post("/v1/policy", headers=await api.admin(), json={
-        "effective_from": today.isoformat(), "note": "part-time first",
+        "effective_from": new_year.isoformat(), "note": "part-time first",
         "rules": policy["rules"]})
     assert published.status_code == 201, published.text
-    assert await refresh_if_due(pool, today) == 1  # a new version in force: due again
+    assert await refresh_if_due(pool, today) is None  # published, not yet in force
+    assert await stored_score(pool, part_timer["id"]) == 0
+    assert await refresh_if_due(pool, new_year) == 1  # the new version's first day
     assert await stored_score(pool, part_timer["id"]) == 5
-    assert await refresh_if_due(pool, today) is None
+    assert await refresh_if_due(pool, new_year) is None
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT policy_version FROM priority_refreshes "
+                                   "WHERE refreshed_on = $1", new_year) == 2
 
 
 async def test_a_birthday_moves_the_stored_score_on_the_day(api, pool):
