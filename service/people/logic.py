@@ -34,7 +34,7 @@ def age_on(birth_date: date, day: date) -> int:
 def priority(facts: WorkerFacts, today: date,
              rules: PriorityPoints = PriorityPoints()) -> tuple[int, list[PriorityReason]]:
     """The priority score and, for each point, the reason in words; `rules` are the points of
-    the published policy (DESIGN.md section 2)."""
+    the published policy (docs/design.md, Priority)."""
     reasons: list[PriorityReason] = []
     age = age_on(facts.birth_date, today)
     if age >= 50:
