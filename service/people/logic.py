@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from service.errors import Invalid
 from service.people.schemas import PriorityReason
@@ -10,6 +11,7 @@ from service.policy.schemas import PriorityPoints
 INSECURE_CONTRACTS = frozenset({"zero_hours", "agency", "fixed_term", "outsourced"})
 RQF_2_OR_BELOW = frozenset({"none", "E1", "E2", "E3", "1", "2"})
 MIN_WORKING_AGE, MAX_WORKING_AGE = 14, 100
+HOURS_DECIMAL_PLACES = 2  # workers.weekly_hours is numeric(5, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ def age_on(birth_date: date, day: date) -> int:
 def priority(facts: WorkerFacts, today: date,
              rules: PriorityPoints = PriorityPoints()) -> tuple[int, list[PriorityReason]]:
     """The priority score and, for each point, the reason in words; `rules` are the points of
-    the published policy (DESIGN.md section 2)."""
+    the published policy (docs/design.md, Priority)."""
     reasons: list[PriorityReason] = []
     age = age_on(facts.birth_date, today)
     if age >= 50:
@@ -68,3 +70,13 @@ def check_birth_date(birth_date: date, today: date) -> None:
         raise Invalid.on_field(
             "birth_date", f"gives an age of {age}; a worker is {MIN_WORKING_AGE} to "
             f"{MAX_WORKING_AGE}")
+
+
+def check_weekly_hours(hours: float) -> None:
+    """The database keeps hours to the hundredth. A finer value would be scored as sent but
+    stored rounded (36.996 scores part-time, is stored as 37.00), and the next refresh would
+    change the score; refusing it keeps the scored and the stored hours the same number."""
+    exponent = Decimal(repr(float(hours))).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -HOURS_DECIMAL_PLACES:
+        raise Invalid.on_field("weekly_hours", f"at most {HOURS_DECIMAL_PLACES} decimal places "
+                               f"(hours are kept to the hundredth); got {hours!r}")

@@ -13,7 +13,8 @@ Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=32
                             description="An email address")]
 Region = Annotated[str, Meta(pattern=r"^[EWSN][0-9]{8}$",
                              description="ONS region code, e.g. E12000001 (North East)")]
-WeeklyHours = Annotated[float, Meta(ge=0, le=100)]
+WeeklyHours = Annotated[float, Meta(ge=0, le=100, description="Contracted hours a week, at most "
+                                   "2 decimal places (more is 422)")]
 Ukprn = Annotated[str, Meta(pattern=r"^1[0-9]{7}$",
                             description="UK Provider Reference Number: 8 digits starting with 1")]
 Occupation = Annotated[str, Meta(min_length=1, max_length=300,

@@ -54,6 +54,7 @@ async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
         principal.require_branch(data.branch)
     today = date.today()
     logic.check_birth_date(data.birth_date, today)
+    logic.check_weekly_hours(data.weekly_hours)
     await require_known_occupation(conn, data.occupation)
     fields = msgspec.structs.asdict(data)
     score, _ = await _priority_of(conn, fields, today)
@@ -78,6 +79,8 @@ async def update_worker(conn: asyncpg.Connection, principal: Principal, worker_i
     today = date.today()
     if "birth_date" in changes:
         logic.check_birth_date(changes["birth_date"], today)
+    if "weekly_hours" in changes:
+        logic.check_weekly_hours(changes["weekly_hours"])
     if changes.get("occupation") is not None:
         await require_known_occupation(conn, changes["occupation"])
     fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS} | changes

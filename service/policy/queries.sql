@@ -10,6 +10,12 @@ SELECT version, effective_from, rules, note, created_by, created_at
 FROM policies
 WHERE version = $1
 
+-- name: latest_policy
+SELECT version, effective_from, rules, note, created_by, created_at
+FROM policies
+ORDER BY effective_from DESC
+LIMIT 1
+
 -- name: list_policies
 SELECT version, effective_from, rules, note, created_by, created_at
 FROM policies

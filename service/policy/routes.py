@@ -27,7 +27,8 @@ class PolicyController(Controller):
             raise NotFound(f"no policy version {version}")
         return policy
 
-    @post("/", summary="Publish a new policy version from a date, today or later (admin)")
+    @post("/", summary="Publish a new policy version, taking effect on 1 January of a coming "
+          "year, after every published version (admin)")
     async def publish(self, data: JSONBody[PolicyIn], db: Db, principal: Caller) -> Policy:
         return await service.publish(db, principal, data)
 

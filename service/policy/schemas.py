@@ -11,7 +11,7 @@ Points = Annotated[int, Meta(ge=0, le=100)]
 
 
 class PriorityPoints(msgspec.Struct, forbid_unknown_fields=True):
-    """Points per condition of DESIGN.md section 2."""
+    """Points per condition of the priority score (docs/design.md, Priority)."""
 
     age_50_plus: Points = 3
     age_45_to_49: Points = 2
@@ -24,8 +24,8 @@ class PriorityPoints(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PolicyRules(msgspec.Struct, forbid_unknown_fields=True):
-    """The scheme's rules; the defaults are DESIGN.md's. Part-time workers are never pro-rated
-    and credit never expires: those are fixed, not settings."""
+    """The scheme's rules; the defaults are the scheme's (docs/design.md). Part-time workers are
+    never pro-rated and credit never expires: those are fixed, not settings."""
 
     annual_credit_pence: Pence = 50_000
     annual_ceiling_pence: Pence = 500_000

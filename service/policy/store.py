@@ -32,6 +32,14 @@ async def list_policies(conn: asyncpg.Connection, before_version: int | None,
     return [policy_from_row(r) for r in await conn.fetch(Q.list_policies, before_version, limit)]
 
 
+async def lock_latest(conn: asyncpg.Connection) -> Policy | None:
+    """Lock the table against other publications (until the transaction ends) and return the
+    version that takes effect last."""
+    await conn.execute(Q.lock_policies)
+    row = await conn.fetchrow(Q.latest_policy)
+    return _policy(row) if row else None
+
+
 async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: PolicyRules,
                         note: str, created_by: str) -> Policy:
     await conn.execute(Q.lock_policies)

@@ -1,13 +1,13 @@
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import msgspec
 import pytest
 
-from service.errors import Invalid
+from service.errors import Conflict, Invalid
 from service.policy import logic
-from service.policy.schemas import PolicyIn, PolicyRules
+from service.policy.schemas import Policy, PolicyIn, PolicyRules
 from tests.conftest import ROOT
 
 
@@ -39,9 +39,30 @@ def test_inconsistent_rules_are_refused(changes, field):
     assert refused.value.errors[0].field == field
 
 
-def test_a_policy_is_never_retroactive():
-    today = date(2026, 11, 23)
-    logic.check_new_policy(PolicyIn(today, PolicyRules()), today)
+@pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 11, 23), date(2026, 12, 31)])
+def test_a_version_takes_effect_on_a_coming_first_of_january(today):
+    for day in (date(2027, 1, 1), date(2030, 1, 1)):
+        logic.check_new_policy(PolicyIn(day, PolicyRules()), today)
+
+
+@pytest.mark.parametrize("day", [
+    date(2026, 11, 22),  # the past
+    date(2026, 11, 23),  # today: an accrual may already have run under today's version
+    date(2026, 1, 1),  # this period's start, already passed
+    date(2026, 12, 1),  # in the future, but part-way through a period
+    date(2027, 4, 6),
+])
+def test_a_version_that_would_split_a_period_is_refused(day):
     with pytest.raises(Invalid) as refused:
-        logic.check_new_policy(PolicyIn(date(2026, 11, 22), PolicyRules()), today)
-    assert refused.value.errors[0].field == "effective_from"
+        logic.check_new_policy(PolicyIn(day, PolicyRules()), date(2026, 11, 23))
+    assert [e.field for e in refused.value.errors] == ["effective_from"]
+
+
+def test_versions_take_effect_in_the_order_they_are_published():
+    published = Policy(2, date(2028, 1, 1), PolicyRules(), "", "admin", datetime.now(UTC))
+    logic.check_after_published(date(2029, 1, 1), published)
+    logic.check_after_published(date(2027, 1, 1), None)
+    for day in (date(2027, 1, 1), date(2028, 1, 1)):
+        with pytest.raises(Conflict) as refused:
+            logic.check_after_published(day, published)
+        assert [e.field for e in refused.value.errors] == ["effective_from"]

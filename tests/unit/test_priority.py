@@ -5,7 +5,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service.errors import Invalid
-from service.people.logic import WorkerFacts, age_on, check_birth_date, priority
+from service.people.logic import (
+    WorkerFacts,
+    age_on,
+    check_birth_date,
+    check_weekly_hours,
+    priority,
+)
 from service.policy.schemas import PriorityPoints
 
 TODAY = date(2026, 11, 23)
@@ -80,3 +86,15 @@ def test_birth_date_sanity():
     with pytest.raises(Invalid) as refused:
         check_birth_date(date(2020, 1, 1), TODAY)
     assert refused.value.errors[0].field == "birth_date"
+
+
+@pytest.mark.parametrize("hours", [0, 16, 16.5, 36.99, 37.0, 99.99, 100])
+def test_hours_to_the_hundredth_are_accepted(hours):
+    check_weekly_hours(hours)
+
+
+@pytest.mark.parametrize("hours", [36.996, 36.999, 0.001, 1e-05, 12.345])
+def test_hours_finer_than_the_hundredth_are_refused(hours):
+    with pytest.raises(Invalid) as refused:
+        check_weekly_hours(hours)
+    assert [e.field for e in refused.value.errors] == ["weekly_hours"]

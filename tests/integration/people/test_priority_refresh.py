@@ -6,6 +6,7 @@ import pytest
 
 from service import scheduler
 from service.people.service import refresh_priorities, refresh_priorities_if_due
+from tests.conftest import worker_body
 
 pytestmark = pytest.mark.asyncio
 
@@ -31,6 +32,32 @@ async def test_stored_priority_scores_catch_up_with_reference_data(api, client, 
     assert [a["worker_id"] for a in actions] == [uuid.UUID(worker["id"])]
     read = await client.get(f"/v1/workers/{worker['id']}", headers=await api.admin())
     assert read.json()["updated_at"] == worker["updated_at"]
+
+
+async def test_the_stored_score_is_the_one_a_refresh_computes(api, client, pool):
+    """Hours are stored to the hundredth (numeric(5, 2)). 36.996 used to be scored part-time as
+    sent, stored as 37.00, and the next refresh took the part-time points away; now hours finer
+    than the hundredth are refused, and what is accepted is scored as it is stored."""
+    admin = await api.admin()
+    young, full_qualified = "1990-01-01", "4"
+    finer = await client.post("/v1/workers", headers=admin, json=worker_body(
+        weekly_hours=36.996, birth_date=young, highest_qualification=full_qualified))
+    assert finer.status_code == 422, finer.text
+    assert [e["field"] for e in finer.json()["errors"]] == ["weekly_hours"]
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM workers") == 0
+
+    worker = await api.worker(weekly_hours=36.99, birth_date=young,
+                              highest_qualification=full_qualified)
+    assert (worker["weekly_hours"], worker["priority_score"]) == (36.99, 2)  # part-time
+    patched = await client.patch(f"/v1/workers/{worker['id']}", headers=admin,
+                                 json={"weekly_hours": 36.996})
+    assert patched.status_code == 422, patched.text
+    assert [e["field"] for e in patched.json()["errors"]] == ["weekly_hours"]
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT weekly_hours::text FROM workers") == "36.99"
+        assert await refresh_priorities(conn) == 0  # the refresh agrees with the stored score
+    assert await stored_score(pool, worker["id"]) == 2
 
 
 async def stored_score(pool, worker_id: str) -> int:
@@ -69,13 +96,19 @@ async def test_the_scheduler_refreshes_once_a_day_and_when_the_policy_changes(
 
     policy = (await client.get("/v1/policy", headers=await api.admin())).json()
     policy["rules"]["priority"]["part_time"] = 5
+    new_year = date(today.year + 1, 1, 1)  # the earliest a new version may take effect
     published = await client.post("/v1/policy", headers=await api.admin(), json={
-        "effective_from": today.isoformat(), "note": "part-time first",
+        "effective_from": new_year.isoformat(), "note": "part-time first",
         "rules": policy["rules"]})
     assert published.status_code == 201, published.text
-    assert await refresh_if_due(pool, today) == 1  # a new version in force: due again
+    assert await refresh_if_due(pool, today) is None  # published, not yet in force
+    assert await stored_score(pool, part_timer["id"]) == 0
+    assert await refresh_if_due(pool, new_year) == 1  # the new version's first day
     assert await stored_score(pool, part_timer["id"]) == 5
-    assert await refresh_if_due(pool, today) is None
+    assert await refresh_if_due(pool, new_year) is None
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT policy_version FROM priority_refreshes "
+                                   "WHERE refreshed_on = $1", new_year) == 2
 
 
 async def test_a_birthday_moves_the_stored_score_on_the_day(api, pool):

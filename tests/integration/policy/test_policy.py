@@ -7,6 +7,7 @@ from service.policy.schemas import PolicyRules
 
 pytestmark = pytest.mark.asyncio
 TODAY = date.today()
+NEXT_PERIOD = date(TODAY.year + 1, 1, 1)  # accrual periods are calendar years
 
 
 @pytest.fixture
@@ -36,22 +37,43 @@ async def test_the_published_policy_is_the_design_defaults(api, client):
     assert (await client.get("/v1/policy")).status_code == 401
 
 
-async def test_admin_publishes_a_version_that_accrual_and_priority_follow(api, client,
-                                                                         restore_policy):
+async def test_admin_publishes_a_version_for_the_next_period(api, client, restore_policy):
     admin = await api.admin()
-    body = {"effective_from": TODAY.isoformat(), "note": "higher credit",
-            "rules": rules(annual_credit_pence=60_000,
-                           priority=rules()["priority"] | {"part_time": 5})}
+    body = {"effective_from": NEXT_PERIOD.isoformat(), "note": "higher credit",
+            "rules": rules(annual_credit_pence=60_000)}
     created = await client.post("/v1/policy", json=body, headers=admin)
     assert created.status_code == 201, created.text
-    assert created.json()["version"] == 2
-    current = (await client.get("/v1/policy", headers=admin)).json()
-    assert current["version"] == 2 and current["rules"]["annual_credit_pence"] == 60_000
-    old = (await client.get("/v1/policy", params={"on": "2010-01-01"}, headers=admin)).json()
-    assert old["version"] == 1
-    assert (await client.get("/v1/policy", params={"version": 1},
-                             headers=admin)).json()["effective_from"] == "2000-01-01"
+    assert (created.json()["version"], created.json()["effective_from"]) == (
+        2, NEXT_PERIOD.isoformat())
+    # Published, not yet in force: this period keeps version 1 to its end.
+    assert (await client.get("/v1/policy", headers=admin)).json()["version"] == 1
+    last_day = NEXT_PERIOD - timedelta(days=1)
+    for day, version in ((last_day, 1), (NEXT_PERIOD, 2), (NEXT_PERIOD.replace(month=12,
+                                                                             day=31), 2)):
+        on = await client.get("/v1/policy", params={"on": day.isoformat()}, headers=admin)
+        assert on.json()["version"] == version, day
+    later = await client.post("/v1/policy", headers=admin, json=body | {
+        "effective_from": NEXT_PERIOD.replace(year=NEXT_PERIOD.year + 1).isoformat()})
+    assert later.status_code == 201 and later.json()["version"] == 3
 
+    versions = (await client.get("/v1/policy/versions", params={"limit": 2},
+                                 headers=admin)).json()
+    assert [v["version"] for v in versions["items"]] == [3, 2]
+    rest = (await client.get("/v1/policy/versions", params={"cursor": versions["next_cursor"]},
+                             headers=admin)).json()
+    assert [v["version"] for v in rest["items"]] == [1] and rest["next_cursor"] is None
+
+
+async def test_accrual_and_priority_follow_the_version_in_force(api, client, pool,
+                                                               restore_policy):
+    """A version published last year for 1 January of this one (the API refuses a date that
+    has passed, so it is put in as it would be stored)."""
+    changed = rules(annual_credit_pence=60_000, priority=rules()["priority"] | {"part_time": 5})
+    async with pool.acquire() as conn:
+        await conn.execute("INSERT INTO policies (version, effective_from, rules, created_by) "
+                           "VALUES (2, $1, $2, 'test admin')", date(TODAY.year, 1, 1), changed)
+    admin = await api.admin()
+    assert (await client.get("/v1/policy", headers=admin)).json()["version"] == 2
     worker = await api.worker(weekly_hours=20, birth_date="1990-01-01",
                               highest_qualification="4")
     assert worker["priority_score"] == 5
@@ -60,17 +82,18 @@ async def test_admin_publishes_a_version_that_accrual_and_priority_follow(api, c
     entries = (await client.get(f"/v1/workers/{worker['id']}/account/entries",
                                 headers=admin)).json()["items"]
     assert [(e["amount_pence"], e["policy_version"]) for e in entries] == [(60_000, 2)]
-
-    versions = (await client.get("/v1/policy/versions", params={"limit": 1},
-                                 headers=admin)).json()
-    assert [v["version"] for v in versions["items"]] == [2]
-    rest = (await client.get("/v1/policy/versions", params={"cursor": versions["next_cursor"]},
-                             headers=admin)).json()
-    assert [v["version"] for v in rest["items"]] == [1] and rest["next_cursor"] is None
+    last_year = await client.post("/v1/accruals", json={"period": str(TODAY.year - 1)},
+                                  headers=admin)
+    assert last_year.json()["policy_version"] == 1
 
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"effective_from": (TODAY - timedelta(days=1)).isoformat()}, "effective_from"),
+    ({"effective_from": TODAY.isoformat()}, "effective_from"),
+    ({"effective_from": date(TODAY.year, 1, 1).isoformat()}, "effective_from"),
+    ({"effective_from": (NEXT_PERIOD + timedelta(days=1)).isoformat()}, "effective_from"),
+    ({"effective_from": (TODAY + timedelta(days=30)).replace(day=15).isoformat()},
+     "effective_from"),
     ({"rules": rules(annual_credit_pence=600_000)}, "rules.annual_credit_pence"),
     ({"rules": rules(enhanced_credit_pence=10)}, "rules.enhanced_credit_pence"),
     ({"rules": rules(enhanced_ceiling_pence=100_000)}, "rules.enhanced_ceiling_pence"),
@@ -80,7 +103,7 @@ async def test_admin_publishes_a_version_that_accrual_and_priority_follow(api, c
     ({"effective_from": "soon"}, "effective_from"),
 ])
 async def test_bad_policies_name_the_field(api, client, restore_policy, change, field):
-    body = {"effective_from": (TODAY + timedelta(days=30)).isoformat(), "rules": rules()} | change
+    body = {"effective_from": NEXT_PERIOD.isoformat(), "rules": rules()} | change
     response = await client.post("/v1/policy", json=body, headers=await api.admin())
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
@@ -88,9 +111,11 @@ async def test_bad_policies_name_the_field(api, client, restore_policy, change, 
                              headers=await api.admin())).json()["items"][0]["version"] == 1
 
 
-async def test_only_admins_publish_and_one_version_per_day(api, client, restore_policy):
+async def test_only_admins_publish_and_versions_take_effect_in_order(api, client,
+                                                                     restore_policy):
     worker = await api.worker()
-    body = {"effective_from": (TODAY + timedelta(days=7)).isoformat(), "rules": rules()}
+    in_two_years = NEXT_PERIOD.replace(year=NEXT_PERIOD.year + 1)
+    body = {"effective_from": in_two_years.isoformat(), "rules": rules()}
     rep = await api.rep_token(await api.rep(branch=worker["branch"]))
     for headers in (await api.worker_token(worker), rep):
         assert (await client.post("/v1/policy", json=body, headers=headers)).status_code == 403
@@ -99,6 +124,15 @@ async def test_only_admins_publish_and_one_version_per_day(api, client, restore_
     twice = await client.post("/v1/policy", json=body, headers=await api.admin())
     assert twice.status_code == 409
     assert twice.json()["errors"][0]["field"] == "effective_from"
+    # Not before a version already published, either: that one would then never apply.
+    earlier = await client.post("/v1/policy", json=body | {
+        "effective_from": NEXT_PERIOD.isoformat()}, headers=await api.admin())
+    assert earlier.status_code == 409, earlier.text
+    assert earlier.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in earlier.json()["errors"]] == ["effective_from"]
+    assert in_two_years.isoformat() in earlier.json()["detail"]
+    versions = (await client.get("/v1/policy/versions", headers=await api.admin())).json()
+    assert [v["version"] for v in versions["items"]] == [2, 1]
     # A future version is published but not yet in force.
     assert (await client.get("/v1/policy", headers=await api.admin())).json()["version"] == 1
 
