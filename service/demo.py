@@ -3,17 +3,27 @@ each, two colleges, and workers of varied contracts, hours and ages. Names are i
 
 from collections.abc import Callable
 from datetime import date
+from uuid import UUID
 
 import asyncpg
 
+from service.accounts import service as accounts
+from service.accounts import store as accounts_store
+from service.accounts.logic import pounds
+from service.accounts.schemas import ContributionIn
+from service.auth.logic import Principal
 from service.auth.service import issue_token
 from service.courses.commands import load_demo_catalogue
+from service.errors import Conflict
 from service.people import service as people
 from service.people import store as people_store
 from service.people.schemas import WorkerIn
 from service.settings import Settings
 
 DEMO_REP_EMAIL = "amira.khan@example.org"
+# Added by the demo rep for the first demo worker; its reference makes it a once-only entry.
+DEMO_CONTRIBUTION = ContributionIn(amount_pence=25_000, source="union",
+                                   reference="demo: Leeds UNISON learning fund")
 
 REPS = [
     ("Amira Khan", DEMO_REP_EMAIL, "Leeds City Council UNISON"),
@@ -41,7 +51,9 @@ WORKERS = [
 
 async def load_demo(conn: asyncpg.Connection, settings: Settings,
                     progress: Callable[[str], None] = print) -> dict[str, str]:
-    """Create the demo records once (an empty database only) and issue fresh demo tokens."""
+    """Create the demo records once (an empty database only), issue fresh demo tokens, and give
+    the accounts a history: this year's accrual and a union contribution, each made once however
+    often the demo is loaded. `conn` must not be inside a transaction (the accrual commits)."""
     async with conn.transaction():
         existing = await conn.fetchrow(
             "SELECT id, branch FROM reps WHERE email = $1", DEMO_REP_EMAIL)
@@ -59,17 +71,47 @@ async def load_demo(conn: asyncpg.Connection, settings: Settings,
             provider_ids = [await conn.fetchval(
                 "SELECT id FROM providers WHERE ukprn = $1", PROVIDERS[0][0])]
         days = settings.token_default_days
+        rep_token = await issue_token(conn, "rep", f"demo: {REPS[0][0]}", rep_ids[0], None, days)
         tokens = {
             "admin (Demo Admin)": (await issue_token(conn, "admin", "Demo Admin", None, None,
                                                      days)).token,
-            f"rep ({REPS[0][0]})": (await issue_token(conn, "rep", f"demo: {REPS[0][0]}",
-                                                      rep_ids[0], None, days)).token,
+            f"rep ({REPS[0][0]})": rep_token.token,
             f"worker ({WORKERS[0][1]})": (await issue_token(
                 conn, "worker", f"demo: {WORKERS[0][1]}", worker_ids[0], None, days)).token,
             f"college ({PROVIDERS[0][1]})": (await issue_token(
                 conn, "college", f"demo: {PROVIDERS[0][1]}", provider_ids[0], None, days)).token,
         }
+    await _accrue_this_year(conn, progress)
+    rep = Principal(token_id=rep_token.id, role="rep", name=rep_token.name, rep_id=rep_ids[0],
+                    branch=REPS[0][2])
+    async with conn.transaction():
+        await _union_contribution(conn, rep, worker_ids[0], progress)
     return tokens
+
+
+async def _accrue_this_year(conn: asyncpg.Connection, progress: Callable[[str], None]) -> None:
+    """The annual credit, as `ladder accrue` gives it: once per worker and period."""
+    period = str(date.today().year)
+    try:
+        result = await accounts.accrue(conn, None, period)
+    except Conflict:
+        progress(f"demo: an accrual for {period} is already running; left to it")
+        return
+    progress(f"demo: accrual {period}, {result.workers_credited_now} workers credited now, "
+             f"{result.workers_total} in all")
+
+
+async def _union_contribution(conn: asyncpg.Connection, rep: Principal, worker_id: UUID,
+                              progress: Callable[[str], None]) -> None:
+    """The demo rep adds union money for the demo worker, unless it is there already."""
+    await accounts_store.lock_account(conn, worker_id)
+    entries = await accounts_store.list_entries(conn, worker_id, "contribution", None, 200)
+    if any(entry.reference == DEMO_CONTRIBUTION.reference for _, entry in entries):
+        return
+    await accounts.check_contribution(conn, rep, worker_id, DEMO_CONTRIBUTION)
+    await accounts.contribute(conn, rep, worker_id, DEMO_CONTRIBUTION)
+    progress(f"demo: {REPS[0][0]} added a union contribution of "
+             f"{pounds(DEMO_CONTRIBUTION.amount_pence)} GBP for {WORKERS[0][1]}")
 
 
 async def _create_records(conn: asyncpg.Connection, progress: Callable[[str], None]):

@@ -6,7 +6,14 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SOURCE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """`migrations` or `catalogue`: the copy a wheel carries in service/_data/, else (an editable
+    install, or the source tree on PYTHONPATH) the repository's top-level directory."""
+    packaged = PACKAGE_DIR / "_data" / name
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
 
 
 class Settings(BaseSettings):
@@ -25,8 +32,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, description="Server processes for `ladder serve`.")
     pool_min_size: int = Field(default=2, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
-    migrations_dir: Path = SOURCE_ROOT / "migrations"
-    catalogue_dir: Path = SOURCE_ROOT / "catalogue"
+    migrations_dir: Path = Field(default=bundled("migrations"),
+                                 description="SQL migrations; the installed copy by default.")
+    catalogue_dir: Path = Field(default=bundled("catalogue"),
+                                description="Reference data; the installed copy by default.")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
     catalogue_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,

@@ -115,11 +115,12 @@ WHERE w.id = s.id AND w.priority_score <> s.score
 
 -- name: try_lock_priority_refresh
 -- One instance refreshes at a time; the others skip rather than wait. A session lock, as the
--- refresh commits batch by batch.
-SELECT pg_try_advisory_lock(0x4C50524946)
+-- refresh commits batch by batch. 327765084486 is 0x4C50524946, "LPRIF" in ASCII (hex literals
+-- need PostgreSQL 16+).
+SELECT pg_try_advisory_lock(327765084486)
 
 -- name: unlock_priority_refresh
-SELECT pg_advisory_unlock(0x4C50524946)
+SELECT pg_advisory_unlock(327765084486)  -- "LPRIF", as above
 
 -- name: priority_refresh_done
 SELECT EXISTS (SELECT 1 FROM priority_refreshes

@@ -2,7 +2,8 @@
 -- nothing. Ids are the UUID at the end of each ESCO URI.
 
 -- name: lock_reference
-SELECT pg_advisory_xact_lock(0x4C41444453)
+-- 327512507475 is 0x4C41444453, "LADDS" in ASCII (hex literals need PostgreSQL 16+).
+SELECT pg_advisory_xact_lock(327512507475)
 
 -- name: create_staging
 DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
