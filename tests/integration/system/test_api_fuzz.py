@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -103,9 +104,11 @@ def test_api_never_fails_on_generated_input(server, admin, mode):
             if mode is GenerationMode.POSITIVE:
                 raise
             unbreakable += 1
-        except Exception as exc:  # noqa: BLE001 - collect every operation's failure
+        # a failed check raises FailureGroup, a BaseExceptionGroup: `Exception` alone would let
+        # the first failing operation end the whole run
+        except (Exception, FailureGroup) as exc:  # noqa: BLE001 - collect every failure
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}"[:3000])
     print(f"{mode}: {calls} calls, statuses {dict(sorted(statuses.items()))}")
+    assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
     tried = operations - unbreakable
     assert tried >= 10 and calls >= tried * min(EXAMPLES, 5)
-    assert not failures, "\n\n".join(failures)
