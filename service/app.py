@@ -17,6 +17,7 @@ from service.auth.routes import TokenController, authenticate, provide_principal
 from service.bodies import strict_json_body
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
+from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
 from service.policy.routes import PolicyController
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         middleware=[db.RequestConnectionMiddleware],
         before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[ProblemResponses()],
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -79,7 +81,6 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
                 "bearer": SecurityScheme(type="http", scheme="bearer",
                                          description="A Ladder API token"),
             }),
-            security=[{"bearer": []}],
         ),
         debug=settings.debug,
     )

@@ -21,6 +21,7 @@ from service.accounts.schemas import (
 )
 from service.deps import Caller, Db
 from service.idempotency import IdempotencyKey, once
+from service.openapi import problems
 from service.pagination import (
     DEFAULT_LIMIT,
     Cursor,
@@ -30,6 +31,10 @@ from service.pagination import (
     time_id_cursor,
 )
 from service.people.service import visible_worker
+
+IDEMPOTENT = problems({409: "The Idempotency-Key was used for a different request, or the "
+                       "account cannot cover it", 422: "A field is not allowed, or the "
+                       "Idempotency-Key header is missing or too long"})
 
 
 class AccountController(Controller):
@@ -71,7 +76,7 @@ class AccountController(Controller):
             "Content-Disposition": f'attachment; filename="{filename}"'})
 
     @post("/contributions", summary="Add an employer, union or other contribution (admin; a rep "
-          "for union money). Needs an Idempotency-Key header.")
+          "for union money). Needs an Idempotency-Key header.", responses=IDEMPOTENT)
     async def contribute(self, worker_id: FromPath[UUID], data: JSONBody[ContributionIn],
                          db: Db, principal: Caller,
                          idempotency_key: IdempotencyKey = None) -> Response[Entry]:
@@ -80,7 +85,7 @@ class AccountController(Controller):
                           lambda: service.contribute(db, principal, worker_id, data))
 
     @post("/adjustments", summary="Correct an account, with a reason (admin). Needs an "
-          "Idempotency-Key header.")
+          "Idempotency-Key header.", responses=IDEMPOTENT)
     async def adjust(self, worker_id: FromPath[UUID], data: JSONBody[AdjustmentIn], db: Db,
                      principal: Caller, idempotency_key: IdempotencyKey = None) -> Response[Entry]:
         principal.require("admin")
@@ -90,7 +95,8 @@ class AccountController(Controller):
 
 
 @post("/v1/accruals", status_code=200, tags=["accounts"],
-      summary="Credit every eligible worker for a period, once (admin)")
+      summary="Credit every eligible worker for a period, once (admin)",
+      responses=problems({409: "An accrual for this period is already running"}))
 async def accrue(data: JSONBody[AccrualIn], principal: Caller, state: State) -> AccrualResult:
     principal.require("admin")
     async with db.session_connection(state.pool) as conn:  # the run holds a session lock

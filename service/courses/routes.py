@@ -40,6 +40,7 @@ from service.errors import (
     PayloadTooLarge,
     Problem,
 )
+from service.openapi import problems
 from service.pagination import (
     DEFAULT_LIMIT,
     Cursor,
@@ -95,7 +96,9 @@ class CatalogueController(Controller):
     path = "/v1/providers"
     tags = ["courses"]
 
-    @put("/{ukprn:str}/catalogue", operation_class=CatalogueOperation,
+    @put("/{ukprn:str}/catalogue", operation_class=CatalogueOperation, responses=problems(
+         {413: "The catalogue is larger than LADDER_CATALOGUE_MAX_BYTES", 415: "The body is "
+          "neither application/json nor application/xml"}),
          summary="Sync a college's whole catalogue (JSON or XCRI-CAP XML)",
          description="Admin, or the college for its own UKPRN. Valid records are applied in one "
          "transaction; rejected ones come back with reasons. `mode=full` withdraws courses "
@@ -166,7 +169,8 @@ class CatalogueController(Controller):
         return FeedPage(rows[:limit], next_cursor(rows, limit, lambda f: (f.created_at, f.id)))
 
     @post("/{ukprn:str}/feeds/{feed_id:uuid}/pull", status_code=200,
-          summary="Pull a feed now; 409 if another instance is pulling it")
+          summary="Pull a feed now; 409 if another instance is pulling it",
+          responses=problems({409: "Another instance is pulling this feed right now"}))
     async def pull(self, ukprn: FromPath[str], feed_id: FromPath[UUID], principal: Caller,
                    state: State) -> PullResult:
         """No request transaction here: the fetch must not hold a database connection."""

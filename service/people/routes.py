@@ -5,6 +5,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from service.deps import Caller, Db
 from service.errors import NotFound
+from service.openapi import problems
 from service.oversight import store as audit
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit, next_cursor, time_id_cursor
 from service.people import service, store
@@ -26,7 +27,8 @@ class WorkerController(Controller):
     path = "/v1/workers"
     tags = ["people"]
 
-    @post("/", summary="Create a worker (admin, or a rep for their own branch)")
+    @post("/", summary="Create a worker (admin, or a rep for their own branch)",
+          responses=problems({409: "A worker with this `external_ref` exists"}))
     async def create(self, data: JSONBody[WorkerIn], db: Db,
                      principal: Caller) -> Worker:
         return await service.create_worker(db, principal, data)
@@ -75,14 +77,16 @@ class ProviderController(Controller):
     path = "/v1/providers"
     tags = ["people"]
 
-    @post("/", summary="Register a partner college by UKPRN (admin)")
+    @post("/", summary="Register a partner college by UKPRN (admin)",
+          responses=problems({409: "A college with this UKPRN is registered"}))
     async def create(self, data: JSONBody[ProviderIn], db: Db,
                      principal: Caller) -> Provider:
         principal.require("admin")
         return await store.insert_provider(db, data.ukprn, data.name)
 
 
-@get("/v1/me", tags=["people"], summary="Who the token belongs to")
+@get("/v1/me", tags=["people"], summary="Who the token belongs to",
+     responses=problems({404: "The record this token stands for no longer exists"}))
 async def me(db: Db, principal: Caller) -> Me:
     result = Me(principal.role, principal.name, principal.token_id)
     if principal.worker_id:

@@ -5,6 +5,7 @@ from litestar.params import JSONBody, Parameter
 
 from service.deps import Caller, Db
 from service.errors import NotFound
+from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
 from service.policy import service, store
 from service.policy.schemas import Policy, PolicyIn, PolicyPage
@@ -15,7 +16,8 @@ class PolicyController(Controller):
     tags = ["policy"]
 
     @get("/", summary="The policy in force today (or on `on`, or version `version`): credits, "
-         "ceilings, top-ups, priority points")
+         "ceilings, top-ups, priority points",
+         responses=problems({404: "No policy was in force on `on`, or no such `version`"}))
     async def current(self, db: Db, principal: Caller,
                       on: date | None = Parameter(default=None, description="A day (ISO 8601)"),
                       version: int | None = Parameter(default=None, ge=1, description="A version")

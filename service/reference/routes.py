@@ -6,6 +6,7 @@ from litestar.params import FromPath, Parameter
 
 from service.deps import Caller, Db
 from service.errors import NotFound
+from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, encode_cursor
 from service.reference import service, store
 from service.reference.schemas import Occupation, OccupationPage, Skill, SkillPage
@@ -42,7 +43,8 @@ class OccupationController(Controller):
             rows = await store.search_occupations(db, q, after, limit + 1)
         return OccupationPage(*_page(rows, limit))
 
-    @get("/by-uri", summary="An ESCO occupation by its concept URI, with risk and skills")
+    @get("/by-uri", summary="An ESCO occupation by its concept URI, with risk and skills",
+         responses=problems({404: "No ESCO occupation has this URI"}))
     async def by_uri(self, db: Db, principal: Caller, uri: Uri) -> Occupation:
         return await service.occupation_with_skills(db, uri)
 
@@ -66,7 +68,8 @@ class SkillController(Controller):
             rows = await store.search_skills(db, q, after, limit + 1)
         return SkillPage(*_page(rows, limit))
 
-    @get("/by-uri", summary="An ESCO skill by its concept URI")
+    @get("/by-uri", summary="An ESCO skill by its concept URI",
+         responses=problems({404: "No ESCO skill has this URI"}))
     async def by_uri(self, db: Db, principal: Caller, uri: Uri) -> Skill:
         found = await store.skill_by_uri(db, uri)
         if found is None:

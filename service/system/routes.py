@@ -1,6 +1,7 @@
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 
 from service.migrations import MigrationError, pending_migrations
 
@@ -22,6 +23,8 @@ async def health() -> Health:
 
 
 @get("/ready", tags=["system"], summary="The database is reachable and migrations are current",
+     responses={503: ResponseSpec(Readiness, generate_examples=False, description="Not ready: "
+                                  "the database is unreachable or migrations are pending")},
      opt={"public": True})
 async def ready(state: State) -> Response[Readiness]:
     try:

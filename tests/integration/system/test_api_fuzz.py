@@ -1,22 +1,33 @@
-"""Schemathesis over the OpenAPI schema against a real server process: no 5xx, and no response
-that breaks the schema. LADDER_FUZZ_EXAMPLES raises the examples per operation (default 25)."""
+"""Schemathesis over the OpenAPI schema against a real server process: no 5xx, no status, media
+type or body that the schema does not document for the operation. LADDER_FUZZ_EXAMPLES raises the
+examples per operation (default 25)."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.conftest import ROOT
 
 EXAMPLES = int(os.environ.get("LADDER_FUZZ_EXAMPLES", "25"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
 
 
 def free_port() -> int:
@@ -44,38 +55,60 @@ def server(database_url: str):
     else:
         process.kill()
         pytest.fail(f"server did not start: {process.stderr.read().decode()[-2000:]}")
-    token = subprocess.run(
-        [sys.executable, "-m", "service.cli", "token", "create", "--role", "admin",
-         "--name", "fuzz"], env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]
-    yield base, {"Authorization": f"Bearer {token}"}
+    yield base, env
     process.terminate()
     process.wait(timeout=10)
 
 
-def test_api_never_fails_on_generated_input(server):
+@pytest.fixture
+def admin(server) -> dict[str, str]:
+    """A token per test: the database is emptied after each one."""
+    _, env = server
+    token = subprocess.run(
+        [sys.executable, "-m", "service.cli", "token", "create", "--role", "admin",
+         "--name", "fuzz"], env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip().splitlines()[-1]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("mode", list(GenerationMode), ids=str)
+def test_api_never_fails_on_generated_input(server, admin, mode):
     """One Hypothesis run per operation (schemathesis' own pytest plugin does not work with
-    pytest 9, so the operations are walked here); every failure is collected and reported."""
-    base, admin = server
+    pytest 9, so the operations are walked here); every failure is collected and reported.
+
+    Positive cases follow the schema; negative ones break a parameter or the body (reaching the
+    400/404/422 answers), always with the admin token (401s are checked in test_openapi.py). An
+    operation with nothing to break is left to the positive run."""
+    base, _ = server
     api = schemathesis.openapi.from_url(f"{base}/schema/openapi.json")
+    api.config.generation.update(with_security_parameters=False)
     failures: list[str] = []
-    operations = calls = 0
+    statuses: Counter[int] = Counter()
+    operations = calls = unbreakable = 0
     for result in api.get_all_operations():
         operation = result.ok()
         operations += 1
 
-        @given(case=operation.as_strategy())
+        @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def call(case):
             nonlocal calls
             calls += 1
-            case.call_and_validate(base_url=base, headers=admin,
-                                   checks=[not_a_server_error, response_schema_conformance])
+            response = case.call_and_validate(base_url=base, headers=admin, checks=CHECKS)
+            statuses[response.status_code] += 1
 
         try:
             call()
-        except Exception as exc:  # noqa: BLE001 - collect every operation's failure
+        except Unsatisfiable:
+            if mode is GenerationMode.POSITIVE:
+                raise
+            unbreakable += 1
+        # a failed check raises FailureGroup, a BaseExceptionGroup: `Exception` alone would let
+        # the first failing operation end the whole run
+        except (Exception, FailureGroup) as exc:  # noqa: BLE001 - collect every failure
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}"[:3000])
-    assert operations >= 10 and calls >= operations * min(EXAMPLES, 5)
-    assert not failures, "\n\n".join(failures)
+    print(f"{mode}: {calls} calls, statuses {dict(sorted(statuses.items()))}")
+    assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
+    tried = operations - unbreakable
+    assert tried >= 10 and calls >= tried * min(EXAMPLES, 5)
