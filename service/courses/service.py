@@ -70,10 +70,28 @@ async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *,
 async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn, *,
                      mode: str, fmt: str, actor: tuple[str, str], warnings: list[str] | None = None,
                      feed_id: UUID | None = None) -> SyncReport:
+    """Apply the valid records in one transaction. Should PostgreSQL still refuse a value that
+    validation let through (a size limit, an encoding), nothing is applied and the sync is
+    stored as failed with PostgreSQL's reason, instead of being lost with a 500."""
     started_at = datetime.now(UTC)
     warnings = list(warnings or [])
     # Validating and hashing 50,000 courses takes seconds: not on the event loop.
     valid, rejected, digests = await asyncio.to_thread(_validate_and_hash, catalogue)
+    try:
+        return await _apply(conn, provider, catalogue, valid, rejected, digests, mode=mode,
+                            fmt=fmt, actor=actor, warnings=warnings, feed_id=feed_id,
+                            started_at=started_at)
+    except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as error:
+        log.warning("sync for UKPRN %s not stored: %s", provider.ukprn, error)
+        return await record_failed_sync(
+            conn, provider, mode=mode, fmt=fmt, actor=actor, feed_id=feed_id,
+            warnings=warnings, error=f"the catalogue could not be stored: {error}")
+
+
+async def _apply(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn,
+                 valid: list[CourseIn], rejected: list[RejectedRecord], digests: list[str], *,
+                 mode: str, fmt: str, actor: tuple[str, str], warnings: list[str],
+                 feed_id: UUID | None, started_at: datetime) -> SyncReport:
     async with conn.transaction():
         await store.lock_provider_catalogue(conn, provider.id)
         plan = _plan(valid, digests, await store.existing_courses(conn, provider.id))
