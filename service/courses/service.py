@@ -19,10 +19,11 @@ import asyncpg
 import msgspec
 
 from service.auth.logic import Principal
+from service.bodies import refuse_repeated_keys
 from service.courses import inference, store
 from service.courses.logic import band_for_level, content_hash, validate_catalogue
 from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
-from service.errors import Forbidden, Invalid, NotFound
+from service.errors import DomainError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger("ladder")
 
@@ -312,8 +313,17 @@ class CatalogueBodyError(ValueError):
 
 
 def decode_catalogue_json(body: bytes) -> CatalogueIn:
+    """Strictly, as request bodies are (`service.bodies`): a key repeated in one object is
+    refused rather than the last one silently winning."""
     try:
-        return msgspec.json.decode(body, type=CatalogueIn)
+        catalogue = msgspec.json.decode(body, type=CatalogueIn)
+        refuse_repeated_keys(body)
+        return catalogue
+    except DomainError as error:
+        raise CatalogueBodyError(error.detail, error.errors[0].field, malformed=True) from None
+    except RecursionError:
+        raise CatalogueBodyError("the JSON is nested too deeply to read", "body",
+                                 malformed=True) from None
     except msgspec.ValidationError as error:
         message = str(error)
         match = _MSGSPEC_PATH.search(message)

@@ -219,3 +219,14 @@ async def test_a_latin1_etag_does_not_break_the_next_pull(feed_client, college, 
         assert response.status_code == 200, response.text
         assert response.json()["outcome"] == outcome
     assert feed_server.headers_seen[-1].get("If-None-Match") is None
+
+
+async def test_a_key_repeated_in_a_json_catalogue_is_a_stored_failed_sync(client, college):
+    provider, headers = college
+    body = (b'{"courses": [{"ref": "C1", "title": "T", "presentations": [{"ref": "P", '
+            b'"cost_pence": 100, "cost_pence": 100000}]}]}')
+    response = await put(client, provider["ukprn"], headers, body)
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["field"] == "cost_pence"
+    assert "more than once" in response.json()["detail"]
+    assert [s["status"] for s in await syncs(client, provider["ukprn"], headers)] == ["failed"]
