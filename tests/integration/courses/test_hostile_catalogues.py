@@ -230,3 +230,21 @@ async def test_a_key_repeated_in_a_json_catalogue_is_a_stored_failed_sync(client
     assert response.json()["errors"][0]["field"] == "cost_pence"
     assert "more than once" in response.json()["detail"]
     assert [s["status"] for s in await syncs(client, provider["ukprn"], headers)] == ["failed"]
+
+
+async def test_a_postgresql_size_limit_is_a_422_not_a_500(client, college, monkeypatch):
+    """The mapping behind the validation: were a too-wide URL let through, PostgreSQL's index
+    limit (ProgramLimitExceededError) is still a client error."""
+    from service.courses import routes
+
+    monkeypatch.setattr(routes, "check_feed_url", lambda url: None)
+    provider, headers = college
+    rng = random.Random(2)
+    wide = "https://example.org/" + "".join(chr(rng.randrange(0x4E00, 0x9FFF))
+                                            for _ in range(1970))
+    response = await client.post(f"/v1/providers/{provider['ukprn']}/feeds", headers=headers,
+                                 json={"url": wide})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "too large" in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == "url"
