@@ -185,3 +185,11 @@ async def test_an_empty_body_is_400_naming_body(api, client):
         got = problem(await client.post("/v1/workers", content=b"", headers=admin | headers),
                       400)
         assert fields(got) == ["body"]
+
+
+async def test_a_cursor_number_beyond_bigint_is_422_naming_cursor(api, client):
+    worker = await api.worker()
+    cursor = "Wzk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ"  # [99999999999999999999999999999]
+    got = problem(await client.get(f"/v1/workers/{worker['id']}/account/entries?cursor={cursor}",
+                                   headers=await api.admin()), 422)
+    assert fields(got) == ["cursor"]
