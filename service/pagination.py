@@ -19,6 +19,8 @@ Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_curs
                                          "previous page.")]
 DEFAULT_LIMIT = 50
 _INT64 = (-(2**63), 2**63 - 1)
+# A cursor key kept in an `integer` column (a plain int key is checked against bigint).
+Int4Key = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
 T = TypeVar("T")
 
 

@@ -5,7 +5,14 @@ from litestar.params import JSONBody, Parameter
 
 from service.deps import Caller, Db
 from service.errors import NotFound
-from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from service.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Int4Key,
+    Limit,
+    decode_cursor,
+    next_cursor,
+)
 from service.policy import service, store
 from service.policy.schemas import Policy, PolicyIn, PolicyPage
 
@@ -18,7 +25,8 @@ class PolicyController(Controller):
          "ceilings, top-ups, priority points")
     async def current(self, db: Db, principal: Caller,
                       on: date | None = Parameter(default=None, description="A day (ISO 8601)"),
-                      version: int | None = Parameter(default=None, ge=1, description="A version")
+                      version: int | None = Parameter(default=None, ge=1, le=2**31 - 1,
+                                                      description="A version")
                       ) -> Policy:
         if version is None:
             return await service.policy_on(db, on)
@@ -34,6 +42,6 @@ class PolicyController(Controller):
     @get("/versions", summary="Every policy version, newest first")
     async def versions(self, db: Db, principal: Caller, limit: Limit = DEFAULT_LIMIT,
                        cursor: Cursor = None) -> PolicyPage:
-        key = decode_cursor(cursor, int)
+        key = decode_cursor(cursor, Int4Key)
         rows = await store.list_policies(db, key[0] if key else None, limit + 1)
         return PolicyPage(rows[:limit], next_cursor(rows, limit, lambda p: (p.version,)))

@@ -193,3 +193,13 @@ async def test_a_cursor_number_beyond_bigint_is_422_naming_cursor(api, client):
     got = problem(await client.get(f"/v1/workers/{worker['id']}/account/entries?cursor={cursor}",
                                    headers=await api.admin()), 422)
     assert fields(got) == ["cursor"]
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("/v1/policy?version=1099511627776", "version"),
+    ("/v1/policy?version=9223372036854775808", "version"),
+    ("/v1/policy/versions?cursor=WzEwOTk1MTE2Mjc3NzZd", "cursor"),  # [1099511627776]
+])
+async def test_an_integer_beyond_its_column_names_the_parameter(api, client, url, field):
+    got = problem(await client.get(url, headers=await api.admin()), 422)
+    assert fields(got) == [field]
