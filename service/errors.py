@@ -72,6 +72,16 @@ class Invalid(DomainError):
     status, title, slug = 422, "Unprocessable content", "invalid"
 
 
+class Malformed(DomainError):
+    """The body is not readable JSON at all (syntax, UTF-8, nesting, a repeated key)."""
+
+    status, title, slug = 400, "Malformed request", "malformed"
+
+
+class UnsupportedMediaType(DomainError):
+    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
+
+
 def _problem(status: int, title: str, slug: str, detail: str, errors: list[FieldError]) -> Response:
     body = Problem(f"/problems/{slug}", title, status, detail, errors)
     headers = {"WWW-Authenticate": 'Bearer realm="ladder"'} if status == 401 else None
@@ -169,6 +179,13 @@ def database_error_handler(_: Request, exc: asyncpg.PostgresError) -> Response:
         return _problem(409, "Conflict", "retry", "concurrent update; retry the request", [])
     if isinstance(exc, asyncpg.IntegrityConstraintViolationError | asyncpg.DataError):
         message = "value not allowed"
+        return _problem(422, "Invalid request", "invalid", f"{field}: {message}",
+                        [FieldError(field, message)])
+    if isinstance(exc, asyncpg.ProgramLimitExceededError):
+        # An index row or a tsvector over PostgreSQL's size limit: validation should have
+        # refused the value first, but the client still gets a 4xx, not a 500.
+        log.warning("a value reached a PostgreSQL limit: %s", exc)
+        message = "value too large to store"
         return _problem(422, "Invalid request", "invalid", f"{field}: {message}",
                         [FieldError(field, message)])
     return internal_error_handler(_, exc)

@@ -5,12 +5,13 @@ Litestar documents only a route's success and, for routes with input, its own 40
 that looks at each route handler as it is registered and adds the statuses its kind of route
 can answer, each with the problem+json body that `service.errors` really sends:
 
-- under /v1 (the `authenticate` guard's rule): 401 and 403, and the bearer security requirement
-  (only there: /health, /ready and /schema are public, so it is not document-wide);
+- every route that is not public (the `authenticate` guard's rule, `is_public`): 401 and 403,
+  and the bearer security requirement (only there: /health, /ready and /schema are public, so it
+  is not document-wide);
 - with path parameters: 404 (nothing has that id);
 - with any input (path, query, header, body): 400 and 422, replacing Litestar's 400;
-- with a JSON body: 413 as well (the app's body size limit);
-- writes under /v1 (POST, PUT, PATCH, DELETE): 409 (a duplicate, a reference not satisfied, or a
+- with a JSON body: 413 (the app's body size limit) and 415 (a media type that is not JSON);
+- writes that need a token (POST, PUT, PATCH, DELETE): 409 (a duplicate, a reference not satisfied, or a
   concurrent update: every write runs in a transaction whose constraint errors map to 409).
 
 A handler with a status this rule cannot see says so with `responses=problems(...)`; what a
@@ -24,9 +25,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from service.auth.routes import is_public
 from service.errors import PROBLEM_JSON, Problem
 
-AUTHENTICATED_PREFIX = "/v1/"
 BEARER = {"bearer": []}  # the security scheme create_app declares in the OpenAPI components
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -65,7 +66,7 @@ def derived_statuses(path: str, handler: HTTPRouteHandler, has_path_params: bool
     """The error statuses a route answers by its kind alone (see the module docstring)."""
     statuses: set[int] = set()
     has_body = "data" in handler.parsed_fn_signature.parameters
-    if path.startswith(AUTHENTICATED_PREFIX):
+    if not is_public(handler):
         statuses |= {401, 403}
         if handler.http_methods & WRITE_METHODS:
             statuses.add(409)
@@ -74,7 +75,7 @@ def derived_statuses(path: str, handler: HTTPRouteHandler, has_path_params: bool
     if has_body or has_path_params or has_other_params:
         statuses |= {400, 422}
     if has_body:
-        statuses.add(413)
+        statuses |= {413, 415}
     return statuses
 
 
@@ -96,6 +97,6 @@ class ProblemResponses(ReceiveRoutePlugin):
             # new values, never the handler's own: Litestar copies handlers per app shallowly,
             # and a route can be received again when another handler joins its path
             security = list(handler.security or [])
-            if route.path.startswith(AUTHENTICATED_PREFIX) and BEARER not in security:
+            if not is_public(handler) and BEARER not in security:
                 handler.security = [*security, BEARER]
             handler.responses = {**problems(*sorted(statuses)), **(handler.responses or {})}

@@ -18,6 +18,9 @@ Limit = Annotated[int, Parameter(ge=1, le=200, description="Items per page (1-20
 Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` of the "
                                          "previous page.")]
 DEFAULT_LIMIT = 50
+_INT64 = (-(2**63), 2**63 - 1)
+# A cursor key kept in an `integer` column (a plain int key is checked against bigint).
+Int4Key = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
 T = TypeVar("T")
 
 
@@ -32,9 +35,14 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.json.decode(raw, type=tuple[*types])
+        key = msgspec.json.decode(raw, type=tuple[*types])
     except (binascii.Error, ValueError, msgspec.DecodeError):
         raise Invalid.on_field("cursor", "not a cursor from this list") from None
+    if any(isinstance(v, int) and not _INT64[0] <= v <= _INT64[1] for v in key):
+        # Sort keys are bigint columns: a bigger number is no cursor of ours (and PostgreSQL
+        # would refuse it with an error naming no field).
+        raise Invalid.on_field("cursor", "not a cursor from this list")
+    return key
 
 
 def time_id_cursor(cursor: str | None) -> tuple[datetime | None, UUID | None]:

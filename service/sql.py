@@ -11,7 +11,12 @@ _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
 class Queries(dict[str, str]):
-    """The named queries of one file; a missing name is a KeyError at import, not at request."""
+    """The named queries of one file, read as `Q.name`.
+
+    A name missing from the file is an AttributeError only when the code runs, so it is not
+    left to a request to find: tests/unit/test_query_names.py reads every module with `ast` and
+    fails on any `Q.name` or `Q["name"]` that its queries.sql does not define.
+    """
 
     def __getattr__(self, name: str) -> str:
         try:
@@ -31,5 +36,7 @@ def load_queries(path: str | Path) -> Queries:
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
         if name in queries:
             raise ValueError(f"{path}: query {name!r} is defined twice")
+        if hasattr(Queries, name):  # `Q.items` would be dict.items, never this query
+            raise ValueError(f"{path}: query {name!r} shadows a dict attribute; rename it")
         queries[name] = body.strip().rstrip(";")
     return queries

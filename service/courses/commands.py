@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
 import asyncpg
@@ -18,15 +19,17 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
             f"updated, {report.unchanged} unchanged, {report.restored} restored, "
             f"{report.withdrawn} withdrawn, {report.rejected} rejected, "
             f"{len(report.warnings)} warnings" + (f"; {report.error}" if report.error else ""))
+        return report.status
 
-    run_with_connection(settings, work)
+    if run_with_connection(settings, work) == "failed":
+        sys.exit(1)  # stored as a failed sync, but a script must notice
 
 
 async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
     from service.courses import service, store
     from service.courses.xcri import FeedError, parse_xcri
-    from service.errors import NotFound
+    from service.errors import DomainError, NotFound
 
     row = await store.provider_by_ukprn(conn, ukprn)
     if row is None:
@@ -45,6 +48,9 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
     except (FeedError, service.CatalogueBodyError) as error:
         return await service.record_failed_sync(conn, provider, mode=mode, fmt=fmt,
                                                 error=str(error), actor=actor)
+    except DomainError as error:  # another college's feed: refused, and kept as the API does
+        return await service.record_failed_sync(conn, provider, mode=mode, fmt=fmt,
+                                                error=error.detail, actor=actor)
     report = await service.apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt,
                                       actor=actor, warnings=warnings)
     await service.infer_pending_skills(conn, provider.id)
@@ -80,7 +86,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     catalogue = commands.add_parser("catalogue", help="course catalogues").add_subparsers(
         dest="catalogue_command", required=True)
     load = catalogue.add_parser("import", help="sync a college's catalogue from a file "
-                                "(JSON or XCRI-CAP 1.2 XML)")
+                                "(JSON or XCRI-CAP 1.2 XML); exit status 1 if the sync failed")
     load.add_argument("--ukprn", required=True)
     load.add_argument("--mode", choices=["full", "delta"], default="full")
     load.add_argument("file", type=Path)

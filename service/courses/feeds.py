@@ -84,6 +84,9 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: tu
         report = await service.apply_sync(conn, provider, parsed.catalogue, mode="full",
                                           fmt="xcri", actor=actor, warnings=parsed.warnings,
                                           feed_id=feed_id)
+        if report.status == "failed":  # PostgreSQL refused it; stored as a failed sync
+            await store.finish_pull(conn, feed_id, "failed", report.error, None, None)
+            return PullResult(feed_id, "failed", report.error, report)
         await store.finish_pull(conn, feed_id, "synced", None, fetched.etag,
                                 fetched.last_modified)
     await service.infer_after_sync(pool, provider.id)

@@ -48,14 +48,26 @@ class Fetched:
     attempts: int
 
 
+MAX_VALIDATOR_LENGTH = 1000
+
+
+def validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping: printable ASCII of sane length. Another one
+    (a server's Latin-1 bytes, say) could not be sent back in If-None-Match, and would break
+    every later pull, so it is dropped: the next pull is simply unconditional."""
+    if value and len(value) <= MAX_VALIDATOR_LENGTH and value.isascii() and value.isprintable():
+        return value
+    return None
+
+
 async def fetch_feed(url: str, policy: FetchPolicy, *, etag: str | None = None,
                      last_modified: str | None = None,
                      transport: httpx.AsyncBaseTransport | None = None) -> Fetched:
     """GET the feed, retrying timeouts, connection failures and 5xx answers with backoff."""
     conditional = {}
-    if etag:
+    if etag := validator(etag):
         conditional["If-None-Match"] = etag
-    if last_modified:
+    if last_modified := validator(last_modified):
         conditional["If-Modified-Since"] = last_modified
     attempt = 0
     while True:
@@ -69,8 +81,8 @@ async def fetch_feed(url: str, policy: FetchPolicy, *, etag: str | None = None,
         except FetchError as failure:
             error = failure
         else:
-            return Fetched(body, response.headers.get("etag"),
-                           response.headers.get("last-modified"), attempt)
+            return Fetched(body, validator(response.headers.get("etag")),
+                           validator(response.headers.get("last-modified")), attempt)
         if not error.retryable or attempt > policy.retries:
             suffix = f" (after {attempt} attempts)" if attempt > 1 else ""
             raise FetchError(f"{error}{suffix}")
@@ -111,8 +123,11 @@ async def _read(response: httpx.Response, policy: FetchPolicy) -> bytes | None:
         raise FetchError(f"the server answered HTTP {status}")
     if "html" in response.headers.get("content-type", "").lower():
         raise FetchError("the URL returned an HTML page, not an XCRI-CAP feed")
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > policy.max_bytes:
+    declared = response.headers.get("content-length", "").strip()
+    # ASCII digits only (int() also reads "²" and refuses 4,300 digits); 19 digits is past
+    # any limit anyway.
+    if declared.isascii() and declared.isdigit() and (
+            len(declared) > 18 or int(declared) > policy.max_bytes):
         raise FetchError(f"the feed is larger than the limit of {policy.max_bytes} bytes")
     chunks, size = [], 0
     try:

@@ -22,9 +22,18 @@ from service.courses.schemas import (
     RejectedRecord,
     StudyMode,
 )
+from service.errors import Invalid
 
 MAX_REF_LENGTH = 200
 MAX_TITLE_LENGTH = 500
+# Texts feed the full-text vectors (title, subjects, description), which PostgreSQL caps at 1 MB;
+# these limits keep the worst case (4-byte characters, no repeats) well under it, so that one
+# over-long record is rejected instead of failing the whole sync. Real courses are far shorter.
+MAX_DESCRIPTION_LENGTH = 100_000  # also learning_outcomes
+MAX_SUBJECTS = 200
+MAX_SUBJECT_LENGTH = 200
+MAX_QUALIFICATION_LENGTH = 500
+MAX_URL_LENGTH = 2000  # url and apply_url
 # Far above any real fee or class size; they keep nonsense out of the bigint columns and reports.
 MAX_COST_PENCE = 100_000_000
 MAX_PLACES = 100_000
@@ -43,6 +52,18 @@ _CHOICES = {
     "attendance_pattern": get_args(AttendancePattern),
     "delivery": get_args(Delivery),
 }
+
+
+MAX_FEED_URL_BYTES = 2000
+
+
+def check_feed_url(url: str) -> None:
+    """Feed URLs are unique per college through a btree index, whose entries PostgreSQL caps
+    at about 2,700 bytes: 2,000 characters of 3-byte text would not fit, so bytes count too."""
+    size = len(url.encode())
+    if size > MAX_FEED_URL_BYTES:
+        raise Invalid.on_field("url", f"must be at most {MAX_FEED_URL_BYTES} bytes in UTF-8 "
+                               f"(is {size}); percent-encode it or use a shorter URL")
 
 
 def band_for_level(rqf_level: str | None) -> Band | None:
@@ -121,6 +142,15 @@ def course_problems(course: CourseIn) -> list[str]:
     """Every rule a normalised course breaks, as "field: what is wrong"."""
     problems = _text_problems("ref", course.ref, MAX_REF_LENGTH)
     problems += _text_problems("title", course.title, MAX_TITLE_LENGTH)
+    problems += _length_problems("description", course.description, MAX_DESCRIPTION_LENGTH)
+    problems += _length_problems("learning_outcomes", course.learning_outcomes,
+                                 MAX_DESCRIPTION_LENGTH)
+    problems += _length_problems("qualification", course.qualification,
+                                 MAX_QUALIFICATION_LENGTH)
+    if len(course.subjects) > MAX_SUBJECTS:
+        problems.append(f"subjects: at most {MAX_SUBJECTS} (are {len(course.subjects)})")
+    for i, subject in enumerate(course.subjects):
+        problems += _length_problems(f"subjects[{i}]", subject, MAX_SUBJECT_LENGTH)
     if course.rqf_level is not None and course.rqf_level not in RQF_LEVELS:
         problems.append(
             f"rqf_level: {course.rqf_level!r} is not an RQF level (E1, E2, E3 or 1 to 8)"
@@ -177,8 +207,18 @@ def _count_problems(field: str, value: int | None, maximum: int) -> list[str]:
     return []
 
 
+def _length_problems(field: str, value: str | None, max_length: int) -> list[str]:
+    if value is not None and len(value) > max_length:
+        return [f"{field}: must be at most {max_length} characters (is {len(value)})"]
+    return []
+
+
 def _url_problems(field: str, value: str | None) -> list[str]:
-    if value is None or is_web_url(value):
+    if value is None:
+        return []
+    if len(value) > MAX_URL_LENGTH:
+        return [f"{field}: must be at most {MAX_URL_LENGTH} characters (is {len(value)})"]
+    if is_web_url(value):
         return []
     return [f"{field}: must be an http or https URL"]
 

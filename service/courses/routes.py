@@ -11,9 +11,10 @@ from litestar.datastructures import State
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from service.bodies import is_json_media_type
 from service.courses import feeds, service, store
 from service.courses.inference import explain
-from service.courses.logic import band_for_level
+from service.courses.logic import band_for_level, check_feed_url
 from service.courses.schemas import (
     AttendancePattern,
     Band,
@@ -50,7 +51,6 @@ from service.pagination import (
     time_id_cursor,
 )
 
-JSON_TYPES = frozenset({"application/json"})
 XML_TYPES = frozenset({"application/xml", "text/xml"})
 
 
@@ -107,16 +107,17 @@ class CatalogueController(Controller):
     async def sync(self, ukprn: FromPath[str], request: Request, db: Db, principal: Caller,
                    state: State, mode: FromQuery[SyncMode] = "full") -> Response[SyncReport]:
         provider = await service.provider_for(db, principal, ukprn)
-        media_type = request.content_type[0].lower()
-        if media_type not in JSON_TYPES | XML_TYPES:
+        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if not (is_json_media_type(media_type) or media_type in XML_TYPES):
             return _problem(415, "Unsupported media type", "unsupported-media-type",
-                            "send application/json or application/xml (XCRI-CAP 1.2)", "body")
+                            "send application/json or application/xml (XCRI-CAP 1.2)",
+                            "Content-Type")
         body = await request.body()
         limit = state.settings.catalogue_max_bytes
         if len(body) > limit:
             raise PayloadTooLarge.on_field("body", f"a catalogue may be at most {limit} bytes")
         actor = service.actor_of(principal)
-        fmt = "json" if media_type in JSON_TYPES else "xcri"
+        fmt = "xcri" if media_type in XML_TYPES else "json"
         warnings: list[str] = []
         try:
             if fmt == "json":
@@ -144,6 +145,9 @@ class CatalogueController(Controller):
                             f"{error.detail} (stored as failed sync {failed.id})", field)
         report = await service.apply_sync(db, provider, catalogue, mode=mode, fmt=fmt,
                                           actor=actor, warnings=warnings)
+        if report.status == "failed":
+            return _problem(422, "Catalogue not stored", "catalogue-not-stored",
+                            f"{report.error} (stored as failed sync {report.id})", "body")
         return Response(report, status_code=200, background=BackgroundTask(
             service.infer_after_sync, state.pool, provider.id))
 
@@ -158,6 +162,7 @@ class CatalogueController(Controller):
     async def add_feed(self, ukprn: FromPath[str], data: JSONBody[FeedIn], db: Db,
                        principal: Caller) -> Feed:
         provider = await service.provider_for(db, principal, ukprn)
+        check_feed_url(data.url)
         feed_id = await store.insert_feed(db, provider.id, data.url, data.interval_minutes)
         return store.feed_from_row(await store.get_feed(db, feed_id))
 

@@ -19,10 +19,11 @@ import asyncpg
 import msgspec
 
 from service.auth.logic import Principal
+from service.bodies import refuse_repeated_keys
 from service.courses import inference, store
 from service.courses.logic import band_for_level, content_hash, validate_catalogue
 from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
-from service.errors import Forbidden, Invalid, NotFound
+from service.errors import DomainError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger("ladder")
 
@@ -70,10 +71,28 @@ async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *,
 async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn, *,
                      mode: str, fmt: str, actor: tuple[str, str], warnings: list[str] | None = None,
                      feed_id: UUID | None = None) -> SyncReport:
+    """Apply the valid records in one transaction. Should PostgreSQL still refuse a value that
+    validation let through (a size limit, an encoding), nothing is applied and the sync is
+    stored as failed with PostgreSQL's reason, instead of being lost with a 500."""
     started_at = datetime.now(UTC)
     warnings = list(warnings or [])
     # Validating and hashing 50,000 courses takes seconds: not on the event loop.
     valid, rejected, digests = await asyncio.to_thread(_validate_and_hash, catalogue)
+    try:
+        return await _apply(conn, provider, catalogue, valid, rejected, digests, mode=mode,
+                            fmt=fmt, actor=actor, warnings=warnings, feed_id=feed_id,
+                            started_at=started_at)
+    except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as error:
+        log.warning("sync for UKPRN %s not stored: %s", provider.ukprn, error)
+        return await record_failed_sync(
+            conn, provider, mode=mode, fmt=fmt, actor=actor, feed_id=feed_id,
+            warnings=warnings, error=f"the catalogue could not be stored: {error}")
+
+
+async def _apply(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn,
+                 valid: list[CourseIn], rejected: list[RejectedRecord], digests: list[str], *,
+                 mode: str, fmt: str, actor: tuple[str, str], warnings: list[str],
+                 feed_id: UUID | None, started_at: datetime) -> SyncReport:
     async with conn.transaction():
         await store.lock_provider_catalogue(conn, provider.id)
         plan = _plan(valid, digests, await store.existing_courses(conn, provider.id))
@@ -294,8 +313,17 @@ class CatalogueBodyError(ValueError):
 
 
 def decode_catalogue_json(body: bytes) -> CatalogueIn:
+    """Strictly, as request bodies are (`service.bodies`): a key repeated in one object is
+    refused rather than the last one silently winning."""
     try:
-        return msgspec.json.decode(body, type=CatalogueIn)
+        catalogue = msgspec.json.decode(body, type=CatalogueIn)
+        refuse_repeated_keys(body)
+        return catalogue
+    except DomainError as error:
+        raise CatalogueBodyError(error.detail, error.errors[0].field, malformed=True) from None
+    except RecursionError:
+        raise CatalogueBodyError("the JSON is nested too deeply to read", "body",
+                                 malformed=True) from None
     except msgspec.ValidationError as error:
         message = str(error)
         match = _MSGSPEC_PATH.search(message)

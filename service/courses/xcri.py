@@ -673,8 +673,20 @@ def cost_in_pence(text: str) -> int | None:
     match = _PLAIN_AMOUNT.fullmatch(cleaned) or _HOME_FEE.search(cleaned)
     if match is None:
         return None
-    pounds, pence = int(match[1].replace(",", "")), (match[2] or "0").ljust(2, "0")
+    pounds, pence = bounded_int(match[1].replace(",", "")), (match[2] or "0").ljust(2, "0")
     return pounds * 100 + int(pence)
+
+
+MAX_DIGITS = 15
+_TOO_MANY_DIGITS = 10**MAX_DIGITS
+
+
+def bounded_int(digits: str) -> int:
+    """The number in a string of digits, but 10**15 for anything longer than 15 digits:
+    Python refuses int() beyond 4,300 digits, and any such number is far over every maximum,
+    so validation rejects the record that holds it with its reason."""
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= MAX_DIGITS else _TOO_MANY_DIGITS
 
 
 def _cost(presentation: Element, notes: _Notes) -> int | None:
@@ -707,6 +719,6 @@ def _places(element: Element | None, notes: _Notes) -> int | None:
         return None
     match = re.fullmatch(r"(\d+)(?:\s+places?)?", text, re.I)
     if match is None:
-        notes.add(f"places {text!r} is not a number; left empty")
+        notes.add(f"places {text[:100]!r} is not a number; left empty")
         return None
-    return int(match[1])
+    return bounded_int(match[1])

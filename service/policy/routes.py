@@ -6,7 +6,14 @@ from litestar.params import JSONBody, Parameter
 from service.deps import Caller, Db
 from service.errors import NotFound
 from service.openapi import problems
-from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from service.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Int4Key,
+    Limit,
+    decode_cursor,
+    next_cursor,
+)
 from service.policy import service, store
 from service.policy.schemas import Policy, PolicyIn, PolicyPage
 
@@ -20,7 +27,8 @@ class PolicyController(Controller):
          responses=problems({404: "No policy was in force on `on`, or no such `version`"}))
     async def current(self, db: Db, principal: Caller,
                       on: date | None = Parameter(default=None, description="A day (ISO 8601)"),
-                      version: int | None = Parameter(default=None, ge=1, description="A version")
+                      version: int | None = Parameter(default=None, ge=1, le=2**31 - 1,
+                                                      description="A version")
                       ) -> Policy:
         if version is None:
             return await service.policy_on(db, on)
@@ -37,6 +45,6 @@ class PolicyController(Controller):
     @get("/versions", summary="Every policy version, newest first")
     async def versions(self, db: Db, principal: Caller, limit: Limit = DEFAULT_LIMIT,
                        cursor: Cursor = None) -> PolicyPage:
-        key = decode_cursor(cursor, int)
+        key = decode_cursor(cursor, Int4Key)
         rows = await store.list_policies(db, key[0] if key else None, limit + 1)
         return PolicyPage(rows[:limit], next_cursor(rows, limit, lambda p: (p.version,)))

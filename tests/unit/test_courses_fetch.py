@@ -127,3 +127,28 @@ def test_size_cap_and_html():
 def test_only_http_and_https():
     with pytest.raises(FetchError, match="only http and https"):
         fetch(lambda r: httpx.Response(200), url="ftp://93.184.216.34/feed.xml")
+
+
+@pytest.mark.parametrize("declared", [b"9" * 5000, "\u00b2".encode("latin-1"), b"1" * 19])
+def test_a_content_length_of_many_or_odd_digits_is_no_crash(declared):
+    def handler(request):
+        return httpx.Response(200, content=b"<x/>", headers=[(b"Content-Length", declared)])
+
+    if declared.isdigit():
+        with pytest.raises(FetchError, match="larger than the limit"):
+            fetch(handler)
+    else:  # not a number: ignored, and the body read as it comes
+        assert fetch(handler).body == b"<x/>"
+
+
+def test_validators_that_cannot_be_sent_back_are_dropped():
+    sent = []
+
+    def handler(request):
+        sent.append(request.headers.get("if-none-match"))
+        return httpx.Response(200, content=b"<x/>", headers=[
+            (b"ETag", b'W/"caf\xe9"'), (b"Last-Modified", b"Mon, 02 Nov 2026 10:00:00 GMT")])
+
+    got = fetch(handler, etag='W/"caf\xe9"')
+    assert sent == [None]
+    assert got.etag is None and got.last_modified == "Mon, 02 Nov 2026 10:00:00 GMT"

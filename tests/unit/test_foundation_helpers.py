@@ -66,6 +66,15 @@ def test_cursors_round_trip_and_reject_garbage():
             decode_cursor(garbage, datetime, UUID)
 
 
+def test_a_cursor_number_beyond_bigint_is_not_a_cursor():
+    """It reached PostgreSQL as a bigint parameter: a DataError, a 422 naming `body`."""
+    assert decode_cursor(encode_cursor(2**63 - 1), int) == (2**63 - 1,)
+    for number in (2**63, -(2**63) - 1, 10**28):
+        with pytest.raises(Invalid) as raised:
+            decode_cursor(encode_cursor(number), int)
+        assert raised.value.errors[0].field == "cursor"
+
+
 def test_next_cursor_only_when_a_row_is_left_over():
     rows = [{"id": i} for i in range(3)]
     assert next_cursor(rows, 3, lambda r: (r["id"],)) is None

@@ -14,6 +14,7 @@ from service.courses.schemas import CourseIn, PresentationIn
 from service.courses.xcri import (
     FeedError,
     ParsedFeed,
+    bounded_int,
     cost_in_pence,
     level_from_code,
     level_from_text,
@@ -757,3 +758,16 @@ def test_truncated_feeds_either_parse_or_raise_feed_error(cut: int) -> None:
         parse_xcri(WYCHWOLF.read_bytes()[:cut])
     except FeedError:
         pass
+
+
+@pytest.mark.parametrize(("digits", "value"), [
+    ("0", 0), ("12", 12), ("0" * 5000 + "7", 7), ("9" * 15, 10**15 - 1), ("9" * 16, 10**15),
+    ("9" * 5000, 10**15),
+])
+def test_bounded_int_reads_any_number_of_digits(digits, value):
+    assert bounded_int(digits) == value
+
+
+def test_cost_of_thousands_of_digits_is_over_any_maximum():
+    assert cost_in_pence("£" + "9" * 5000) == 10**15 * 100
+    assert cost_in_pence("UK fee: £1" + ",999" * 2000 + ".50") == 10**15 * 100 + 50

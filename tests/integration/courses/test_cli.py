@@ -38,3 +38,19 @@ def test_import_infer_and_worker_once(fresh_url: str):
     assert worker.returncode == 0, worker.stderr
     assert "scheduler: one round of course feeds and skills, priority scores" in worker.stderr
     assert "priority scores refreshed for" in worker.stderr
+
+
+def test_import_of_another_colleges_feed_is_a_stored_failed_sync(fresh_url: str):
+    """As through the API and a pulled feed: refused, stored as failed, the exit status 1."""
+    assert run_ladder("migrate", url=fresh_url).returncode == 0
+    sql(fresh_url, "INSERT INTO providers (ukprn, name) VALUES ('10099998', 'Not Poppleton')")
+    poppleton = FIXTURES / "poppleton_pg_generic_xcri_cap_1.2_example.xml"  # UKPRN 10099999
+    refused = run_ladder("catalogue", "import", "--ukprn", "10099998", str(poppleton),
+                         url=fresh_url)
+    assert refused.returncode == 1, refused.stderr
+    assert ": failed; 0 created" in refused.stderr
+    assert refused.stderr.rstrip().endswith(
+        "; provider.ukprn: the feed is for UKPRN 10099999, not 10099998")
+    assert sql(fresh_url, "SELECT status || ': ' || error FROM syncs") == (
+        "failed: provider.ukprn: the feed is for UKPRN 10099999, not 10099998")
+    assert sql(fresh_url, "SELECT count(*) FROM courses") == 0
