@@ -11,8 +11,9 @@ can answer, each with the problem+json body that `service.errors` really sends:
 - with path parameters: 404 (nothing has that id);
 - with any input (path, query, header, body): 400 and 422, replacing Litestar's 400;
 - with a JSON body: 413 (the app's body size limit) and 415 (a media type that is not JSON);
-- writes that need a token (POST, PUT, PATCH, DELETE): 409 (a duplicate, a reference not satisfied, or a
-  concurrent update: every write runs in a transaction whose constraint errors map to 409).
+- writes that need a token (POST, PUT, PATCH, DELETE): 409 (a duplicate, a reference not
+  satisfied, or a concurrent update: every write runs in a transaction whose constraint errors
+  map to 409).
 
 A handler with a status this rule cannot see says so with `responses=problems(...)`; what a
 handler declares in `responses` wins over the rule (so it can also sharpen a description).

@@ -37,7 +37,7 @@ async def lock_latest(conn: asyncpg.Connection) -> Policy | None:
     version that takes effect last."""
     await conn.execute(Q.lock_policies)
     row = await conn.fetchrow(Q.latest_policy)
-    return _policy(row) if row else None
+    return policy_from_row(row) if row else None
 
 
 async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: PolicyRules,
