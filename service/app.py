@@ -13,7 +13,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from service import db
 from service.accounts.routes import AccountController, accrue
-from service.auth.routes import TokenController, authenticate, provide_principal
+from service.auth.middleware import AuthenticationMiddleware
+from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
@@ -60,8 +61,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        guards=[authenticate],
-        middleware=[db.RequestConnectionMiddleware],
+        middleware=[db.RequestConnectionMiddleware, AuthenticationMiddleware],
         before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ProblemResponses()],

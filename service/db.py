@@ -5,10 +5,12 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import msgspec
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.settings import Settings
@@ -145,12 +147,18 @@ class RequestConnectionMiddleware:
                 await holder.release()
 
 
-async def provide_connection(request: Request) -> AsyncGenerator[asyncpg.Connection, None]:
+async def provide_connection(
+    request: Request, principal: NamedDependency[Any],
+) -> AsyncGenerator[asyncpg.Connection, None]:
     """The request's connection. A request that may write runs in one transaction, so that a
     failed request rolls everything back. A read (GET, HEAD) runs without BEGIN and COMMIT, one
     round trip each saved: each statement sees committed data, as in a READ COMMITTED
     transaction, and all that a read writes is audit rows, each committed before the data it
-    records is sent (a failed audit write fails the request)."""
+    records is sent (a failed audit write fails the request).
+
+    `principal` (the caller, or None on a public route) is taken only so that Litestar resolves
+    it first and this after it: two dependencies of one level are resolved concurrently in an
+    anyio task group, which costs a request more than resolving them in turn."""
     holder = request_connection(request.scope)
     conn = await holder.get()
     try:

@@ -5,7 +5,7 @@ Litestar documents only a route's success and, for routes with input, its own 40
 that looks at each route handler as it is registered and adds the statuses its kind of route
 can answer, each with the problem+json body that `service.errors` really sends:
 
-- every route that is not public (the `authenticate` guard's rule, `is_public`): 401 and 403,
+- every route that is not public (`AuthenticationMiddleware`'s rule, `is_public`): 401 and 403,
   and the bearer security requirement (only there: /health, /ready and /schema are public, so it
   is not document-wide);
 - with path parameters: 404 (nothing has that id);
