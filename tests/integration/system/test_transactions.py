@@ -3,8 +3,9 @@
 import httpx
 import pytest
 from litestar import Litestar, post
+from litestar.di import Provide
 
-from service.db import provide_connection
+from service.db import RequestConnectionMiddleware, provide_connection
 from service.deps import Db
 from service.errors import EXCEPTION_HANDLERS, Conflict
 
@@ -42,7 +43,9 @@ async def write(db: Db) -> None:
 @pytest.fixture
 async def small_client(pool):
     app = Litestar([write_then_fail, write_then_crash, violate_check, violate_unique, write],
-                   dependencies={"db": provide_connection}, exception_handlers=EXCEPTION_HANDLERS)
+                   dependencies={"db": Provide(provide_connection),
+                                 "principal": Provide(lambda: None, sync_to_thread=False)},
+                   middleware=[RequestConnectionMiddleware], exception_handlers=EXCEPTION_HANDLERS)
     app.state.pool = pool
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://t") as client:
