@@ -23,6 +23,7 @@ from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
 from service.policy.routes import PolicyController
 from service.reference.routes import OccupationController, SkillController
+from service.reference.service import SearchCache
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         debug=settings.debug,
     )
     app.state.settings = settings
+    app.state.search_cache = SearchCache()
     if pool is not None:
         app.state.pool = pool
     return app

@@ -288,3 +288,7 @@ WHERE id = $1
 SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
 FROM skills
 WHERE uri = $1
+
+-- name: reference_version
+-- The newest load that changed anything: reference data is the same while this is.
+SELECT coalesce(max(id), 0) FROM reference_loads

@@ -2,6 +2,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, get
+from litestar.datastructures import State
 from litestar.params import FromPath, Parameter
 
 from service.deps import Caller, Db
@@ -34,13 +35,15 @@ class OccupationController(Controller):
     tags = ["reference"]
 
     @get("/", summary="Search ESCO occupations by label (any role); each with its automation risk")
-    async def search(self, db: Db, principal: Caller, q: Query = None,
+    async def search(self, db: Db, principal: Caller, state: State, q: Query = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> OccupationPage:
         after = _after(cursor, q is not None)
         if q is None:
             rows = await store.list_occupations(db, after, limit + 1)
         else:
-            rows = await store.search_occupations(db, q, after, limit + 1)
+            rows = await state.search_cache.answer(
+                db, ("occupations", q, after, limit),
+                lambda: store.search_occupations(db, q, after, limit + 1))
         return OccupationPage(*_page(rows, limit))
 
     @get("/by-uri", summary="An ESCO occupation by its concept URI, with risk and skills",
@@ -59,13 +62,15 @@ class SkillController(Controller):
     tags = ["reference"]
 
     @get("/", summary="Search ESCO skills and knowledge by label (any role)")
-    async def search(self, db: Db, principal: Caller, q: Query = None,
+    async def search(self, db: Db, principal: Caller, state: State, q: Query = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> SkillPage:
         after = _after(cursor, q is not None)
         if q is None:
             rows = await store.list_skills(db, after, limit + 1)
         else:
-            rows = await store.search_skills(db, q, after, limit + 1)
+            rows = await state.search_cache.answer(
+                db, ("skills", q, after, limit),
+                lambda: store.search_skills(db, q, after, limit + 1))
         return SkillPage(*_page(rows, limit))
 
     @get("/by-uri", summary="An ESCO skill by its concept URI",

@@ -176,3 +176,7 @@ async def get_skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill | None:
 async def skill_by_uri(conn: asyncpg.Connection, uri: str) -> Skill | None:
     row = await conn.fetchrow(Q.skill_by_uri, uri)
     return Skill(**dict(row)) if row else None
+
+
+async def reference_version(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval(Q.reference_version)

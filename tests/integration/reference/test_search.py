@@ -213,3 +213,31 @@ async def test_priority_counts_a_high_risk_occupation(api, client):
     moved = await client.patch(f"/v1/workers/{high['id']}", headers=headers,
                                json={"occupation": "5322.1"})
     assert moved.json()["priority_score"] == 0
+
+
+async def test_search_answers_are_reused_only_while_the_reference_data_is_the_same(api, client,
+                                                                                 pool):
+    """Answers are cached per reference-load version: a label added without a load that records
+    it is not seen (loads are the only writer), and is seen once a load records it."""
+    headers = await api.admin()
+
+    def labels(page):
+        return {item["matched_label"] for item in page["items"]}
+
+    before = await search(client, headers, q="zyxwvut payroll")
+    assert "zyxwvut payroll" not in labels(before)
+    async with pool.acquire() as conn:
+        occupation_id = await conn.fetchval("SELECT id FROM occupations WHERE code = '4313.1'")
+        await conn.execute("INSERT INTO occupation_labels (occupation_id, label, preferred) "
+                           "VALUES ($1, 'zyxwvut payroll', false)", occupation_id)
+    try:
+        assert await search(client, headers, q="zyxwvut payroll") == before
+        async with pool.acquire() as conn:
+            await conn.execute("INSERT INTO reference_loads (changed) VALUES ('{}')")
+        fresh = await search(client, headers, q="zyxwvut payroll")
+        assert (fresh["items"][0]["code"], fresh["items"][0]["matched_label"]) == (
+            "4313.1", "zyxwvut payroll")
+    finally:
+        async with pool.acquire() as conn:
+            await conn.execute("DELETE FROM occupation_labels WHERE label = 'zyxwvut payroll'")
+            await conn.execute("INSERT INTO reference_loads (changed) VALUES ('{}')")
