@@ -1,5 +1,5 @@
 """The database: the embedded PostgreSQL when no URL is configured, one asyncpg pool, and one
-connection with one transaction per request."""
+connection per request (with one transaction for a request that may write)."""
 
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable

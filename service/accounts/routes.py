@@ -50,8 +50,8 @@ class AccountController(Controller):
     async def entries(self, worker_id: FromPath[UUID], db: Db, principal: Caller,
                       kind: EntryKind | None = Parameter(default=None, description="Entry kind"),
                       limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> EntryPage:
+        key = decode_cursor(cursor, int)  # before the audited read: a bad cursor reads nothing
         await visible_worker(db, principal, worker_id, "account.entries.read")
-        key = decode_cursor(cursor, int)
         rows = await store.list_entries(db, worker_id, kind, key[0] if key else None, limit + 1)
         return EntryPage([e for _, e in rows[:limit]],
                          next_cursor(rows, limit, lambda r: (r[0],)))
@@ -62,8 +62,9 @@ class AccountController(Controller):
                     status: HoldStatus | None = Parameter(default=None,
                                                           description="Hold status"),
                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> HoldPage:
+        after = time_id_cursor(cursor)  # before the audited read: a bad cursor reads nothing
         await visible_worker(db, principal, worker_id, "account.holds.read")
-        rows = await store.list_holds(db, worker_id, status, time_id_cursor(cursor), limit + 1)
+        rows = await store.list_holds(db, worker_id, status, after, limit + 1)
         return HoldPage(rows[:limit], next_cursor(rows, limit, lambda h: (h.created_at, h.id)))
 
     @get("/statement.csv", summary="The statement as CSV, with running balance",

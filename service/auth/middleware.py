@@ -38,12 +38,15 @@ async def authenticate(scope: Scope) -> None:
 class AuthenticationMiddleware:
     """Runs `authenticate` after routing and before the handler, its dependencies and its body.
     A middleware rather than an app-wide guard: Litestar copies the route handler for every
-    guard it calls, which costs each request more than the check itself."""
+    guard it calls, which costs each request more than the check itself. OPTIONS (Litestar's
+    own answer listing the allowed methods, with no data) needs no token, as CORS preflights
+    send none. A WebSocket route, when one comes, must authenticate here too."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not is_public(scope["route_handler"]):
+        if (scope["type"] == "http" and scope["method"] != "OPTIONS"
+                and not is_public(scope["route_handler"])):
             await authenticate(scope)
         await self.app(scope, receive, send)

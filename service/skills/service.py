@@ -72,8 +72,9 @@ async def remove_skill(conn: asyncpg.Connection, principal: Principal, worker_id
 
 async def profile(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                   cursor: str | None, limit: int) -> SkillsProfile:
+    after = decode_cursor(cursor, str, UUID)  # before the audited read: a bad cursor reads nothing
     await visible_worker(conn, principal, worker_id, "skills.read")
-    rows = await store.profile(conn, worker_id, decode_cursor(cursor, str, UUID), limit + 1)
+    rows = await store.profile(conn, worker_id, after, limit + 1)
     last = rows[limit - 1] if len(rows) > limit else None
     return SkillsProfile(worker_id, await store.worker_occupation(conn, worker_id), rows[:limit],
                          encode_cursor(last.label, last.skill_id) if last else None)
@@ -81,8 +82,8 @@ async def profile(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
 
 async def history(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                   cursor: str | None, limit: int) -> SkillHistoryPage:
+    key = decode_cursor(cursor, int)  # before the audited read: a bad cursor reads nothing
     await visible_worker(conn, principal, worker_id, "skills.history.read")
-    key = decode_cursor(cursor, int)
     rows: list[SkillChange] = await store.history(conn, worker_id, key[0] if key else None,
                                                   limit + 1)
     more = len(rows) > limit

@@ -96,3 +96,27 @@ async def test_concurrent_requests_each_give_their_connection_back(api, client, 
     statuses = sorted({r.status_code for r in await asyncio.gather(*calls)})
     assert statuses == [200, 401, 403]
     assert pool.get_idle_size() + (pool.get_max_size() - pool.get_size()) == idle_before
+
+
+@pytest.mark.parametrize("path", ["/v1/workers/{id}/account/entries",
+                                  "/v1/workers/{id}/account/holds",
+                                  "/v1/workers/{id}/skills",
+                                  "/v1/workers/{id}/skills/history"])
+async def test_a_read_refused_for_its_cursor_records_no_read(api, client, pool, path):
+    """Reads run without a transaction, so the parameters are checked before the audited read:
+    a refused request must not leave an audit row saying the data was read."""
+    worker = await api.worker()
+    answer = await client.get(path.format(id=worker["id"]), params={"cursor": "zz"},
+                              headers=await api.admin())
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "cursor"
+    async with pool.acquire() as conn:
+        actions = await conn.fetch("SELECT action FROM audit_log WHERE worker_id = $1",
+                                   worker["id"])
+    assert [r["action"] for r in actions] == ["worker.create"]
+
+
+async def test_options_needs_no_token_even_on_public_routes(client):
+    for path in ("/health", "/v1/workers"):
+        answer = await client.options(path)
+        assert answer.status_code == 204, (path, answer.text)
