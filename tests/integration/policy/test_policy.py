@@ -144,4 +144,5 @@ async def test_unknown_days_and_versions(api, client):
     assert (await client.get("/v1/policy", params={"version": 99},
                              headers=admin)).status_code == 404
     bad = await client.get("/v1/policy", params={"version": 0}, headers=admin)
-    assert 400 <= bad.status_code < 500
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "version"
