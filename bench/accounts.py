@@ -31,7 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import run_on_scratch_database  # noqa: E402
+from bench.scratch import run_on_scratch_database, wait_until_healthy  # noqa: E402
 from service import db  # noqa: E402
 from service.accounts.service import accrue  # noqa: E402
 from service.app import create_app  # noqa: E402
@@ -122,15 +122,7 @@ def granian_server(url: str, workers: int) -> Iterator[str]:
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_healthy(base, process)
         yield base
     finally:
         process.terminate()

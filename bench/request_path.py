@@ -34,7 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import run_on_scratch_database  # noqa: E402
+from bench.scratch import run_on_scratch_database, wait_until_healthy  # noqa: E402
 
 MAKE_WORKERS = """
 INSERT INTO workers (external_ref, employer, name, email, birth_date, branch, region,
@@ -73,17 +73,10 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
                                    stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180  # `ladder serve` may load the reference data first
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        try:  # `ladder serve` may load the reference data first
+            wait_until_healthy(base, process, seconds=180)
+        except RuntimeError:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}") from None
         yield base
     finally:
         process.terminate()

@@ -4,13 +4,16 @@ embedded PostgreSQL in a temporary directory; created empty, dropped afterwards.
 import asyncio
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,3 +44,18 @@ async def _on_new_database(server_url: str, bench: Callable[[str], Awaitable[Non
                 "SELECT format('DROP DATABASE %I WITH (FORCE)', $1::text)", name))
         finally:
             await admin.close()
+
+
+def wait_until_healthy(base: str, process: "subprocess.Popen", seconds: float = 30) -> None:
+    """Until `base`/health answers 200; fails if the server exits or the time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {base} exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

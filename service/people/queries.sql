@@ -14,14 +14,6 @@ SELECT id, external_ref, name, email, birth_date, branch, employer, region, occu
 FROM workers
 WHERE id = $1
 
--- name: get_worker_for_update
-SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
-       contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
-       facing_redundancy, priority_score, created_at, updated_at
-FROM workers
-WHERE id = $1
-FOR UPDATE
-
 -- name: get_worker_audited
 -- The worker, whether the caller may see them, and only if so the audit row of this read, all in
 -- one statement: a read whose audit row cannot be written fails, so it is never served. $2-$4

@@ -27,10 +27,8 @@ async def insert_worker(conn: asyncpg.Connection, fields: dict[str, Any],
     return Worker(**dict(row))
 
 
-async def get_worker(conn: asyncpg.Connection, worker_id: UUID, *,
-                     for_update: bool = False) -> Worker | None:
-    query = Q.get_worker_for_update if for_update else Q.get_worker
-    return _worker(await conn.fetchrow(query, worker_id))
+async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None:
+    return _worker(await conn.fetchrow(Q.get_worker, worker_id))
 
 
 async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: WorkerScope,

@@ -2,7 +2,8 @@
 so that what a migration changes is seen in review and a migration that drifts fails here.
 
 After writing a migration on purpose, refresh the snapshot and commit it with the migration:
-    LADDER_UPDATE_SCHEMA_SNAPSHOT=1 .venv/bin/pytest tests/integration/system/test_schema_snapshot.py
+    LADDER_UPDATE_SCHEMA_SNAPSHOT=1 .venv/bin/pytest \
+        tests/integration/system/test_schema_snapshot.py
 """
 
 import os
