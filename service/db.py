@@ -96,13 +96,15 @@ async def session_connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connec
         try:
             yield conn
         finally:
-            await conn.reset()
+            if not conn.is_closed():  # a broken connection is dropped by the pool anyway
+                await conn.reset()
 
 
 class RequestConnection:
-    """The one pool connection of a request: taken when first needed (the auth guard looks the
+    """The one pool connection of a request: taken when first needed (authentication looks the
     token up on it, then the handler uses it) and given back as soon as the request is done with
-    it, by the `db` dependency or, at the latest, by `RequestConnectionMiddleware`."""
+    it, by the `db` dependency or, at the latest, by `RequestConnectionMiddleware`. One request
+    is one task, so `get` is never awaited twice at once."""
 
     __slots__ = ("_pool", "_conn")
 
