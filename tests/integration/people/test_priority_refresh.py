@@ -125,16 +125,21 @@ async def test_a_birthday_moves_the_stored_score_on_the_day(api, pool):
     assert await stored_score(pool, worker["id"]) == 3  # 50 and over
 
 
-async def wait_for_lock_wait(pool, holder) -> None:
+async def wait_for_lock_wait(pool, holder, waiter: asyncio.Task) -> None:
     """Until another backend waits for a lock that `holder`'s backend holds (pg_locks), so the
-    test goes on exactly when the race it sets up has happened; fails after 30 s."""
+    test goes on exactly when the race it sets up has happened; fails after 30 s, or at once
+    with the waiter's own error if it ends without waiting."""
     holder_pid = holder.get_server_pid()
     async with pool.acquire() as conn:
         for _ in range(3000):
             if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
                                    "WHERE $1 = ANY (pg_blocking_pids(pid)))", holder_pid):
                 return
+            if waiter.done():
+                waiter.result()  # raises the waiter's error, if it failed
+                raise AssertionError("the refresh finished without waiting for the row lock")
             await asyncio.sleep(0.01)
+    waiter.cancel()
     raise AssertionError("the refresh never waited for the edit's row lock")
 
 
@@ -151,7 +156,7 @@ async def test_an_edit_during_a_refresh_keeps_its_own_score(api, pool):
         await edit.start()
         await editor.execute("SELECT 1 FROM workers WHERE id = $1 FOR UPDATE", worker_id)
         refresh = asyncio.create_task(refresh_if_due(pool))
-        await wait_for_lock_wait(pool, editor)  # the refresh reaches the locked row
+        await wait_for_lock_wait(pool, editor, refresh)  # the refresh reaches the locked row
         await editor.execute("UPDATE workers SET contract_type = 'zero_hours', "
                              "priority_score = 3 WHERE id = $1", worker_id)
         await edit.commit()

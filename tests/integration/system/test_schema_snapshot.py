@@ -16,9 +16,13 @@ SNAPSHOT = ROOT / "tests" / "fixtures" / "schema.txt"
 # catalogue functions that print definitions (the same on PostgreSQL 15 and 18).
 CATALOGUE = {
     "columns": """
-        SELECT format('%s.%s %s%s%s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+        SELECT format('%s.%s %s%s%s%s', c.relname, a.attname,
+                      format_type(a.atttypid, a.atttypmod),
                       CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
-                      coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''))
+                      CASE a.attidentity WHEN 'a' THEN ' identity always'
+                                         WHEN 'd' THEN ' identity by default' ELSE '' END,
+                      CASE WHEN a.attgenerated = 's' THEN ' generated '
+                           ELSE ' default ' END || pg_get_expr(d.adbin, d.adrelid))
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -37,7 +41,8 @@ CATALOGUE = {
         SELECT regexp_replace(pg_get_functiondef(p.oid), '\\s+', ' ', 'g')
         FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
-        LEFT JOIN pg_depend e ON e.objid = p.oid AND e.deptype = 'e'
+        LEFT JOIN pg_depend e ON e.classid = 'pg_proc'::regclass AND e.objid = p.oid
+                              AND e.deptype = 'e'
         WHERE n.nspname = 'public' AND e.objid IS NULL""",
     "triggers": """
         SELECT pg_get_triggerdef(t.oid)
