@@ -107,10 +107,6 @@ SELECT uri
 FROM skills
 WHERE uri = ANY($1::text[])
 
--- name: reference_version
--- Moves with every reference load that changed something; null before the first.
-SELECT max(id) FROM reference_loads
-
 -- name: skill_labels
 SELECT skill_id, label, preferred
 FROM skill_labels

@@ -24,6 +24,7 @@ from service.courses import inference, store
 from service.courses.logic import band_for_level, content_hash, validate_catalogue
 from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
 from service.errors import DomainError, Forbidden, Invalid, NotFound
+from service.reference.service import reference_version
 
 log = logging.getLogger("ladder")
 
@@ -229,7 +230,7 @@ async def _stems_for(conn: asyncpg.Connection, words: set[str]) -> dict[str, str
 
 
 async def _lexicon(conn: asyncpg.Connection) -> inference.Lexicon:
-    version = await store.reference_version(conn)
+    version = await reference_version(conn)
     if version != _cache.version:
         labels = [inference.Label(r["skill_id"], r["label"], r["preferred"])
                   for r in await store.skill_labels(conn)]

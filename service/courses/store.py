@@ -87,10 +87,6 @@ async def copy_inferred_skills(conn: asyncpg.Connection,
                       list(f.matched_words), f.matched_in) for course_id, f in found])
 
 
-async def reference_version(conn: asyncpg.Connection) -> int | None:
-    return await conn.fetchval(Q.reference_version)
-
-
 async def skill_labels(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(Q.skill_labels)
 

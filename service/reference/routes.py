@@ -41,9 +41,7 @@ class OccupationController(Controller):
         if q is None:
             rows = await store.list_occupations(db, after, limit + 1)
         else:
-            rows = await state.search_cache.answer(
-                db, ("occupations", q, after, limit),
-                lambda: store.search_occupations(db, q, after, limit + 1))
+            rows = await service.search_occupations(db, state.search_cache, q, after, limit + 1)
         return OccupationPage(*_page(rows, limit))
 
     @get("/by-uri", summary="An ESCO occupation by its concept URI, with risk and skills",
@@ -68,9 +66,7 @@ class SkillController(Controller):
         if q is None:
             rows = await store.list_skills(db, after, limit + 1)
         else:
-            rows = await state.search_cache.answer(
-                db, ("skills", q, after, limit),
-                lambda: store.search_skills(db, q, after, limit + 1))
+            rows = await service.search_skills(db, state.search_cache, q, after, limit + 1)
         return SkillPage(*_page(rows, limit))
 
     @get("/by-uri", summary="An ESCO skill by its concept URI",

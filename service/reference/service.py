@@ -89,6 +89,12 @@ async def require_known_occupation(conn: asyncpg.Connection, occupation: str | N
                                "or code; search GET /v1/occupations?q=")
 
 
+async def reference_version(conn: asyncpg.Connection) -> int:
+    """The version of the reference data: the newest load that changed anything (0 before the
+    first). Caches built from it (search answers, the course-skill lexicon) are keyed on it."""
+    return await store.reference_version(conn)
+
+
 class SearchCache:
     """Answers of occupation and skill searches, reused while the reference data they were
     computed on is current. Reference data changes only by a load, and a load that changes
@@ -103,7 +109,7 @@ class SearchCache:
 
     async def answer(self, conn: asyncpg.Connection, key: Hashable,
                      compute: Callable[[], Awaitable[Any]]) -> Any:
-        versioned = (await store.reference_version(conn), key)
+        versioned = (await reference_version(conn), key)
         if versioned in self._answers:
             self._answers.move_to_end(versioned)
             return self._answers[versioned]
@@ -112,3 +118,17 @@ class SearchCache:
         if len(self._answers) > self._size:
             self._answers.popitem(last=False)
         return answer
+
+
+async def search_occupations(conn: asyncpg.Connection, cache: SearchCache, q: str,
+                             after: tuple | None, limit: int) -> list[tuple[Any, tuple]]:
+    """Occupations matching `q`, best first, each with its sort key; `limit` rows at most."""
+    return await cache.answer(conn, ("occupations", q, after, limit),
+                              lambda: store.search_occupations(conn, q, after, limit))
+
+
+async def search_skills(conn: asyncpg.Connection, cache: SearchCache, q: str,
+                        after: tuple | None, limit: int) -> list[tuple[Any, tuple]]:
+    """Skills matching `q`, best first, each with its sort key; `limit` rows at most."""
+    return await cache.answer(conn, ("skills", q, after, limit),
+                              lambda: store.search_skills(conn, q, after, limit))
