@@ -1,28 +1,136 @@
 """Named SQL queries kept in `queries.sql` files, in the style of procrastinate.
 
-A file holds blocks that each start with a `-- name: query_name` line; the text up to the next
-such line is the query. Queries use `$1` parameters only; SQL is never built from strings.
+A file holds blocks that each start with a `-- name: query_name` line; the comment lines right
+after it describe the query, and the text up to the next such line is the query. Parameters are
+written `:name`; each block is compiled once, at load time, to asyncpg's `$n` (a name used twice
+is the same `$n`), so call sites pass keywords, never a tuple whose order must match:
+
+    await conn.fetchrow(*Q.get_worker(worker_id=worker_id))
+    await conn.executemany(Q.x.sql, [Q.x.args(**row) for row in rows])
+
+`::type` casts, string literals, quoted identifiers, dollar-quoted bodies and comments are left
+alone. A block that still holds a `$1` parameter is refused, so the two are never mixed. SQL is
+never built from strings.
 """
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
 
 
-class Queries(dict[str, str]):
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One named query: `sql` is the compiled text, `params` the names of its `$1, $2, ...`."""
+
+    name: str
+    sql: str
+    params: tuple[str, ...]
+    description: str = ""
+
+    def args(self, **values: Any) -> tuple[Any, ...]:
+        """The positional arguments for `sql`, from keywords that must be exactly `params`."""
+        missing = [p for p in self.params if p not in values]
+        if missing:
+            raise TypeError(f"query {self.name!r} missing parameter(s): {', '.join(missing)}")
+        unexpected = [k for k in values if k not in self.params]
+        if unexpected:
+            raise TypeError(f"query {self.name!r} got unexpected parameter(s): "
+                            f"{', '.join(unexpected)}")
+        return tuple(values[p] for p in self.params)
+
+    def __call__(self, **values: Any) -> tuple[Any, ...]:
+        """`(sql, *args)`, to be spread into an asyncpg call."""
+        return (self.sql, *self.args(**values))
+
+
+def compile_named(sql: str) -> tuple[str, tuple[str, ...]]:
+    """`:name` parameters to `$n`; raises ValueError on a `$n` parameter written by hand."""
+    out: list[str] = []
+    params: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        nxt = sql[i + 1] if i + 1 < n else ""
+        if c == "-" and nxt == "-":  # line comment
+            end = sql.find("\n", i)
+            end = n if end < 0 else end
+        elif c == "/" and nxt == "*":  # block comment, nested as PostgreSQL nests them
+            depth, end = 1, i + 2
+            while end < n and depth:
+                if sql.startswith("/*", end):
+                    depth, end = depth + 1, end + 2
+                elif sql.startswith("*/", end):
+                    depth, end = depth - 1, end + 2
+                else:
+                    end += 1
+        elif c in "'\"":  # string literal or quoted identifier; '' and "" escape themselves
+            backslash = c == "'" and i > 0 and sql[i - 1] in "eE" \
+                and (i < 2 or not (sql[i - 2].isalnum() or sql[i - 2] == "_"))
+            end = i + 1
+            while end < n:
+                if backslash and sql[end] == "\\":
+                    end += 2
+                elif sql[end] == c:
+                    if sql.startswith(c, end + 1):
+                        end += 2
+                    else:
+                        end += 1
+                        break
+                else:
+                    end += 1
+        elif c == "$":
+            if nxt.isdigit():
+                raise ValueError(f"positional parameter ${nxt}...: write :name parameters")
+            tag = _DOLLAR_TAG.match(sql, i)
+            if tag is None or (i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+                end = i + 1  # part of an identifier such as a$b
+            else:
+                close = sql.find(tag.group(), tag.end())
+                if close < 0:
+                    raise ValueError(f"unterminated dollar quote {tag.group()}")
+                end = close + len(tag.group())
+        elif c == ":" and nxt == ":":  # a cast
+            end = i + 2
+        elif c == ":" and (name := _IDENT.match(sql, i + 1)):
+            if name.group() not in params:
+                params.append(name.group())
+            out.append(f"${params.index(name.group()) + 1}")
+            i = name.end()
+            continue
+        else:
+            end = i + 1
+        out.append(sql[i:end])
+        i = end
+    return "".join(out), tuple(params)
+
+
+class Queries(dict[str, Query]):
     """The named queries of one file, read as `Q.name`.
 
     A name missing from the file is an AttributeError only when the code runs, so it is not
     left to a request to find: tests/unit/test_query_names.py reads every module with `ast` and
-    fails on any `Q.name` or `Q["name"]` that its queries.sql does not define.
+    fails on any `Q.name` or `Q["name"]` that its queries.sql does not define, and on keywords
+    that are not the query's parameters.
     """
 
-    def __getattr__(self, name: str) -> str:
+    def __getattr__(self, name: str) -> Query:
         try:
             return self[name]
         except KeyError:
             raise AttributeError(f"no query named {name!r}") from None
+
+
+def _split_description(body: str) -> tuple[str, str]:
+    lines = body.strip().splitlines()
+    description = []
+    while lines and lines[0].lstrip().startswith("--"):
+        description.append(lines.pop(0).lstrip()[2:].strip())
+    return "\n".join(description), "\n".join(lines).strip()
 
 
 def load_queries(path: str | Path) -> Queries:
@@ -38,5 +146,10 @@ def load_queries(path: str | Path) -> Queries:
             raise ValueError(f"{path}: query {name!r} is defined twice")
         if hasattr(Queries, name):  # `Q.items` would be dict.items, never this query
             raise ValueError(f"{path}: query {name!r} shadows a dict attribute; rename it")
-        queries[name] = body.strip().rstrip(";")
+        description, sql = _split_description(body)
+        try:
+            compiled, params = compile_named(sql.rstrip(";"))
+        except ValueError as error:
+            raise ValueError(f"{path}: query {name!r}: {error}") from None
+        queries[name] = Query(name, compiled, params, description)
     return queries

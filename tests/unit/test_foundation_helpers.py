@@ -11,10 +11,11 @@ from service.sql import load_queries
 
 def test_named_queries_are_split_by_name(tmp_path):
     path = tmp_path / "queries.sql"
-    path.write_text("-- name: one\nSELECT 1;\n\n-- name: two\n-- a comment\nSELECT $1\n")
+    path.write_text("-- name: one\nSELECT 1;\n\n-- name: two\n-- a comment\nSELECT :x\n")
     queries = load_queries(path)
-    assert queries.one == "SELECT 1"
-    assert queries.two == "-- a comment\nSELECT $1"
+    assert queries.one.sql == "SELECT 1"
+    assert (queries.two.sql, queries.two.params) == ("SELECT $1", ("x",))
+    assert queries.two.description == "a comment"
     with pytest.raises(AttributeError):
         _ = queries.three
 

@@ -84,6 +84,6 @@ def test_a_missing_query_is_an_attribute_error_naming_it(tmp_path):
     sql = tmp_path / "queries.sql"
     sql.write_text("-- name: present\nSELECT 1;\n", encoding="utf-8")
     queries = load_queries(sql)
-    assert queries.present == "SELECT 1"
+    assert queries.present.sql == "SELECT 1"
     with pytest.raises(AttributeError, match="absent"):
         _ = queries.absent
