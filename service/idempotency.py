@@ -58,11 +58,12 @@ async def once(conn: asyncpg.Connection, principal: Principal, key: str | None, 
     key can be retried)."""
     key = check_key(key)
     owner, digest = key_owner(principal), request_hash(scope, request)
-    if await conn.fetchval(Q.claim, owner, key, scope, digest):
+    if await conn.fetchval(*Q.claim(owner=owner, key=key, scope=scope, digest=digest)):
         body = msgspec.json.encode(await work())
-        await conn.execute(Q.keep_response, owner, key, status_code, body)
+        await conn.execute(*Q.keep_response(owner=owner, key=key, status_code=status_code,
+                                            body=body))
         return Response(content=body, status_code=status_code, media_type="application/json")
-    stored = await conn.fetchrow(Q.stored, owner, key)
+    stored = await conn.fetchrow(*Q.stored(owner=owner, key=key))
     if stored["scope"] != scope or stored["request_hash"] != digest:
         raise Conflict.on_field(HEADER, "this key was used for a different request; use a new "
                                 "key for a new request")

@@ -2,16 +2,16 @@
 -- Insert the key first, in the request's transaction: a concurrent request with the same key
 -- waits here on the primary key until this one commits (then replays) or rolls back (then runs).
 INSERT INTO idempotency_keys (actor, key, scope, request_hash)
-VALUES ($1, $2, $3, $4)
+VALUES (:owner, :key, :scope, :digest)
 ON CONFLICT (actor, key) DO NOTHING
 RETURNING true
 
 -- name: stored
 SELECT scope, request_hash, status_code, response_body
 FROM idempotency_keys
-WHERE actor = $1 AND key = $2
+WHERE actor = :owner AND key = :key
 
 -- name: keep_response
 UPDATE idempotency_keys
-SET status_code = $3, response_body = $4
-WHERE actor = $1 AND key = $2
+SET status_code = :status_code, response_body = :body
+WHERE actor = :owner AND key = :key

@@ -1,38 +1,39 @@
 -- name: ensure_account
 INSERT INTO accounts (worker_id)
-VALUES ($1)
+VALUES (:worker_id)
 ON CONFLICT (worker_id) DO NOTHING
 
 -- name: lock_account
 -- Every change to an account starts here: one writer per account at a time, on any instance.
 SELECT worker_id, balance_pence, held_pence, credited_pence
 FROM accounts
-WHERE worker_id = $1
+WHERE worker_id = :worker_id
 FOR UPDATE
 
 -- name: get_account
 SELECT worker_id, balance_pence, held_pence, credited_pence
 FROM accounts
-WHERE worker_id = $1
+WHERE worker_id = :worker_id
 
 -- name: add_to_account
 UPDATE accounts
-SET balance_pence = balance_pence + $2, held_pence = held_pence + $3,
-    credited_pence = credited_pence + $4, updated_at = now()
-WHERE worker_id = $1
+SET balance_pence = balance_pence + :balance, held_pence = held_pence + :held,
+    credited_pence = credited_pence + :credited, updated_at = now()
+WHERE worker_id = :worker_id
 
 -- name: pot_available
 SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                - ledger_held_delta(kind, amount_pence))::bigint AS available_pence
 FROM ledger_entries
-WHERE worker_id = $1
+WHERE worker_id = :worker_id
 GROUP BY pot
 
 -- name: insert_entry
 INSERT INTO ledger_entries (worker_id, kind, amount_pence, pot, earmark, source, reference,
                             reason, rule, policy_version, period, hold_id, provider_id,
                             created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+VALUES (:worker_id, :kind, :amount_pence, :pot, :earmark, :source, :reference, :reason, :rule,
+        :policy_version, :period, :hold_id, :provider_id, :created_by)
 RETURNING id, kind, amount_pence, earmark, source, reference, reason, rule, policy_version,
           period, hold_id, created_by, created_at
 
@@ -40,7 +41,8 @@ RETURNING id, kind, amount_pence, earmark, source, reference, reason, rule, poli
 -- A top-up is granted once per worker: the partial unique index decides, not the caller.
 INSERT INTO ledger_entries (worker_id, kind, amount_pence, pot, earmark, reference, reason, rule,
                             policy_version, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+VALUES (:worker_id, :kind, :amount_pence, :pot, :earmark, :reference, :reason, :rule,
+        :policy_version, :created_by)
 ON CONFLICT DO NOTHING
 RETURNING id, kind, amount_pence, earmark, source, reference, reason, rule, policy_version,
           period, hold_id, created_by, created_at
@@ -49,11 +51,11 @@ RETURNING id, kind, amount_pence, earmark, source, reference, reason, rule, poli
 SELECT id, seq, kind, amount_pence, earmark, source, reference, reason, rule, policy_version,
        period, hold_id, created_by, created_at
 FROM ledger_entries
-WHERE worker_id = $1
-  AND ($2::text IS NULL OR kind = $2)
-  AND ($3::bigint IS NULL OR seq < $3)
+WHERE worker_id = :worker_id
+  AND (:kind::text IS NULL OR kind = :kind)
+  AND (:before_seq::bigint IS NULL OR seq < :before_seq)
 ORDER BY seq DESC
-LIMIT $4
+LIMIT :limit
 
 -- name: statement
 SELECT created_at, kind, amount_pence, source, reference, reason, rule, period,
@@ -62,7 +64,7 @@ SELECT created_at, kind, amount_pence, source, reference, reason, rule, period,
        (sum(ledger_balance_delta(kind, amount_pence)) OVER running)::bigint AS balance_pence,
        (sum(ledger_held_delta(kind, amount_pence)) OVER running)::bigint AS held_pence
 FROM ledger_entries
-WHERE worker_id = $1
+WHERE worker_id = :worker_id
 WINDOW running AS (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ORDER BY seq
 
@@ -71,30 +73,30 @@ SELECT coalesce(sum(ledger_balance_delta(kind, amount_pence)), 0)::bigint AS bal
        coalesce(sum(ledger_held_delta(kind, amount_pence)), 0)::bigint AS held_pence,
        coalesce(sum(ledger_credited_delta(kind, amount_pence)), 0)::bigint AS credited_pence
 FROM ledger_entries
-WHERE worker_id = $1
+WHERE worker_id = :worker_id
 
 -- name: insert_hold
 INSERT INTO holds (worker_id, amount_pence, course_id, pathway_target, reference)
-VALUES ($1, $2, $3, $4, $5)
+VALUES (:worker_id, :amount, :course_id, :pathway_target, :reference)
 RETURNING id, worker_id, amount_pence, status, course_id, pathway_target, reference,
           provider_id, reason, created_at, closed_at
 
 -- name: hold_worker
 SELECT worker_id
 FROM holds
-WHERE id = $1
+WHERE id = :hold_id
 
 -- name: lock_hold
 SELECT id, worker_id, amount_pence, status, course_id, pathway_target, reference, provider_id,
        reason, created_at, closed_at
 FROM holds
-WHERE id = $1
+WHERE id = :hold_id
 FOR UPDATE
 
 -- name: close_hold
 UPDATE holds
-SET status = $2, provider_id = $3, reason = $4, closed_at = now()
-WHERE id = $1 AND status = 'open'
+SET status = :status, provider_id = :provider_id, reason = :reason, closed_at = now()
+WHERE id = :hold_id AND status = 'open'
 RETURNING id, worker_id, amount_pence, status, course_id, pathway_target, reference,
           provider_id, reason, created_at, closed_at
 
@@ -103,94 +105,97 @@ RETURNING id, worker_id, amount_pence, status, course_id, pathway_target, refere
 SELECT id, worker_id, amount_pence, status, course_id, pathway_target, reference, provider_id,
        reason, created_at, closed_at
 FROM holds
-WHERE worker_id = $1
-  AND ($2::text IS NULL OR status = $2)
-  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+WHERE worker_id = :worker_id
+  AND (:status::text IS NULL OR status = :status)
+  AND (:after_created_at::timestamptz IS NULL
+       OR (created_at, id) < (:after_created_at, :after_id::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $5
+LIMIT :limit
 
 -- name: hold_portions
 SELECT pot, earmark, amount_pence
 FROM ledger_entries
-WHERE hold_id = $1 AND kind = 'hold'
+WHERE hold_id = :hold_id AND kind = 'hold'
 ORDER BY seq
 
 -- name: try_accrual_lock
-SELECT pg_try_advisory_lock($1, hashtext($2))
+SELECT pg_try_advisory_lock(:lock, hashtext(:period))
 
 -- name: accrual_unlock
-SELECT pg_advisory_unlock($1, hashtext($2))
+SELECT pg_advisory_unlock(:lock, hashtext(:period))
 
 -- name: accrual_batch
 -- Eligible: a worker record made before the run started, not yet dealt with for the period.
 SELECT w.id, w.highest_qualification, w.contract_type
 FROM workers AS w
-WHERE w.created_at <= $2
-  AND ($3::uuid IS NULL OR w.id > $3)
-  AND NOT EXISTS (SELECT 1 FROM accruals AS a WHERE a.period = $1 AND a.worker_id = w.id)
+WHERE w.created_at <= :cutoff
+  AND (:after::uuid IS NULL OR w.id > :after)
+  AND NOT EXISTS (SELECT 1 FROM accruals AS a WHERE a.period = :period AND a.worker_id = w.id)
 ORDER BY w.id
-LIMIT $4
+LIMIT :limit
 
 -- name: ensure_accounts
 INSERT INTO accounts (worker_id)
-SELECT unnest($1::uuid[])
+SELECT unnest(:worker_ids::uuid[])
 ON CONFLICT (worker_id) DO NOTHING
 
 -- name: lock_accounts
 SELECT worker_id, balance_pence
 FROM accounts
-WHERE worker_id = ANY($1::uuid[])
+WHERE worker_id = ANY(:worker_ids::uuid[])
 ORDER BY worker_id
 FOR UPDATE
 
 -- name: insert_credits
 INSERT INTO ledger_entries (worker_id, kind, amount_pence, rule, policy_version, period,
                             reference, created_by)
-SELECT t.worker_id, 'annual_credit', t.amount, t.rule, $4, $5, 'accrual ' || $5, $6
-FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS t(worker_id, amount, rule)
+SELECT t.worker_id, 'annual_credit', t.amount, t.rule, :policy_version, :period,
+       'accrual ' || :period, :created_by
+FROM unnest(:worker_ids::uuid[], :amounts::bigint[], :rules::text[]) AS t(worker_id, amount, rule)
 RETURNING id, worker_id
 
 -- name: insert_accruals
 INSERT INTO accruals (period, worker_id, amount_pence, rule, policy_version, entry_id)
-SELECT $1, t.worker_id, t.amount, t.rule, $5, t.entry_id
-FROM unnest($2::uuid[], $3::bigint[], $4::text[], $6::uuid[])
+SELECT :period, t.worker_id, t.amount, t.rule, :policy_version, t.entry_id
+FROM unnest(:worker_ids::uuid[], :amounts::bigint[], :rules::text[], :entry_ids::uuid[])
      AS t(worker_id, amount, rule, entry_id)
 
 -- name: add_credits
 UPDATE accounts AS a
 SET balance_pence = a.balance_pence + t.amount, credited_pence = a.credited_pence + t.amount,
     updated_at = now()
-FROM unnest($1::uuid[], $2::bigint[]) AS t(worker_id, amount)
+FROM unnest(:worker_ids::uuid[], :amounts::bigint[]) AS t(worker_id, amount)
 WHERE a.worker_id = t.worker_id
 
 -- name: accrual_summary
 SELECT count(*) AS workers, count(*) FILTER (WHERE amount_pence = 0) AS at_ceiling,
        coalesce(sum(amount_pence), 0)::bigint AS credited_pence
 FROM accruals
-WHERE period = $1
+WHERE period = :period
 
 -- name: now
 SELECT now()
 
 -- name: account_summary
 -- What GET /account shows, in one round trip: cached totals, earmarked money still available,
--- whether the period's accrual has reached the worker, and the policy in force on $3 (through
+-- whether the period's accrual has reached the worker, and the policy in force on :day (through
 -- the policy domain's policy_in_force; its columns prefixed policy_, all null if there is none).
 WITH earmarked AS (
     SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                     - ledger_held_delta(kind, amount_pence))::bigint AS available
     FROM ledger_entries
-    WHERE worker_id = $1 AND pot <> 'general'
+    WHERE worker_id = :worker_id AND pot <> 'general'
     GROUP BY pot
 )
 SELECT coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) AS held_pence,
        coalesce(a.credited_pence, 0) AS credited_pence,
-       EXISTS (SELECT 1 FROM accruals AS r WHERE r.period = $2 AND r.worker_id = $1) AS accrued,
+       EXISTS (SELECT 1 FROM accruals AS r
+               WHERE r.period = :period AND r.worker_id = :worker_id) AS accrued,
        ARRAY(SELECT pot FROM earmarked WHERE available > 0 ORDER BY pot) AS pots,
        ARRAY(SELECT available FROM earmarked WHERE available > 0 ORDER BY pot) AS available,
        p.version AS policy_version, p.effective_from AS policy_effective_from,
        p.rules AS policy_rules, p.note AS policy_note, p.created_by AS policy_created_by,
        p.created_at AS policy_created_at
-FROM (SELECT $1::uuid AS worker_id) AS w
+FROM (SELECT :worker_id::uuid AS worker_id) AS w
 LEFT JOIN accounts AS a ON a.worker_id = w.worker_id
-LEFT JOIN LATERAL policy_in_force($3) AS p ON true
+LEFT JOIN LATERAL policy_in_force(:day) AS p ON true

@@ -34,87 +34,90 @@ def _totals(row: asyncpg.Record | None) -> Totals:
 
 async def lock_account(conn: asyncpg.Connection, worker_id: UUID) -> Totals:
     """Make the account if need be and hold its row lock until the transaction ends."""
-    await conn.execute(Q.ensure_account, worker_id)
-    return _totals(await conn.fetchrow(Q.lock_account, worker_id))
+    await conn.execute(*Q.ensure_account(worker_id=worker_id))
+    return _totals(await conn.fetchrow(*Q.lock_account(worker_id=worker_id)))
 
 
 async def get_totals(conn: asyncpg.Connection, worker_id: UUID) -> Totals:
-    return _totals(await conn.fetchrow(Q.get_account, worker_id))
+    return _totals(await conn.fetchrow(*Q.get_account(worker_id=worker_id)))
 
 
 async def ledger_totals(conn: asyncpg.Connection, worker_id: UUID) -> Totals:
-    return _totals(await conn.fetchrow(Q.ledger_totals, worker_id))
+    return _totals(await conn.fetchrow(*Q.ledger_totals(worker_id=worker_id)))
 
 
 async def add_to_account(conn: asyncpg.Connection, worker_id: UUID, change: Totals) -> None:
-    await conn.execute(Q.add_to_account, worker_id, change.balance, change.held, change.credited)
+    await conn.execute(*Q.add_to_account(worker_id=worker_id, balance=change.balance,
+                                         held=change.held, credited=change.credited))
 
 
 async def pot_available(conn: asyncpg.Connection, worker_id: UUID) -> dict[str, int]:
-    return {r["pot"]: r["available_pence"] for r in await conn.fetch(Q.pot_available, worker_id)}
+    rows = await conn.fetch(*Q.pot_available(worker_id=worker_id))
+    return {r["pot"]: r["available_pence"] for r in rows}
 
 
-def _entry_args(fields: dict[str, Any]) -> list[Any]:
+def _entry_args(fields: dict[str, Any]) -> dict[str, Any]:
     earmark = fields.get("earmark")
     fields = fields | {"earmark": msgspec.to_builtins(earmark) if earmark else None,
                        "pot": fields.get("pot") or GENERAL}
-    return [fields.get(name) for name in ENTRY_FIELDS]
+    return {name: fields.get(name) for name in ENTRY_FIELDS}
 
 
 async def insert_entry(conn: asyncpg.Connection, **fields: Any) -> Entry:
-    return _entry(await conn.fetchrow(Q.insert_entry, *_entry_args(fields)))
+    return _entry(await conn.fetchrow(*Q.insert_entry(**_entry_args(fields))))
 
 
 async def insert_topup(conn: asyncpg.Connection, **fields: Any) -> Entry | None:
-    args = dict(zip(ENTRY_FIELDS, _entry_args(fields), strict=True))
-    row = await conn.fetchrow(Q.insert_topup, args["worker_id"], args["kind"],
-                              args["amount_pence"], args["pot"], args["earmark"],
-                              args["reference"], args["reason"], args["rule"],
-                              args["policy_version"], args["created_by"])
+    args = _entry_args(fields)
+    row = await conn.fetchrow(*Q.insert_topup(**{p: args[p] for p in Q.insert_topup.params}))
     return _entry(row) if row else None
 
 
 async def list_entries(conn: asyncpg.Connection, worker_id: UUID, kind: str | None,
                        before_seq: int | None, limit: int) -> list[tuple[int, Entry]]:
-    rows = await conn.fetch(Q.list_entries, worker_id, kind, before_seq, limit)
+    rows = await conn.fetch(*Q.list_entries(worker_id=worker_id, kind=kind, before_seq=before_seq,
+                                            limit=limit))
     return [(r["seq"], _entry(r)) for r in rows]
 
 
 async def statement(conn: asyncpg.Connection, worker_id: UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.statement, worker_id)
+    return await conn.fetch(*Q.statement(worker_id=worker_id))
 
 
 async def insert_hold(conn: asyncpg.Connection, worker_id: UUID, amount: int,
                       course_id: UUID | None, pathway_target: str | None,
                       reference: str) -> Hold:
-    row = await conn.fetchrow(Q.insert_hold, worker_id, amount, course_id, pathway_target,
-                              reference)
+    row = await conn.fetchrow(*Q.insert_hold(worker_id=worker_id, amount=amount,
+                                             course_id=course_id, pathway_target=pathway_target,
+                                             reference=reference))
     return Hold(**dict(row))
 
 
 async def hold_worker(conn: asyncpg.Connection, hold_id: UUID) -> UUID | None:
-    return await conn.fetchval(Q.hold_worker, hold_id)
+    return await conn.fetchval(*Q.hold_worker(hold_id=hold_id))
 
 
 async def lock_hold(conn: asyncpg.Connection, hold_id: UUID) -> Hold | None:
-    row = await conn.fetchrow(Q.lock_hold, hold_id)
+    row = await conn.fetchrow(*Q.lock_hold(hold_id=hold_id))
     return Hold(**dict(row)) if row else None
 
 
 async def close_hold(conn: asyncpg.Connection, hold_id: UUID, status: str,
                      provider_id: UUID | None, reason: str | None) -> Hold:
-    return Hold(**dict(await conn.fetchrow(Q.close_hold, hold_id, status, provider_id, reason)))
+    row = await conn.fetchrow(*Q.close_hold(hold_id=hold_id, status=status,
+                                            provider_id=provider_id, reason=reason))
+    return Hold(**dict(row))
 
 
 async def hold_portions(conn: asyncpg.Connection, hold_id: UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.hold_portions, hold_id)
+    return await conn.fetch(*Q.hold_portions(hold_id=hold_id))
 
 
 async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str,
                           day: date) -> tuple[Totals, bool, dict[str, int], dict[str, Any] | None]:
     """(totals, credited for `period` yet, available earmarked money by pot, the fields of the
     policy in force on `day` or None) in one query."""
-    row = await conn.fetchrow(Q.account_summary, worker_id, period, day)
+    row = await conn.fetchrow(*Q.account_summary(worker_id=worker_id, period=period, day=day))
     policy = None
     if row["policy_version"] is not None:
         policy = {k.removeprefix("policy_"): v for k, v in row.items() if k.startswith("policy_")}
@@ -123,25 +126,26 @@ async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str
 
 
 async def try_accrual_lock(conn: asyncpg.Connection, period: str) -> bool:
-    return await conn.fetchval(Q.try_accrual_lock, ACCRUAL_LOCK, period)
+    return await conn.fetchval(*Q.try_accrual_lock(lock=ACCRUAL_LOCK, period=period))
 
 
 async def accrual_unlock(conn: asyncpg.Connection, period: str) -> None:
-    await conn.fetchval(Q.accrual_unlock, ACCRUAL_LOCK, period)
+    await conn.fetchval(*Q.accrual_unlock(lock=ACCRUAL_LOCK, period=period))
 
 
 async def now(conn: asyncpg.Connection) -> datetime:
-    return await conn.fetchval(Q.now)
+    return await conn.fetchval(*Q.now())
 
 
 async def accrual_batch(conn: asyncpg.Connection, period: str, cutoff: datetime,
                         after: UUID | None, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.accrual_batch, period, cutoff, after, limit)
+    return await conn.fetch(*Q.accrual_batch(period=period, cutoff=cutoff, after=after,
+                                             limit=limit))
 
 
 async def lock_accounts(conn: asyncpg.Connection, worker_ids: Sequence[UUID]) -> dict[UUID, int]:
-    await conn.execute(Q.ensure_accounts, worker_ids)
-    rows = await conn.fetch(Q.lock_accounts, worker_ids)
+    await conn.execute(*Q.ensure_accounts(worker_ids=worker_ids))
+    rows = await conn.fetch(*Q.lock_accounts(worker_ids=worker_ids))
     return {r["worker_id"]: r["balance_pence"] for r in rows}
 
 
@@ -150,20 +154,26 @@ async def credit_batch(conn: asyncpg.Connection, period: str, policy_version: in
     """Annual credits for a batch, with the accrual record of every worker in it (a worker at
     the ceiling gets a record with nothing credited, so a re-run skips them too)."""
     paid = [c for c in credits if c[1] > 0]
-    rows = await conn.fetch(Q.insert_credits, [c[0] for c in paid], [c[1] for c in paid],
-                            [c[2] for c in paid], policy_version, period, created_by)
+    rows = await conn.fetch(*Q.insert_credits(
+        worker_ids=[c[0] for c in paid], amounts=[c[1] for c in paid],
+        rules=[c[2] for c in paid], policy_version=policy_version, period=period,
+        created_by=created_by))
     entry_of = {r["worker_id"]: r["id"] for r in rows}
-    await conn.execute(Q.insert_accruals, period, [c[0] for c in credits],
-                       [c[1] for c in credits], [c[2] for c in credits], policy_version,
-                       [entry_of.get(c[0]) for c in credits])
-    await conn.execute(Q.add_credits, [c[0] for c in paid], [c[1] for c in paid])
+    await conn.execute(*Q.insert_accruals(
+        period=period, worker_ids=[c[0] for c in credits], amounts=[c[1] for c in credits],
+        rules=[c[2] for c in credits], policy_version=policy_version,
+        entry_ids=[entry_of.get(c[0]) for c in credits]))
+    await conn.execute(*Q.add_credits(worker_ids=[c[0] for c in paid],
+                                      amounts=[c[1] for c in paid]))
 
 
 async def accrual_summary(conn: asyncpg.Connection, period: str) -> asyncpg.Record:
-    return await conn.fetchrow(Q.accrual_summary, period)
+    return await conn.fetchrow(*Q.accrual_summary(period=period))
 
 
 async def list_holds(conn: asyncpg.Connection, worker_id: UUID, status: str | None,
                      after: tuple[datetime | None, UUID | None], limit: int) -> list[Hold]:
-    rows = await conn.fetch(Q.list_holds, worker_id, status, *after, limit)
+    rows = await conn.fetch(*Q.list_holds(worker_id=worker_id, status=status,
+                                          after_created_at=after[0], after_id=after[1],
+                                          limit=limit))
     return [Hold(**dict(r)) for r in rows]

@@ -4,24 +4,24 @@ SELECT t.id AS token_id, t.role, t.name, t.worker_id, t.rep_id, t.provider_id,
 FROM api_tokens t
 LEFT JOIN reps r ON r.id = t.rep_id
 LEFT JOIN providers p ON p.id = t.provider_id
-WHERE t.token_hash = $1
+WHERE t.token_hash = :token_hash
   AND t.revoked_at IS NULL
   AND (t.expires_at IS NULL OR t.expires_at > now())
 
 -- name: insert_token
 INSERT INTO api_tokens (token_hash, role, name, worker_id, rep_id, provider_id, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+VALUES (:token_hash, :role, :name, :worker_id, :rep_id, :provider_id, :expires_at)
 RETURNING id, role, name, created_at, expires_at
 
 -- name: revoke_token
 UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
-WHERE id = $1
+WHERE id = :token_id
 RETURNING id, revoked_at
 
 -- name: subject_exists
-SELECT CASE $1::text
-    WHEN 'worker' THEN EXISTS (SELECT 1 FROM workers WHERE id = $2)
-    WHEN 'rep' THEN EXISTS (SELECT 1 FROM reps WHERE id = $2)
-    WHEN 'college' THEN EXISTS (SELECT 1 FROM providers WHERE id = $2)
+SELECT CASE :role::text
+    WHEN 'worker' THEN EXISTS (SELECT 1 FROM workers WHERE id = :subject_id)
+    WHEN 'rep' THEN EXISTS (SELECT 1 FROM reps WHERE id = :subject_id)
+    WHEN 'college' THEN EXISTS (SELECT 1 FROM providers WHERE id = :subject_id)
     ELSE false
 END

@@ -10,24 +10,24 @@ Q = load_queries(__file__)
 
 
 async def principal_for_token(conn: asyncpg.Connection, token_hash: bytes) -> Principal | None:
-    row = await conn.fetchrow(Q.principal_for_token, token_hash)
+    row = await conn.fetchrow(*Q.principal_for_token(token_hash=token_hash))
     return Principal(**dict(row)) if row else None
 
 
 async def insert_token(conn: asyncpg.Connection, token_hash: bytes, role: Role, name: str,
                        subject_id: UUID | None, expires_at: datetime | None) -> asyncpg.Record:
-    return await conn.fetchrow(
-        Q.insert_token, token_hash, role, name,
-        subject_id if role == "worker" else None,
-        subject_id if role == "rep" else None,
-        subject_id if role == "college" else None,
-        expires_at,
-    )
+    return await conn.fetchrow(*Q.insert_token(
+        token_hash=token_hash, role=role, name=name,
+        worker_id=subject_id if role == "worker" else None,
+        rep_id=subject_id if role == "rep" else None,
+        provider_id=subject_id if role == "college" else None,
+        expires_at=expires_at,
+    ))
 
 
 async def revoke_token(conn: asyncpg.Connection, token_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(Q.revoke_token, token_id)
+    return await conn.fetchrow(*Q.revoke_token(token_id=token_id))
 
 
 async def subject_exists(conn: asyncpg.Connection, role: Role, subject_id: UUID) -> bool:
-    return await conn.fetchval(Q.subject_exists, role, subject_id)
+    return await conn.fetchval(*Q.subject_exists(role=role, subject_id=subject_id))

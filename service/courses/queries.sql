@@ -1,30 +1,30 @@
 -- name: provider_by_ukprn
 SELECT id, ukprn, name
 FROM providers
-WHERE ukprn = $1
+WHERE ukprn = :ukprn
 
 -- name: lock_provider_catalogue
 -- One sync per provider at a time; NO KEY UPDATE does not block rows that refer to the provider.
 SELECT id
 FROM providers
-WHERE id = $1
+WHERE id = :provider_id
 FOR NO KEY UPDATE
 
 -- name: existing_courses
 SELECT id, ref, content_hash, withdrawn_at IS NOT NULL AS withdrawn
 FROM courses
-WHERE provider_id = $1
+WHERE provider_id = :provider_id
 
 -- name: upsert_courses
 INSERT INTO courses (provider_id, ref, title, description, subjects, rqf_level, band,
                      qualification, learning_outcomes, url, skill_uris, content_hash,
                      first_starts_on, last_starts_on, lowest_cost_pence, presentation_count,
                      attendance_patterns, deliveries)
-SELECT $1, r.ref, r.title, r.description, r.subjects, r.rqf_level, r.band, r.qualification,
-       r.learning_outcomes, r.url, r.skill_uris, r.content_hash, r.first_starts_on,
+SELECT :provider_id, r.ref, r.title, r.description, r.subjects, r.rqf_level, r.band,
+       r.qualification, r.learning_outcomes, r.url, r.skill_uris, r.content_hash, r.first_starts_on,
        r.last_starts_on, r.lowest_cost_pence, r.presentation_count, r.attendance_patterns,
        r.deliveries
-FROM jsonb_to_recordset($2::jsonb) AS r(ref text, title text, description text, subjects text[],
+FROM jsonb_to_recordset(:rows::jsonb) AS r(ref text, title text, description text, subjects text[],
                                        rqf_level text, band text, qualification text,
                                        learning_outcomes text, url text, skill_uris text[],
                                        content_hash text, first_starts_on date,
@@ -49,7 +49,7 @@ INSERT INTO presentations (course_id, ref, starts_on, ends_on, study_mode, atten
                            delivery, cost_pence, places, venue_postcode, apply_url)
 SELECT r.course_id, r.ref, r.starts_on, r.ends_on, r.study_mode, r.attendance_pattern,
        r.delivery, r.cost_pence, r.places, r.venue_postcode, r.apply_url
-FROM jsonb_to_recordset($1::jsonb) AS r(course_id uuid, ref text, starts_on date, ends_on date,
+FROM jsonb_to_recordset(:rows::jsonb) AS r(course_id uuid, ref text, starts_on date, ends_on date,
                                        study_mode text, attendance_pattern text, delivery text,
                                        cost_pence bigint, places integer, venue_postcode text,
                                        apply_url text)
@@ -72,40 +72,40 @@ WHERE presentations.withdrawn_at IS NOT NULL
 -- Presentations of the changed courses that the college no longer lists.
 UPDATE presentations AS p
 SET withdrawn_at = now(), updated_at = now()
-WHERE p.course_id = ANY($1::uuid[])
+WHERE p.course_id = ANY(:course_ids::uuid[])
   AND p.withdrawn_at IS NULL
   AND NOT EXISTS (SELECT 1
-                  FROM unnest($2::uuid[], $3::text[]) AS kept(course_id, ref)
+                  FROM unnest(:kept_course_ids::uuid[], :kept_refs::text[]) AS kept(course_id, ref)
                   WHERE kept.course_id = p.course_id AND kept.ref = p.ref)
 
 -- name: restore_courses
 UPDATE courses
 SET withdrawn_at = NULL, updated_at = now()
-WHERE id = ANY($1::uuid[])
+WHERE id = ANY(:course_ids::uuid[])
 
 -- name: withdraw_missing_courses
 UPDATE courses
 SET withdrawn_at = now(), updated_at = now()
-WHERE provider_id = $1
+WHERE provider_id = :provider_id
   AND withdrawn_at IS NULL
-  AND NOT (ref = ANY($2::text[]))
+  AND NOT (ref = ANY(:kept_refs::text[]))
 RETURNING id
 
 -- name: clear_course_skills
 DELETE FROM course_skills
-WHERE course_id = ANY($1::uuid[])
+WHERE course_id = ANY(:course_ids::uuid[])
 
 -- name: insert_college_skills
 INSERT INTO course_skills (course_id, skill_id, source, confidence)
 SELECT given.course_id, s.id, 'college', 1
-FROM unnest($1::uuid[], $2::text[]) AS given(course_id, uri)
+FROM unnest(:course_ids::uuid[], :uris::text[]) AS given(course_id, uri)
 JOIN skills AS s ON s.uri = given.uri
 ON CONFLICT (course_id, skill_id) DO NOTHING
 
 -- name: known_skill_uris
 SELECT uri
 FROM skills
-WHERE uri = ANY($1::text[])
+WHERE uri = ANY(:uris::text[])
 
 -- name: skill_labels
 SELECT skill_id, label, preferred
@@ -114,13 +114,15 @@ FROM skill_labels
 -- name: lexemes
 -- Each word's English stem, as full-text search sees it; stop words give an empty vector.
 SELECT word, to_tsvector('english', word)::text AS lexemes
-FROM unnest($1::text[]) AS word
+FROM unnest(:words::text[]) AS word
 
 -- name: insert_sync
 INSERT INTO syncs (provider_id, feed_id, mode, format, status, error, received, created, updated,
                    unchanged, restored, withdrawn, rejected, rejected_records, warnings,
                    actor_role, actor_name, started_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+VALUES (:provider_id, :feed_id, :mode, :format, :status, :error, :received, :created, :updated,
+        :unchanged, :restored, :withdrawn, :rejected, :rejected_records, :warnings, :actor_role,
+        :actor_name, :started_at)
 RETURNING id, finished_at
 
 -- name: list_syncs
@@ -129,14 +131,15 @@ SELECT s.id, p.ukprn, s.mode, s.format, s.status, s.error, s.received, s.created
        s.feed_id, s.actor_role, s.actor_name, s.started_at, s.finished_at
 FROM syncs AS s
 JOIN providers AS p ON p.id = s.provider_id
-WHERE s.provider_id = $1
-  AND ($2::timestamptz IS NULL OR (s.started_at, s.id) < ($2, $3::uuid))
+WHERE s.provider_id = :provider_id
+  AND (:after_started_at::timestamptz IS NULL
+       OR (s.started_at, s.id) < (:after_started_at, :after_id::uuid))
 ORDER BY s.started_at DESC, s.id DESC
-LIMIT $4
+LIMIT :limit
 
 -- name: insert_feed
 INSERT INTO feeds (provider_id, url, interval_minutes)
-VALUES ($1, $2, $3)
+VALUES (:provider_id, :url, :interval_minutes)
 RETURNING id
 
 -- name: get_feed
@@ -145,7 +148,7 @@ SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, 
        f.created_at
 FROM feeds AS f
 JOIN providers AS p ON p.id = f.provider_id
-WHERE f.id = $1
+WHERE f.id = :feed_id
 
 -- name: list_feeds
 SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, f.etag,
@@ -153,31 +156,32 @@ SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, 
        f.created_at
 FROM feeds AS f
 JOIN providers AS p ON p.id = f.provider_id
-WHERE f.provider_id = $1
-  AND ($2::timestamptz IS NULL OR (f.created_at, f.id) < ($2, $3::uuid))
+WHERE f.provider_id = :provider_id
+  AND (:after_created_at::timestamptz IS NULL
+       OR (f.created_at, f.id) < (:after_created_at, :after_id::uuid))
 ORDER BY f.created_at DESC, f.id DESC
-LIMIT $4
+LIMIT :limit
 
 -- name: claim_due_feeds
 -- A short transaction: the lease keeps other instances away while this one fetches.
 UPDATE feeds AS f
-SET lease_until = now() + make_interval(secs => $2)
+SET lease_until = now() + make_interval(secs => :lease_seconds)
 FROM (SELECT id
       FROM feeds
       WHERE next_pull_at <= now()
         AND (lease_until IS NULL OR lease_until < now())
       ORDER BY next_pull_at
-      LIMIT $1
+      LIMIT :limit
       FOR UPDATE SKIP LOCKED) AS due
 WHERE f.id = due.id
 RETURNING f.id
 
 -- name: claim_feed
 UPDATE feeds AS f
-SET lease_until = now() + make_interval(secs => $2)
+SET lease_until = now() + make_interval(secs => :lease_seconds)
 FROM (SELECT id
       FROM feeds
-      WHERE id = $1
+      WHERE id = :feed_id
         AND (lease_until IS NULL OR lease_until < now())
       FOR UPDATE SKIP LOCKED) AS free
 WHERE f.id = free.id
@@ -187,17 +191,17 @@ RETURNING f.id
 UPDATE feeds
 SET lease_until = NULL,
     last_pulled_at = now(),
-    last_outcome = $2,
-    last_error = $3,
-    etag = CASE WHEN $2 = 'synced' THEN $4 ELSE etag END,
-    last_modified = CASE WHEN $2 = 'synced' THEN $5 ELSE last_modified END,
-    consecutive_failures = CASE WHEN $2 = 'failed' THEN consecutive_failures + 1 ELSE 0 END,
+    last_outcome = :outcome,
+    last_error = :error,
+    etag = CASE WHEN :outcome = 'synced' THEN :etag ELSE etag END,
+    last_modified = CASE WHEN :outcome = 'synced' THEN :last_modified ELSE last_modified END,
+    consecutive_failures = CASE WHEN :outcome = 'failed' THEN consecutive_failures + 1 ELSE 0 END,
     -- A failing feed is retried sooner than its interval, but backs off: 5 min, 10, 20, ...
     next_pull_at = now() + CASE
-        WHEN $2 = 'failed' THEN least(make_interval(mins => interval_minutes),
+        WHEN :outcome = 'failed' THEN least(make_interval(mins => interval_minutes),
                                       make_interval(mins => 5 * (2 ^ least(consecutive_failures, 10))::integer))
         ELSE make_interval(mins => interval_minutes) END
-WHERE id = $1
+WHERE id = :feed_id
 
 -- name: get_course
 -- Skills are pending while the college gave none and the inference job has not yet seen this
@@ -211,13 +215,13 @@ SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.description, c.
            AS skills_pending
 FROM courses AS c
 JOIN providers AS p ON p.id = c.provider_id
-WHERE c.id = $1
+WHERE c.id = :course_id
 
 -- name: course_presentations
 SELECT id, ref, starts_on, ends_on, study_mode, attendance_pattern, delivery, cost_pence,
        places, venue_postcode, apply_url
 FROM presentations
-WHERE course_id = $1
+WHERE course_id = :course_id
   AND withdrawn_at IS NULL
 ORDER BY starts_on NULLS LAST, ref
 
@@ -227,61 +231,63 @@ SELECT cs.skill_id, s.uri, s.label, cs.source,
        cs.matched_label, cs.matched_words, cs.matched_in
 FROM course_skills AS cs
 JOIN skills AS s ON s.id = cs.skill_id
-WHERE cs.course_id = $1
+WHERE cs.course_id = :course_id
 ORDER BY cs.confidence DESC, s.label
 
 -- name: skill_by_uri_or_id
 SELECT id
 FROM skills
-WHERE uri = $1 OR id = $2
+WHERE uri = :uri OR id = :skill_id
 
 -- name: custom_plans
--- The search's optional filters are `$n IS NULL OR ...`: plan each call with its own values.
+-- The search's optional filters are `:name IS NULL OR ...`: plan each call with its own values.
 SET LOCAL plan_cache_mode = force_custom_plan
 
 -- name: search_terms
 -- The query as a web search reads it, and its words joined by OR: a course whose title or
 -- subjects hold any of them is a heading match, scored by how well they match there.
-SELECT websearch_to_tsquery('english', $1)::text AS all_words,
-       replace(plainto_tsquery('english', $1)::text, ' & ', ' | ') AS any_word
+SELECT websearch_to_tsquery('english', :q)::text AS all_words,
+       replace(plainto_tsquery('english', :q)::text, ' & ', ' | ') AS any_word
 
 -- name: search_heading_matches
--- Courses matching the query ($1) that hold a query word ($15) in their title or subjects,
--- ranked by those, then by first start date, then id. The keyset cursor is that triple, the
--- rank negated so that all three sort ascending. Presentation filters ($6-$9) are tested on the
--- course's summary columns; when there are several ($10), one presentation must meet them all,
+-- Courses matching the query (:all_words) that hold a query word (:any_word) in their title or
+-- subjects, ranked by those, then by first start date, then id. The keyset cursor is that
+-- triple, the rank negated so that all three sort ascending. Presentation filters (:attendance,
+-- :delivery, :max_cost, :starting_after) are tested on the course's summary columns; when there
+-- are several (:presentations_together), one presentation must meet them all,
 -- probed per course (a subquery, so that it is never hashed over every presentation). The
 -- page's dates, costs and counts are those of its matching presentations.
 WITH page AS (
     SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-           c.first_starts_on, ts_rank(c.heading, $15::tsquery)::float8 AS rank
+           c.first_starts_on, ts_rank(c.heading, :any_word::tsquery)::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND c.heading @@ $15::tsquery
-      AND c.search @@ $1::tsquery
-      AND ($2::text IS NULL OR c.rqf_level = $2)
-      AND ($3::text IS NULL OR c.band = $3)
-      AND ($4::uuid IS NULL OR c.provider_id = $4)
-      AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                       WHERE cs.course_id = c.id AND cs.skill_id = $5))
-      AND ($6::text IS NULL OR $6 = ANY (c.attendance_patterns))
-      AND ($7::text IS NULL OR $7 = ANY (c.deliveries))
-      AND ($8::bigint IS NULL OR c.lowest_cost_pence <= $8)
-      AND ($9::date IS NULL OR c.last_starts_on > $9)
-      AND (NOT $10::boolean OR (
+      AND c.heading @@ :any_word::tsquery
+      AND c.search @@ :all_words::tsquery
+      AND (:level::text IS NULL OR c.rqf_level = :level)
+      AND (:band::text IS NULL OR c.band = :band)
+      AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
+      AND (:skill_id::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                       WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
+      AND (:attendance::text IS NULL OR :attendance = ANY (c.attendance_patterns))
+      AND (:delivery::text IS NULL OR :delivery = ANY (c.deliveries))
+      AND (:max_cost::bigint IS NULL OR c.lowest_cost_pence <= :max_cost)
+      AND (:starting_after::date IS NULL OR c.last_starts_on > :starting_after)
+      AND (NOT :presentations_together::boolean OR (
           SELECT true FROM presentations AS pr
           WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
-            AND ($6::text IS NULL OR pr.attendance_pattern = $6)
-            AND ($7::text IS NULL OR pr.delivery = $7)
-            AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
-            AND ($9::date IS NULL OR pr.starts_on > $9)
+            AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
+            AND (:delivery::text IS NULL OR pr.delivery = :delivery)
+            AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
+            AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
           LIMIT 1))
-      AND ($11::float8 IS NULL
-           OR (-ts_rank(c.heading, $15::tsquery)::float8,
+      AND (:after_rank::float8 IS NULL
+           OR (-ts_rank(c.heading, :any_word::tsquery)::float8,
                coalesce(c.first_starts_on, 'infinity'::date), c.id)
-              > (-$11::float8, coalesce($12::date, 'infinity'::date), $13::uuid))
+              > (-:after_rank::float8, coalesce(:after_starts_on::date, 'infinity'::date),
+                 :after_id::uuid))
     ORDER BY rank DESC, coalesce(c.first_starts_on, 'infinity'::date), c.id
-    LIMIT $14
+    LIMIT :limit
 )
 SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
        page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
@@ -293,46 +299,47 @@ CROSS JOIN LATERAL (
            min(pr.cost_pence) AS lowest_cost_pence
     FROM presentations AS pr
     WHERE pr.course_id = page.id AND pr.withdrawn_at IS NULL
-      AND ($6::text IS NULL OR pr.attendance_pattern = $6)
-      AND ($7::text IS NULL OR pr.delivery = $7)
-      AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
-      AND ($9::date IS NULL OR pr.starts_on > $9)
+      AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
+      AND (:delivery::text IS NULL OR pr.delivery = :delivery)
+      AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
+      AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
 ) AS m
 ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.id
 
 -- name: search_by_start
 -- By first start date, then id, walking courses_start_idx: every course when there is no query
--- ($1 null), else the courses matching it only outside their heading (rank 0, after the
--- heading matches). Parameters as search_heading_matches; the cursor ($11-$13) is one of
--- rank 0.
+-- (:all_words null), else the courses matching it only outside their heading (rank 0, after the
+-- heading matches). Parameters as search_heading_matches; the cursor (:after_rank,
+-- :after_starts_on, :after_id) is one of rank 0.
 WITH page AS (
     SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
            c.first_starts_on, 0::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND ($1::tsquery IS NULL OR (c.search @@ $1::tsquery AND NOT c.heading @@ $15::tsquery))
-      AND ($2::text IS NULL OR c.rqf_level = $2)
-      AND ($3::text IS NULL OR c.band = $3)
-      AND ($4::uuid IS NULL OR c.provider_id = $4)
-      AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                       WHERE cs.course_id = c.id AND cs.skill_id = $5))
-      AND ($6::text IS NULL OR $6 = ANY (c.attendance_patterns))
-      AND ($7::text IS NULL OR $7 = ANY (c.deliveries))
-      AND ($8::bigint IS NULL OR c.lowest_cost_pence <= $8)
-      AND ($9::date IS NULL OR c.last_starts_on > $9)
-      AND (NOT $10::boolean OR (
+      AND (:all_words::tsquery IS NULL
+           OR (c.search @@ :all_words::tsquery AND NOT c.heading @@ :any_word::tsquery))
+      AND (:level::text IS NULL OR c.rqf_level = :level)
+      AND (:band::text IS NULL OR c.band = :band)
+      AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
+      AND (:skill_id::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                       WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
+      AND (:attendance::text IS NULL OR :attendance = ANY (c.attendance_patterns))
+      AND (:delivery::text IS NULL OR :delivery = ANY (c.deliveries))
+      AND (:max_cost::bigint IS NULL OR c.lowest_cost_pence <= :max_cost)
+      AND (:starting_after::date IS NULL OR c.last_starts_on > :starting_after)
+      AND (NOT :presentations_together::boolean OR (
           SELECT true FROM presentations AS pr
           WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
-            AND ($6::text IS NULL OR pr.attendance_pattern = $6)
-            AND ($7::text IS NULL OR pr.delivery = $7)
-            AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
-            AND ($9::date IS NULL OR pr.starts_on > $9)
+            AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
+            AND (:delivery::text IS NULL OR pr.delivery = :delivery)
+            AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
+            AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
           LIMIT 1))
-      AND ($11::float8 IS NULL
+      AND (:after_rank::float8 IS NULL
            OR (coalesce(c.first_starts_on, 'infinity'::date), c.id)
-              > (coalesce($12::date, 'infinity'::date), $13::uuid))
+              > (coalesce(:after_starts_on::date, 'infinity'::date), :after_id::uuid))
     ORDER BY coalesce(c.first_starts_on, 'infinity'::date), c.id
-    LIMIT $14
+    LIMIT :limit
 )
 SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
        page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
@@ -344,10 +351,10 @@ CROSS JOIN LATERAL (
            min(pr.cost_pence) AS lowest_cost_pence
     FROM presentations AS pr
     WHERE pr.course_id = page.id AND pr.withdrawn_at IS NULL
-      AND ($6::text IS NULL OR pr.attendance_pattern = $6)
-      AND ($7::text IS NULL OR pr.delivery = $7)
-      AND ($8::bigint IS NULL OR pr.cost_pence <= $8)
-      AND ($9::date IS NULL OR pr.starts_on > $9)
+      AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
+      AND (:delivery::text IS NULL OR pr.delivery = :delivery)
+      AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
+      AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
 ) AS m
 ORDER BY coalesce(page.first_starts_on, 'infinity'::date), page.id
 
@@ -359,10 +366,10 @@ FROM courses AS c
 LEFT JOIN course_skill_inferences AS i ON i.course_id = c.id
 WHERE c.withdrawn_at IS NULL
   AND cardinality(c.skill_uris) = 0
-  AND ($1::uuid IS NULL OR c.provider_id = $1)
+  AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
   AND i.content_hash IS DISTINCT FROM c.content_hash
 ORDER BY c.id
-LIMIT $2
+LIMIT :limit
 FOR UPDATE OF c SKIP LOCKED
 
 -- name: still_pending_inference
@@ -372,12 +379,13 @@ FOR UPDATE OF c SKIP LOCKED
 SELECT c.id, c.title, c.subjects, c.description, c.content_hash
 FROM courses AS c
 LEFT JOIN course_skill_inferences AS i ON i.course_id = c.id
-WHERE c.id = ANY($1::uuid[])
+WHERE c.id = ANY(:course_ids::uuid[])
   AND i.content_hash IS DISTINCT FROM c.content_hash
 
 -- name: mark_skills_inferred
 INSERT INTO course_skill_inferences (course_id, content_hash)
-SELECT course_id, content_hash FROM unnest($1::uuid[], $2::text[]) AS done(course_id, content_hash)
+SELECT course_id, content_hash
+FROM unnest(:course_ids::uuid[], :content_hashes::text[]) AS done(course_id, content_hash)
 ON CONFLICT (course_id) DO UPDATE
 SET content_hash = EXCLUDED.content_hash, inferred_at = now()
 
@@ -385,4 +393,4 @@ SET content_hash = EXCLUDED.content_hash, inferred_at = now()
 DELETE FROM course_skill_inferences AS i
 USING courses AS c
 WHERE c.id = i.course_id
-  AND ($1::uuid IS NULL OR c.provider_id = $1)
+  AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)

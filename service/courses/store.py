@@ -25,56 +25,62 @@ INFERRED_COLUMNS = ["course_id", "skill_id", "source", "confidence", "matched_la
 
 
 async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(Q.provider_by_ukprn, ukprn)
+    return await conn.fetchrow(*Q.provider_by_ukprn(ukprn=ukprn))
 
 
 async def lock_provider_catalogue(conn: asyncpg.Connection, provider_id: UUID) -> None:
-    await conn.execute(Q.lock_provider_catalogue, provider_id)
+    await conn.execute(*Q.lock_provider_catalogue(provider_id=provider_id))
 
 
 async def existing_courses(conn: asyncpg.Connection, provider_id: UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.existing_courses, provider_id)
+    return await conn.fetch(*Q.existing_courses(provider_id=provider_id))
 
 
 async def upsert_courses(conn: asyncpg.Connection, provider_id: UUID,
                          rows: list[dict[str, Any]]) -> dict[str, UUID]:
     if not rows:
         return {}
-    return {r["ref"]: r["id"] for r in await conn.fetch(Q.upsert_courses, provider_id, rows)}
+    upserted = await conn.fetch(*Q.upsert_courses(provider_id=provider_id, rows=rows))
+    return {r["ref"]: r["id"] for r in upserted}
 
 
 async def replace_presentations(conn: asyncpg.Connection, course_ids: list[UUID],
                                 rows: list[dict[str, Any]]) -> None:
     """Upsert the changed courses' presentations and withdraw those no longer listed."""
     if rows:
-        await conn.execute(Q.upsert_presentations, rows)
+        await conn.execute(*Q.upsert_presentations(rows=rows))
     if course_ids:
-        await conn.execute(Q.withdraw_missing_presentations, course_ids,
-                           [r["course_id"] for r in rows], [r["ref"] for r in rows])
+        await conn.execute(*Q.withdraw_missing_presentations(
+            course_ids=course_ids, kept_course_ids=[r["course_id"] for r in rows],
+            kept_refs=[r["ref"] for r in rows]))
 
 
 async def restore_courses(conn: asyncpg.Connection, course_ids: list[UUID]) -> None:
     if course_ids:
-        await conn.execute(Q.restore_courses, course_ids)
+        await conn.execute(*Q.restore_courses(course_ids=course_ids))
 
 
 async def withdraw_missing_courses(conn: asyncpg.Connection, provider_id: UUID,
                                    kept_refs: list[str]) -> int:
-    return len(await conn.fetch(Q.withdraw_missing_courses, provider_id, kept_refs))
+    return len(await conn.fetch(*Q.withdraw_missing_courses(provider_id=provider_id,
+                                                            kept_refs=kept_refs)))
 
 
 async def clear_course_skills(conn: asyncpg.Connection, course_ids: list[UUID]) -> None:
     if course_ids:
-        await conn.execute(Q.clear_course_skills, course_ids)
+        await conn.execute(*Q.clear_course_skills(course_ids=course_ids))
 
 
 async def known_skill_uris(conn: asyncpg.Connection, uris: list[str]) -> set[str]:
-    return {r["uri"] for r in await conn.fetch(Q.known_skill_uris, uris)} if uris else set()
+    if not uris:
+        return set()
+    return {r["uri"] for r in await conn.fetch(*Q.known_skill_uris(uris=uris))}
 
 
 async def insert_college_skills(conn: asyncpg.Connection, pairs: list[tuple[UUID, str]]) -> None:
     if pairs:
-        await conn.execute(Q.insert_college_skills, [p[0] for p in pairs], [p[1] for p in pairs])
+        await conn.execute(*Q.insert_college_skills(course_ids=[p[0] for p in pairs],
+                                                    uris=[p[1] for p in pairs]))
 
 
 async def copy_inferred_skills(conn: asyncpg.Connection,
@@ -88,30 +94,31 @@ async def copy_inferred_skills(conn: asyncpg.Connection,
 
 
 async def skill_labels(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.skill_labels)
+    return await conn.fetch(*Q.skill_labels())
 
 
 async def lexemes(conn: asyncpg.Connection, words: list[str]) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.lexemes, words) if words else []
+    return await conn.fetch(*Q.lexemes(words=words)) if words else []
 
 
 async def claim_courses_for_inference(conn: asyncpg.Connection, provider_id: UUID | None,
                                       limit: int) -> list[UUID]:
-    return [r["id"] for r in await conn.fetch(Q.claim_courses_for_inference, provider_id, limit)]
+    rows = await conn.fetch(*Q.claim_courses_for_inference(provider_id=provider_id, limit=limit))
+    return [r["id"] for r in rows]
 
 
 async def still_pending_inference(conn: asyncpg.Connection,
                                   course_ids: list[UUID]) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.still_pending_inference, course_ids)
+    return await conn.fetch(*Q.still_pending_inference(course_ids=course_ids))
 
 
 async def mark_skills_inferred(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
-    await conn.execute(Q.mark_skills_inferred, [r["id"] for r in rows],
-                       [r["content_hash"] for r in rows])
+    await conn.execute(*Q.mark_skills_inferred(course_ids=[r["id"] for r in rows],
+                                               content_hashes=[r["content_hash"] for r in rows]))
 
 
 async def forget_skill_inferences(conn: asyncpg.Connection, provider_id: UUID | None) -> None:
-    await conn.execute(Q.forget_skill_inferences, provider_id)
+    await conn.execute(*Q.forget_skill_inferences(provider_id=provider_id))
 
 
 async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str,
@@ -119,10 +126,12 @@ async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str
                       counts: dict[str, int], rejected: list[RejectedRecord],
                       warnings: list[str], actor: tuple[str, str],
                       started_at: datetime) -> SyncReport:
-    row = await conn.fetchrow(
-        Q.insert_sync, provider_id, feed_id, mode, fmt, status, error, counts["received"],
-        counts["created"], counts["updated"], counts["unchanged"], counts["restored"],
-        counts["withdrawn"], len(rejected), rejected, warnings, actor[0], actor[1], started_at)
+    row = await conn.fetchrow(*Q.insert_sync(
+        provider_id=provider_id, feed_id=feed_id, mode=mode, format=fmt, status=status,
+        error=error, received=counts["received"], created=counts["created"],
+        updated=counts["updated"], unchanged=counts["unchanged"], restored=counts["restored"],
+        withdrawn=counts["withdrawn"], rejected=len(rejected), rejected_records=rejected,
+        warnings=warnings, actor_role=actor[0], actor_name=actor[1], started_at=started_at))
     return SyncReport(
         id=row["id"], ukprn=ukprn, mode=mode, format=fmt, status=status, error=error,
         received=counts["received"], created=counts["created"], updated=counts["updated"],
@@ -134,7 +143,8 @@ async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str
 
 async def list_syncs(conn: asyncpg.Connection, provider_id: UUID,
                      after: tuple[datetime | None, UUID | None], limit: int) -> list[SyncReport]:
-    rows = await conn.fetch(Q.list_syncs, provider_id, after[0], after[1], limit)
+    rows = await conn.fetch(*Q.list_syncs(provider_id=provider_id, after_started_at=after[0],
+                                          after_id=after[1], limit=limit))
     return [_sync(r) for r in rows]
 
 
@@ -146,11 +156,12 @@ def _sync(row: asyncpg.Record) -> SyncReport:
 
 async def insert_feed(conn: asyncpg.Connection, provider_id: UUID, url: str,
                       interval_minutes: int) -> UUID:
-    return await conn.fetchval(Q.insert_feed, provider_id, url, interval_minutes)
+    return await conn.fetchval(*Q.insert_feed(provider_id=provider_id, url=url,
+                                              interval_minutes=interval_minutes))
 
 
 async def get_feed(conn: asyncpg.Connection, feed_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(Q.get_feed, feed_id)
+    return await conn.fetchrow(*Q.get_feed(feed_id=feed_id))
 
 
 def feed_from_row(row: asyncpg.Record) -> Feed:
@@ -161,35 +172,39 @@ def feed_from_row(row: asyncpg.Record) -> Feed:
 
 async def list_feeds(conn: asyncpg.Connection, provider_id: UUID,
                      after: tuple[datetime | None, UUID | None], limit: int) -> list[Feed]:
-    rows = await conn.fetch(Q.list_feeds, provider_id, after[0], after[1], limit)
+    rows = await conn.fetch(*Q.list_feeds(provider_id=provider_id, after_created_at=after[0],
+                                          after_id=after[1], limit=limit))
     return [feed_from_row(r) for r in rows]
 
 
 async def claim_due_feeds(conn: asyncpg.Connection, limit: int,
                           lease_seconds: float) -> list[UUID]:
-    return [r["id"] for r in await conn.fetch(Q.claim_due_feeds, limit, lease_seconds)]
+    rows = await conn.fetch(*Q.claim_due_feeds(limit=limit, lease_seconds=lease_seconds))
+    return [r["id"] for r in rows]
 
 
 async def claim_feed(conn: asyncpg.Connection, feed_id: UUID, lease_seconds: float) -> bool:
-    return await conn.fetchval(Q.claim_feed, feed_id, lease_seconds) is not None
+    claimed = await conn.fetchval(*Q.claim_feed(feed_id=feed_id, lease_seconds=lease_seconds))
+    return claimed is not None
 
 
 async def finish_pull(conn: asyncpg.Connection, feed_id: UUID, outcome: str, error: str | None,
                       etag: str | None, last_modified: str | None) -> None:
-    await conn.execute(Q.finish_pull, feed_id, outcome, error, etag, last_modified)
+    await conn.execute(*Q.finish_pull(feed_id=feed_id, outcome=outcome, error=error, etag=etag,
+                                      last_modified=last_modified))
 
 
 async def get_course(conn: asyncpg.Connection, course_id: UUID) -> Course | None:
-    row = await conn.fetchrow(Q.get_course, course_id)
+    row = await conn.fetchrow(*Q.get_course(course_id=course_id))
     if row is None:
         return None
     presentations = [Presentation(**dict(r))
-                     for r in await conn.fetch(Q.course_presentations, course_id)]
+                     for r in await conn.fetch(*Q.course_presentations(course_id=course_id))]
     return Course(**dict(row), presentations=presentations, skills=[])
 
 
 async def course_skills(conn: asyncpg.Connection, course_id: UUID) -> list[dict[str, Any]]:
-    return [dict(r) for r in await conn.fetch(Q.course_skills, course_id)]
+    return [dict(r) for r in await conn.fetch(*Q.course_skills(course_id=course_id))]
 
 
 def course_skill(fields: dict[str, Any], why: str) -> CourseSkill:
@@ -198,7 +213,7 @@ def course_skill(fields: dict[str, Any], why: str) -> CourseSkill:
 
 async def skill_id_for(conn: asyncpg.Connection, uri: str | None,
                        skill_id: UUID | None) -> UUID | None:
-    return await conn.fetchval(Q.skill_by_uri_or_id, uri, skill_id)
+    return await conn.fetchval(*Q.skill_by_uri_or_id(uri=uri, skill_id=skill_id))
 
 
 async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str | None,
@@ -211,31 +226,40 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
     The second query runs only when the first leaves the page short."""
     presentation_filters = sum(v is not None for v in (attendance, delivery, max_cost,
                                                        starting_after))
-    filters = (level, band, provider_id, skill_id, attendance, delivery, max_cost,
-               starting_after, presentation_filters > 1)
+    filters = {"level": level, "band": band, "provider_id": provider_id, "skill_id": skill_id,
+               "attendance": attendance, "delivery": delivery, "max_cost": max_cost,
+               "starting_after": starting_after,
+               "presentations_together": presentation_filters > 1}
     async with conn.transaction():  # for SET LOCAL: reads run without one otherwise
-        await conn.execute(Q.custom_plans)
+        await conn.execute(*Q.custom_plans())
         return await _search(conn, q, filters, after, limit)
 
 
-async def _search(conn: asyncpg.Connection, q: str | None, filters: tuple,
+def _cursor(after: tuple[float, date | None, UUID] | None) -> dict[str, Any]:
+    rank, starts_on, last_id = after or (None, None, None)
+    return {"after_rank": rank, "after_starts_on": starts_on, "after_id": last_id}
+
+
+async def _search(conn: asyncpg.Connection, q: str | None, filters: dict[str, Any],
                   after: tuple[float, date | None, UUID] | None,
                   limit: int) -> list[CourseSummary]:
     if q is None:
-        rows = await conn.fetch(Q.search_by_start, None, *filters, *(after or (None,) * 3),
-                                limit, None)
+        rows = await conn.fetch(*Q.search_by_start(all_words=None, **filters, **_cursor(after),
+                                                   limit=limit, any_word=None))
         return [CourseSummary(**dict(r)) for r in rows]
-    words = await conn.fetchrow(Q.search_terms, q)
+    words = await conn.fetchrow(*Q.search_terms(q=q))
     if not words["all_words"]:  # only stop words
         return []
     rows = []
     if after is None or after[0] > 0:
-        rows = await conn.fetch(Q.search_heading_matches, words["all_words"], *filters,
-                                *(after or (None,) * 3), limit, words["any_word"])
+        rows = await conn.fetch(*Q.search_heading_matches(
+            all_words=words["all_words"], **filters, **_cursor(after), limit=limit,
+            any_word=words["any_word"]))
     if len(rows) < limit:
-        in_description = after if after is not None and after[0] <= 0 else (None,) * 3
+        in_description = after if after is not None and after[0] <= 0 else None
         shown = {r["id"] for r in rows}  # a sync between the two reads may move a course
-        more = await conn.fetch(Q.search_by_start, words["all_words"], *filters,
-                                *in_description, limit, words["any_word"])
+        more = await conn.fetch(*Q.search_by_start(
+            all_words=words["all_words"], **filters, **_cursor(in_description), limit=limit,
+            any_word=words["any_word"]))
         rows += [r for r in more if r["id"] not in shown][:limit - len(rows)]
     return [CourseSummary(**dict(r)) for r in rows]

@@ -27,9 +27,13 @@ async def record(conn: asyncpg.Connection, principal: Principal | None, action: 
     `principal=None` is the system itself (command line, scheduled jobs)."""
     if not worker_ids:
         return
-    await conn.execute(Q.record, *audit_actor(principal), action, list(worker_ids), detail)
+    role, subject_id, name, token_id = audit_actor(principal)
+    await conn.execute(*Q.record(actor_role=role, actor_id=subject_id, actor_name=name,
+                                 token_id=token_id, action=action, worker_ids=list(worker_ids),
+                                 detail=detail))
 
 
 async def list_entries(conn: asyncpg.Connection, worker_id: UUID | None, before_id: int | None,
                        limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.list_entries, worker_id, before_id, limit)
+    return await conn.fetch(*Q.list_entries(worker_id=worker_id, before_id=before_id,
+                                            limit=limit))

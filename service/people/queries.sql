@@ -2,7 +2,9 @@
 INSERT INTO workers (external_ref, name, email, birth_date, branch, employer, region, occupation,
                      contract_type, weekly_hours, highest_qualification, facing_redundancy,
                      priority_score)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+VALUES (:external_ref, :name, :email, :birth_date, :branch, :employer, :region, :occupation,
+        :contract_type, :weekly_hours, :highest_qualification, :facing_redundancy,
+        :priority_score)
 RETURNING id, external_ref, name, email, birth_date, branch, employer, region, occupation,
           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
           facing_redundancy, priority_score, created_at, updated_at
@@ -12,35 +14,43 @@ SELECT id, external_ref, name, email, birth_date, branch, employer, region, occu
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
        facing_redundancy, priority_score, created_at, updated_at
 FROM workers
-WHERE id = $1
+WHERE id = :worker_id
 
 -- name: get_worker_audited
 -- The worker, whether the caller may see them, and only if so the audit row of this read, all in
--- one statement: a read whose audit row cannot be written fails, so it is never served. $2-$4
--- are the caller's WorkerScope (any, branch, worker_id); $5-$9 who reads and why, as
+-- one statement: a read whose audit row cannot be written fails, so it is never served. The
+-- scope_ parameters are the caller's WorkerScope; actor_role to action say who reads and why, as
 -- oversight's audit_record takes them.
-SELECT v.*, CASE WHEN v.visible THEN audit_record($5, $6, $7, $8, $9, v.id, NULL) END AS audited
+SELECT v.*, CASE WHEN v.visible
+               THEN audit_record(:actor_role, :actor_id, :actor_name, :token_id, :action, v.id,
+                                 NULL) END AS audited
 FROM (
     SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
            contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
            facing_redundancy, priority_score, created_at, updated_at,
-           coalesce($2::boolean AND ($3::text IS NULL OR branch = $3)
-                    AND ($4::uuid IS NULL OR id = $4), false) AS visible
+           coalesce(:scope_any::boolean
+                    AND (:scope_branch::text IS NULL OR branch = :scope_branch)
+                    AND (:scope_worker_id::uuid IS NULL OR id = :scope_worker_id),
+                    false) AS visible
     FROM workers
-    WHERE id = $1
+    WHERE id = :worker_id
 ) AS v
 
 -- name: get_worker_audited_for_update
 -- As get_worker_audited, with the worker's row locked for the change that follows.
-SELECT v.*, CASE WHEN v.visible THEN audit_record($5, $6, $7, $8, $9, v.id, NULL) END AS audited
+SELECT v.*, CASE WHEN v.visible
+               THEN audit_record(:actor_role, :actor_id, :actor_name, :token_id, :action, v.id,
+                                 NULL) END AS audited
 FROM (
     SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
            contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
            facing_redundancy, priority_score, created_at, updated_at,
-           coalesce($2::boolean AND ($3::text IS NULL OR branch = $3)
-                    AND ($4::uuid IS NULL OR id = $4), false) AS visible
+           coalesce(:scope_any::boolean
+                    AND (:scope_branch::text IS NULL OR branch = :scope_branch)
+                    AND (:scope_worker_id::uuid IS NULL OR id = :scope_worker_id),
+                    false) AS visible
     FROM workers
-    WHERE id = $1
+    WHERE id = :worker_id
     FOR UPDATE
 ) AS v
 
@@ -49,44 +59,47 @@ SELECT id, external_ref, name, email, birth_date, branch, employer, region, occu
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
        facing_redundancy, priority_score, created_at, updated_at
 FROM workers
-WHERE ($1::text IS NULL OR branch = $1)
-  AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+WHERE (:branch::text IS NULL OR branch = :branch)
+  AND (:after_created_at::timestamptz IS NULL
+       OR (created_at, id) < (:after_created_at, :after_id::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $4
+LIMIT :limit
 
 -- name: update_worker
 UPDATE workers
-SET external_ref = $2, name = $3, email = $4, birth_date = $5, branch = $6, employer = $7,
-    region = $8, occupation = $9, contract_type = $10, weekly_hours = $11,
-    highest_qualification = $12, facing_redundancy = $13, priority_score = $14,
+SET external_ref = :external_ref, name = :name, email = :email, birth_date = :birth_date,
+    branch = :branch, employer = :employer, region = :region, occupation = :occupation,
+    contract_type = :contract_type, weekly_hours = :weekly_hours,
+    highest_qualification = :highest_qualification, facing_redundancy = :facing_redundancy,
+    priority_score = :priority_score,
     updated_at = now()
-WHERE id = $1
+WHERE id = :worker_id
 RETURNING id, external_ref, name, email, birth_date, branch, employer, region, occupation,
           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
           facing_redundancy, priority_score, created_at, updated_at
 
 -- name: occupation_risk_category
-SELECT risk_category FROM occupations WHERE uri = $1 OR code = $1 LIMIT 1
+SELECT risk_category FROM occupations WHERE uri = :occupation OR code = :occupation LIMIT 1
 
 -- name: insert_rep
 INSERT INTO reps (name, email, branch)
-VALUES ($1, $2, $3)
+VALUES (:name, :email, :branch)
 RETURNING id, name, email::text AS email, branch, created_at
 
 -- name: get_rep
 SELECT id, name, email::text AS email, branch, created_at
 FROM reps
-WHERE id = $1
+WHERE id = :rep_id
 
 -- name: insert_provider
 INSERT INTO providers (ukprn, name)
-VALUES ($1, $2)
+VALUES (:ukprn, :name)
 RETURNING id, ukprn, name, created_at
 
 -- name: get_provider
 SELECT id, ukprn, name, created_at
 FROM providers
-WHERE id = $1
+WHERE id = :provider_id
 
 -- name: priority_facts_batch
 -- Locked until the batch's scores are written, so that an edit committed meanwhile is neither
@@ -95,14 +108,14 @@ SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_ty
        w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
 FROM workers AS w
 LEFT JOIN occupations AS o ON o.id = w.occupation_id
-WHERE $1::uuid IS NULL OR w.id > $1
+WHERE :after::uuid IS NULL OR w.id > :after
 ORDER BY w.id
-LIMIT $2
+LIMIT :limit
 FOR NO KEY UPDATE OF w
 
 -- name: set_priority_scores
 UPDATE workers AS w SET priority_score = s.score
-FROM unnest($1::uuid[], $2::integer[]) AS s(id, score)
+FROM unnest(:worker_ids::uuid[], :scores::integer[]) AS s(id, score)
 WHERE w.id = s.id AND w.priority_score <> s.score
 
 -- name: try_lock_priority_refresh
@@ -116,9 +129,9 @@ SELECT pg_advisory_unlock(327765084486)  -- "LPRIF", as above
 
 -- name: priority_refresh_done
 SELECT EXISTS (SELECT 1 FROM priority_refreshes
-               WHERE refreshed_on = $1 AND policy_version = $2)
+               WHERE refreshed_on = :day AND policy_version = :policy_version)
 
 -- name: record_priority_refresh
 INSERT INTO priority_refreshes (refreshed_on, policy_version, changed)
-VALUES ($1, $2, $3)
+VALUES (:day, :policy_version, :changed)
 ON CONFLICT (refreshed_on, policy_version) DO NOTHING

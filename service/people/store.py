@@ -22,13 +22,13 @@ def _worker(row: asyncpg.Record | None) -> Worker | None:
 
 async def insert_worker(conn: asyncpg.Connection, fields: dict[str, Any],
                         priority_score: int) -> Worker:
-    row = await conn.fetchrow(Q.insert_worker, *(fields[c] for c in WORKER_COLUMNS),
-                              priority_score)
+    row = await conn.fetchrow(*Q.insert_worker(**{c: fields[c] for c in WORKER_COLUMNS},
+                                               priority_score=priority_score))
     return Worker(**dict(row))
 
 
 async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None:
-    return _worker(await conn.fetchrow(Q.get_worker, worker_id))
+    return _worker(await conn.fetchrow(*Q.get_worker(worker_id=worker_id)))
 
 
 async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: WorkerScope,
@@ -37,8 +37,11 @@ async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: W
     """The worker and whether `scope` may see them; a visible read is audited by the same
     statement."""
     query = Q.get_worker_audited_for_update if for_update else Q.get_worker_audited
-    row = await conn.fetchrow(query, worker_id, scope.any, scope.branch, scope.worker_id,
-                              *actor, action)
+    role, actor_id, name, token_id = actor
+    row = await conn.fetchrow(*query(worker_id=worker_id, scope_any=scope.any,
+                                     scope_branch=scope.branch, scope_worker_id=scope.worker_id,
+                                     actor_role=role, actor_id=actor_id, actor_name=name,
+                                     token_id=token_id, action=action))
     if row is None:
         return None
     fields = dict(row)
@@ -49,62 +52,66 @@ async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: W
 
 async def list_workers(conn: asyncpg.Connection, branch: str | None,
                        after: tuple[datetime | None, UUID | None], limit: int) -> list[Worker]:
-    rows = await conn.fetch(Q.list_workers, branch, after[0], after[1], limit)
+    rows = await conn.fetch(*Q.list_workers(branch=branch, after_created_at=after[0],
+                                            after_id=after[1], limit=limit))
     return [Worker(**dict(r)) for r in rows]
 
 
 async def update_worker(conn: asyncpg.Connection, worker_id: UUID, fields: dict[str, Any],
                         priority_score: int) -> Worker:
-    row = await conn.fetchrow(Q.update_worker, worker_id,
-                              *(fields[c] for c in WORKER_COLUMNS), priority_score)
+    row = await conn.fetchrow(*Q.update_worker(worker_id=worker_id,
+                                               **{c: fields[c] for c in WORKER_COLUMNS},
+                                               priority_score=priority_score))
     return Worker(**dict(row))
 
 
 async def occupation_risk_category(conn: asyncpg.Connection, occupation: str | None) -> str | None:
     if occupation is None:
         return None
-    return await conn.fetchval(Q.occupation_risk_category, occupation)
+    return await conn.fetchval(*Q.occupation_risk_category(occupation=occupation))
 
 
 async def insert_rep(conn: asyncpg.Connection, name: str, email: str, branch: str) -> Rep:
-    return Rep(**dict(await conn.fetchrow(Q.insert_rep, name, email, branch)))
+    return Rep(**dict(await conn.fetchrow(*Q.insert_rep(name=name, email=email, branch=branch))))
 
 
 async def get_rep(conn: asyncpg.Connection, rep_id: UUID) -> Rep | None:
-    row = await conn.fetchrow(Q.get_rep, rep_id)
+    row = await conn.fetchrow(*Q.get_rep(rep_id=rep_id))
     return Rep(**dict(row)) if row else None
 
 
 async def insert_provider(conn: asyncpg.Connection, ukprn: str, name: str) -> Provider:
-    return Provider(**dict(await conn.fetchrow(Q.insert_provider, ukprn, name)))
+    return Provider(**dict(await conn.fetchrow(*Q.insert_provider(ukprn=ukprn, name=name))))
 
 
 async def get_provider(conn: asyncpg.Connection, provider_id: UUID) -> Provider | None:
-    row = await conn.fetchrow(Q.get_provider, provider_id)
+    row = await conn.fetchrow(*Q.get_provider(provider_id=provider_id))
     return Provider(**dict(row)) if row else None
 
 
 async def priority_facts_batch(conn: asyncpg.Connection, after: UUID | None,
                                limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(Q.priority_facts_batch, after, limit)
+    return await conn.fetch(*Q.priority_facts_batch(after=after, limit=limit))
 
 
 async def set_priority_scores(conn: asyncpg.Connection, scores: dict[UUID, int]) -> None:
-    await conn.execute(Q.set_priority_scores, list(scores), list(scores.values()))
+    await conn.execute(*Q.set_priority_scores(worker_ids=list(scores),
+                                              scores=list(scores.values())))
 
 
 async def try_lock_priority_refresh(conn: asyncpg.Connection) -> bool:
-    return await conn.fetchval(Q.try_lock_priority_refresh)
+    return await conn.fetchval(*Q.try_lock_priority_refresh())
 
 
 async def unlock_priority_refresh(conn: asyncpg.Connection) -> None:
-    await conn.execute(Q.unlock_priority_refresh)
+    await conn.execute(*Q.unlock_priority_refresh())
 
 
 async def priority_refresh_done(conn: asyncpg.Connection, day: date, policy_version: int) -> bool:
-    return await conn.fetchval(Q.priority_refresh_done, day, policy_version)
+    return await conn.fetchval(*Q.priority_refresh_done(day=day, policy_version=policy_version))
 
 
 async def record_priority_refresh(conn: asyncpg.Connection, day: date, policy_version: int,
                                   changed: int) -> None:
-    await conn.execute(Q.record_priority_refresh, day, policy_version, changed)
+    await conn.execute(*Q.record_priority_refresh(day=day, policy_version=policy_version,
+                                                  changed=changed))

@@ -1,14 +1,14 @@
 -- name: policy_on
 SELECT version, effective_from, rules, note, created_by, created_at
 FROM policies
-WHERE effective_from <= $1
+WHERE effective_from <= :day
 ORDER BY effective_from DESC
 LIMIT 1
 
 -- name: get_policy
 SELECT version, effective_from, rules, note, created_by, created_at
 FROM policies
-WHERE version = $1
+WHERE version = :version
 
 -- name: latest_policy
 SELECT version, effective_from, rules, note, created_by, created_at
@@ -19,15 +19,15 @@ LIMIT 1
 -- name: list_policies
 SELECT version, effective_from, rules, note, created_by, created_at
 FROM policies
-WHERE ($1::integer IS NULL OR version < $1)
+WHERE (:before_version::integer IS NULL OR version < :before_version)
 ORDER BY version DESC
-LIMIT $2
+LIMIT :limit
 
 -- name: insert_policy
 -- Versions are numbered in order; the table lock makes two admins publishing at once get
 -- consecutive numbers instead of a clash.
 INSERT INTO policies (version, effective_from, rules, note, created_by)
-SELECT coalesce(max(version), 0) + 1, $1, $2, $3, $4
+SELECT coalesce(max(version), 0) + 1, :effective_from, :rules, :note, :created_by
 FROM policies
 RETURNING version, effective_from, rules, note, created_by, created_at
 

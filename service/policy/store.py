@@ -18,31 +18,33 @@ def policy_from_row(row: Mapping[str, Any]) -> Policy:
 
 
 async def policy_on(conn: asyncpg.Connection, day: date) -> Policy | None:
-    row = await conn.fetchrow(Q.policy_on, day)
+    row = await conn.fetchrow(*Q.policy_on(day=day))
     return policy_from_row(row) if row else None
 
 
 async def get_policy(conn: asyncpg.Connection, version: int) -> Policy | None:
-    row = await conn.fetchrow(Q.get_policy, version)
+    row = await conn.fetchrow(*Q.get_policy(version=version))
     return policy_from_row(row) if row else None
 
 
 async def list_policies(conn: asyncpg.Connection, before_version: int | None,
                         limit: int) -> list[Policy]:
-    return [policy_from_row(r) for r in await conn.fetch(Q.list_policies, before_version, limit)]
+    rows = await conn.fetch(*Q.list_policies(before_version=before_version, limit=limit))
+    return [policy_from_row(r) for r in rows]
 
 
 async def lock_latest(conn: asyncpg.Connection) -> Policy | None:
     """Lock the table against other publications (until the transaction ends) and return the
     version that takes effect last."""
-    await conn.execute(Q.lock_policies)
-    row = await conn.fetchrow(Q.latest_policy)
+    await conn.execute(*Q.lock_policies())
+    row = await conn.fetchrow(*Q.latest_policy())
     return policy_from_row(row) if row else None
 
 
 async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: PolicyRules,
                         note: str, created_by: str) -> Policy:
-    await conn.execute(Q.lock_policies)
-    row = await conn.fetchrow(Q.insert_policy, effective_from, msgspec.to_builtins(rules), note,
-                              created_by)
+    await conn.execute(*Q.lock_policies())
+    row = await conn.fetchrow(*Q.insert_policy(effective_from=effective_from,
+                                               rules=msgspec.to_builtins(rules), note=note,
+                                               created_by=created_by))
     return policy_from_row(row)

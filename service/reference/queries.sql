@@ -185,7 +185,7 @@ ANALYZE isco_group_risks, occupations, skills, occupation_labels, skill_labels, 
 -- name: record_load
 -- The counts come as JSON text, so that any connection can record them (jsonb codec or not).
 INSERT INTO reference_loads (changed)
-VALUES ($1::text::jsonb)
+VALUES (:counts::text::jsonb)
 
 -- name: reference_counts
 SELECT (SELECT count(*) FROM occupations) AS occupations,
@@ -209,85 +209,85 @@ SELECT EXISTS (SELECT 1 FROM everyday_job_titles)
 -- everyday job title as much as a preferred one.
 WITH scored AS (
     SELECT DISTINCT ON (l.occupation_id) l.occupation_id, l.label AS matched_label,
-           ((lower(l.label) = lower($1))::int * 2
-            + (strict_word_similarity($1, l.label) + similarity($1, l.label))
+           ((lower(l.label) = lower(:q))::int * 2
+            + (strict_word_similarity(:q, l.label) + similarity(:q, l.label))
               * CASE WHEN l.preferred THEN 1 ELSE 0.9 END)::float8 AS score
     FROM (SELECT occupation_id, label, preferred FROM occupation_labels
           UNION ALL
           SELECT occupation_id, title, true FROM everyday_job_titles) AS l
-    WHERE l.label % $1 OR $1 <<% l.label
+    WHERE l.label % :q OR :q <<% l.label
     ORDER BY l.occupation_id, score DESC, l.preferred DESC, l.label
 )
 SELECT o.id, o.uri, o.code, o.isco_group, o.label, o.risk, o.risk_category, o.risk_source,
        s.matched_label, s.score
 FROM scored s
 JOIN occupations o ON o.id = s.occupation_id
-WHERE $2::float8 IS NULL OR (s.score, o.id) < ($2, $3::uuid)
+WHERE :score::float8 IS NULL OR (s.score, o.id) < (:score, :last_id::uuid)
 ORDER BY s.score DESC, o.id DESC
-LIMIT $4
+LIMIT :limit
 
 -- name: list_occupations
 SELECT id, uri, code, isco_group, label, risk, risk_category, risk_source,
        NULL::text AS matched_label, NULL::float8 AS score
 FROM occupations
-WHERE $1::text IS NULL OR (label, id) > ($1, $2::uuid)
+WHERE :label::text IS NULL OR (label, id) > (:label, :last_id::uuid)
 ORDER BY label, id
-LIMIT $3
+LIMIT :limit
 
 -- name: search_skills
 WITH scored AS (
     SELECT DISTINCT ON (l.skill_id) l.skill_id, l.label AS matched_label,
-           ((lower(l.label) = lower($1))::int * 2
-            + (strict_word_similarity($1, l.label) + similarity($1, l.label))
+           ((lower(l.label) = lower(:q))::int * 2
+            + (strict_word_similarity(:q, l.label) + similarity(:q, l.label))
               * CASE WHEN l.preferred THEN 1 ELSE 0.9 END)::float8 AS score
     FROM skill_labels l
-    WHERE l.label % $1 OR $1 <<% l.label
+    WHERE l.label % :q OR :q <<% l.label
     ORDER BY l.skill_id, score DESC, l.preferred DESC, l.label
 )
 SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, s.matched_label, s.score
 FROM scored s
 JOIN skills k ON k.id = s.skill_id
-WHERE $2::float8 IS NULL OR (s.score, k.id) < ($2, $3::uuid)
+WHERE :score::float8 IS NULL OR (s.score, k.id) < (:score, :last_id::uuid)
 ORDER BY s.score DESC, k.id DESC
-LIMIT $4
+LIMIT :limit
 
 -- name: list_skills
 SELECT id, uri, label, skill_type, reuse_level, NULL::text AS matched_label,
        NULL::float8 AS score
 FROM skills
-WHERE $1::text IS NULL OR (label, id) > ($1, $2::uuid)
+WHERE :label::text IS NULL OR (label, id) > (:label, :last_id::uuid)
 ORDER BY label, id
-LIMIT $3
+LIMIT :limit
 
 -- name: get_occupation
 SELECT id, uri, code, isco_group, label, alt_labels, description, risk, prevalence,
        risk_category, risk_source
 FROM occupations
-WHERE id = $1
+WHERE id = :occupation_id
 
 -- name: occupation_by_uri_or_code
 SELECT id, uri, code, isco_group, label, alt_labels, description, risk, prevalence,
        risk_category, risk_source
 FROM occupations
-WHERE uri = $1 OR code = $1
+WHERE uri = :value OR code = :value
 LIMIT 1
 
 -- name: occupation_skills
 SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, r.relation
 FROM occupation_skills r
 JOIN skills k ON k.id = r.skill_id
-WHERE r.occupation_id = $1
+WHERE r.occupation_id = :occupation_id
 ORDER BY r.relation, k.label, k.id
 
 -- name: get_skill
 SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
 FROM skills
-WHERE id = $1
+WHERE id = :skill_id
 
 -- name: skill_by_uri
 SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
 FROM skills
-WHERE uri = $1
+WHERE uri = :uri
 
 -- name: reference_version
 -- The newest load that changed anything: reference data is the same while this is.

@@ -59,7 +59,7 @@ MERGES = [
 async def stage_catalogue(conn: asyncpg.Connection, catalogue_dir: Path) -> list[str]:
     """COPY each CSV (gzip ones decompressed on the fly) into its temporary staging table;
     returns the optional files that are missing."""
-    await conn.execute(Q.create_staging)
+    await conn.execute(*Q.create_staging())
     missing = []
     for table, (file_name, columns) in STAGING.items():
         path = catalogue_dir / file_name
@@ -70,17 +70,17 @@ async def stage_catalogue(conn: asyncpg.Connection, catalogue_dir: Path) -> list
         with opener(path, "rb") as source:
             await conn.copy_to_table(table, source=source, columns=columns, format="csv",
                                      header=True)
-    await conn.execute(Q.index_staging)
+    await conn.execute(*Q.index_staging())
     return missing
 
 
 async def unknown_everyday_job_titles(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Staged titles whose occupation is nowhere: the merge skipped them."""
-    return await conn.fetch(Q.unknown_everyday_job_titles)
+    return await conn.fetch(*Q.unknown_everyday_job_titles())
 
 
 async def drop_staging(conn: asyncpg.Connection) -> None:
-    await conn.execute(Q.drop_staging)
+    await conn.execute(*Q.drop_staging())
 
 
 async def merge_staged(conn: asyncpg.Connection, missing: list[str]) -> dict[str, int]:
@@ -91,27 +91,27 @@ async def merge_staged(conn: asyncpg.Connection, missing: list[str]) -> dict[str
     for table, query in MERGES:
         if query in skipped:
             continue
-        changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(Q[query]))
+        changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(*Q[query]()))
     if any(changed.values()):
-        await conn.execute(Q.record_load, msgspec.json.encode(changed).decode())
-        await conn.execute(Q.analyze_reference)  # fresh statistics, or search plans go astray
+        await conn.execute(*Q.record_load(counts=msgspec.json.encode(changed).decode()))
+        await conn.execute(*Q.analyze_reference())  # fresh statistics, or search plans go astray
     return changed
 
 
 async def lock_reference(conn: asyncpg.Connection) -> None:
-    await conn.execute(Q.lock_reference)
+    await conn.execute(*Q.lock_reference())
 
 
 async def counts(conn: asyncpg.Connection) -> dict[str, int]:
-    return dict(await conn.fetchrow(Q.reference_counts))
+    return dict(await conn.fetchrow(*Q.reference_counts()))
 
 
 async def has_occupations(conn: asyncpg.Connection) -> bool:
-    return await conn.fetchval(Q.has_occupations)
+    return await conn.fetchval(*Q.has_occupations())
 
 
 async def has_everyday_job_titles(conn: asyncpg.Connection) -> bool:
-    return await conn.fetchval(Q.has_everyday_job_titles)
+    return await conn.fetchval(*Q.has_everyday_job_titles())
 
 
 def _summary(row: asyncpg.Record) -> OccupationSummary:
@@ -121,14 +121,14 @@ def _summary(row: asyncpg.Record) -> OccupationSummary:
 async def search_occupations(conn: asyncpg.Connection, q: str, after: tuple | None,
                              limit: int) -> list[tuple[OccupationSummary, tuple]]:
     score, last_id = after or (None, None)
-    rows = await conn.fetch(Q.search_occupations, q, score, last_id, limit)
+    rows = await conn.fetch(*Q.search_occupations(q=q, score=score, last_id=last_id, limit=limit))
     return [(_summary(r), (r["score"], r["id"])) for r in rows]
 
 
 async def list_occupations(conn: asyncpg.Connection, after: tuple | None,
                            limit: int) -> list[tuple[OccupationSummary, tuple]]:
     label, last_id = after or (None, None)
-    rows = await conn.fetch(Q.list_occupations, label, last_id, limit)
+    rows = await conn.fetch(*Q.list_occupations(label=label, last_id=last_id, limit=limit))
     return [(_summary(r), (r["label"], r["id"])) for r in rows]
 
 
@@ -139,44 +139,44 @@ def _skill_summary(row: asyncpg.Record) -> SkillSummary:
 async def search_skills(conn: asyncpg.Connection, q: str, after: tuple | None,
                         limit: int) -> list[tuple[SkillSummary, tuple]]:
     score, last_id = after or (None, None)
-    rows = await conn.fetch(Q.search_skills, q, score, last_id, limit)
+    rows = await conn.fetch(*Q.search_skills(q=q, score=score, last_id=last_id, limit=limit))
     return [(_skill_summary(r), (r["score"], r["id"])) for r in rows]
 
 
 async def list_skills(conn: asyncpg.Connection, after: tuple | None,
                       limit: int) -> list[tuple[SkillSummary, tuple]]:
     label, last_id = after or (None, None)
-    rows = await conn.fetch(Q.list_skills, label, last_id, limit)
+    rows = await conn.fetch(*Q.list_skills(label=label, last_id=last_id, limit=limit))
     return [(_skill_summary(r), (r["label"], r["id"])) for r in rows]
 
 
 async def get_occupation(conn: asyncpg.Connection, occupation_id: UUID) -> Occupation | None:
-    row = await conn.fetchrow(Q.get_occupation, occupation_id)
+    row = await conn.fetchrow(*Q.get_occupation(occupation_id=occupation_id))
     return Occupation(**dict(row)) if row else None
 
 
 async def occupation_by_uri_or_code(conn: asyncpg.Connection, value: str) -> Occupation | None:
-    row = await conn.fetchrow(Q.occupation_by_uri_or_code, value)
+    row = await conn.fetchrow(*Q.occupation_by_uri_or_code(value=value))
     return Occupation(**dict(row)) if row else None
 
 
 async def occupation_skills(conn: asyncpg.Connection,
                             occupation_id: UUID) -> list[tuple[str, OccupationSkill]]:
     """(relation, skill) pairs, essential first, each group by label."""
-    rows = await conn.fetch(Q.occupation_skills, occupation_id)
+    rows = await conn.fetch(*Q.occupation_skills(occupation_id=occupation_id))
     return [(r["relation"], OccupationSkill(r["id"], r["uri"], r["label"], r["skill_type"],
                                             r["reuse_level"])) for r in rows]
 
 
 async def get_skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill | None:
-    row = await conn.fetchrow(Q.get_skill, skill_id)
+    row = await conn.fetchrow(*Q.get_skill(skill_id=skill_id))
     return Skill(**dict(row)) if row else None
 
 
 async def skill_by_uri(conn: asyncpg.Connection, uri: str) -> Skill | None:
-    row = await conn.fetchrow(Q.skill_by_uri, uri)
+    row = await conn.fetchrow(*Q.skill_by_uri(uri=uri))
     return Skill(**dict(row)) if row else None
 
 
 async def reference_version(conn: asyncpg.Connection) -> int:
-    return await conn.fetchval(Q.reference_version)
+    return await conn.fetchval(*Q.reference_version())
