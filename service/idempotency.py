@@ -22,7 +22,7 @@ from service.auth.logic import Principal
 from service.errors import Conflict, Invalid
 from service.sql import load_queries
 
-Q = load_queries(__file__.removesuffix(".py") + ".sql")
+Q = load_queries(__file__)
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 REPLAYED_HEADER = "Idempotent-Replayed"

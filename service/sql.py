@@ -134,10 +134,13 @@ def _split_description(body: str) -> tuple[str, str]:
 
 
 def load_queries(path: str | Path) -> Queries:
-    """Load `queries.sql` next to the given module file (or the given .sql path)."""
+    """Load the queries of a module: `queries.sql` next to its file (a domain's store), or
+    `<module>.sql` when there is one (a shared module such as `service/idempotency.py`); or
+    the given .sql path."""
     path = Path(path)
     if path.suffix != ".sql":
-        path = path.with_name("queries.sql")
+        own = path.with_suffix(".sql")
+        path = own if own.exists() else path.with_name("queries.sql")
     text = path.read_text(encoding="utf-8")
     parts = _NAME_LINE.split(text)
     queries = Queries()

@@ -77,3 +77,10 @@ def test_a_query_is_immutable():
     query = Query("q", "SELECT 1", ())
     with pytest.raises(AttributeError):
         query.sql = "DROP TABLE t"  # type: ignore[misc]
+
+
+def test_a_module_loads_its_own_sql_file_before_queries_sql(tmp_path):
+    (tmp_path / "queries.sql").write_text("-- name: shared\nSELECT 1\n", encoding="utf-8")
+    (tmp_path / "keys.sql").write_text("-- name: own\nSELECT 2\n", encoding="utf-8")
+    assert set(load_queries(tmp_path / "keys.py")) == {"own"}
+    assert set(load_queries(tmp_path / "store.py")) == {"shared"}
