@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service.console import say
 from service.errors import Invalid, NotFound
 from service.reference import logic, store
 from service.reference.schemas import LoadReport, Occupation, Skill
@@ -44,8 +45,6 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
 async def load_if_empty(conn: asyncpg.Connection, settings: Settings) -> None:
     """Prepare hook of `ladder serve` and `ladder demo`: a new database gets the reference data,
     and so does one upgraded to a version with tables it has never loaded (everyday titles)."""
-    from service.cli import say
-
     if await store.has_occupations(conn) and await store.has_everyday_job_titles(conn):
         return
     await load_catalogue(conn, settings.catalogue_dir, progress=say)
