@@ -7,7 +7,7 @@ from service.deps import Caller, Db
 from service.errors import NotFound
 from service.openapi import problems
 from service.oversight import store as audit
-from service.pagination import DEFAULT_LIMIT, Cursor, Limit, next_cursor, time_id_cursor
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit, page, time_id_cursor
 from service.people import service, store
 from service.people.schemas import (
     Me,
@@ -42,9 +42,9 @@ class WorkerController(Controller):
             principal.require_branch(branch or principal.branch or "")
             branch = principal.branch
         rows = await store.list_workers(db, branch, time_id_cursor(cursor), limit + 1)
-        items = rows[:limit]
+        items, following = page(rows, limit, lambda w: (w.created_at, w.id))
         await audit.record(db, principal, "worker.list", [w.id for w in items])
-        return WorkerPage(items, next_cursor(rows, limit, lambda w: (w.created_at, w.id)))
+        return WorkerPage(items, following)
 
     @get("/{worker_id:uuid}", summary="A worker's record")
     async def read(self, worker_id: FromPath[UUID], db: Db,
