@@ -12,6 +12,7 @@ import asyncpg
 
 from service.console import say
 from service.errors import Invalid, NotFound
+from service.pagination import decode_cursor, page
 from service.reference import logic, store
 from service.reference.schemas import LoadReport, Occupation, Skill
 from service.settings import Settings
@@ -79,6 +80,13 @@ async def skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill:
     return found
 
 
+async def skill_by_uri(conn: asyncpg.Connection, uri: str) -> Skill:
+    found = await store.skill_by_uri(conn, uri)
+    if found is None:
+        raise NotFound(f"no ESCO skill with URI {uri!r}")
+    return found
+
+
 async def require_known_occupation(conn: asyncpg.Connection, occupation: str | None) -> None:
     """A worker's occupation must be a known ESCO URI or code, once reference data is loaded."""
     if occupation is None or not await store.has_occupations(conn):
@@ -119,15 +127,31 @@ class SearchCache:
         return answer
 
 
-async def search_occupations(conn: asyncpg.Connection, cache: SearchCache, q: str,
-                             after: tuple | None, limit: int) -> list[tuple[Any, tuple]]:
-    """Occupations matching `q`, best first, each with its sort key; `limit` rows at most."""
-    return await cache.answer(conn, ("occupations", q, after, limit),
-                              lambda: store.search_occupations(conn, q, after, limit))
+Rows = Callable[..., Awaitable[list[tuple[Any, tuple]]]]  # store rows, each with its sort key
 
 
-async def search_skills(conn: asyncpg.Connection, cache: SearchCache, q: str,
-                        after: tuple | None, limit: int) -> list[tuple[Any, tuple]]:
-    """Skills matching `q`, best first, each with its sort key; `limit` rows at most."""
-    return await cache.answer(conn, ("skills", q, after, limit),
-                              lambda: store.search_skills(conn, q, after, limit))
+async def _label_page(conn: asyncpg.Connection, cache: SearchCache, kind: str,
+                      rows_in_label_order: Rows, search: Rows, q: str | None, cursor: str | None,
+                      limit: int) -> tuple[list[Any], str | None]:
+    """A page of what matches `q`, best first (sorted by score and id, the answer cached), or
+    without `q` of all, in label order (by label and id). Rows come from the store with their
+    sort key, which makes the cursor and is not sent."""
+    after = decode_cursor(cursor, float if q is not None else str, UUID)
+    if q is None:
+        rows = await rows_in_label_order(conn, after, limit + 1)
+    else:
+        rows = await cache.answer(conn, (kind, q, after, limit + 1),
+                                  lambda: search(conn, q, after, limit + 1))
+    return page(rows, limit, lambda row: row[1], lambda row: row[0])
+
+
+async def occupations_page(conn: asyncpg.Connection, cache: SearchCache, q: str | None,
+                           cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    return await _label_page(conn, cache, "occupations", store.list_occupations,
+                             store.search_occupations, q, cursor, limit)
+
+
+async def skills_page(conn: asyncpg.Connection, cache: SearchCache, q: str | None,
+                      cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    return await _label_page(conn, cache, "skills", store.list_skills, store.search_skills, q,
+                             cursor, limit)
