@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from service import db
+from service.auth.logic import ROLES
 from service.console import apply_migrations, run_with_connection, say
 from service.migrations import MigrationError
 from service.settings import Settings
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="API tokens").add_subparsers(dest="token_command",
                                                                            required=True)
     create = token.add_parser("create", help="issue a token; printed once, on the last line")
-    create.add_argument("--role", required=True, choices=["worker", "rep", "college", "admin"])
+    create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--name", required=True)
     create.add_argument("--subject", type=UUID, help="the worker's, rep's or provider's id")
     create.set_defaults(run=cmd_token_create)

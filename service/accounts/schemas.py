@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -131,15 +131,3 @@ class Hold(msgspec.Struct):
 class HoldPage(msgspec.Struct):
     items: list[Hold]
     next_cursor: str | None
-
-
-class StatementLine(msgspec.Struct):
-    day: date
-    kind: EntryKind
-    description: str
-    reference: str
-    amount_pence: int
-    balance_change_pence: int
-    held_change_pence: int
-    balance_pence: int
-    held_pence: int
