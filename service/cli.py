@@ -3,18 +3,17 @@
 A domain adds commands by listing a module in COMMAND_MODULES that has `register(subparsers)`."""
 
 import argparse
-import asyncio
 import importlib
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from service import db
-from service.migrations import MigrationError, migrate
+from service.auth.logic import ROLES
+from service.console import apply_migrations, run_with_connection, say
+from service.migrations import MigrationError
 from service.settings import Settings
 
 COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.commands",
@@ -22,30 +21,6 @@ COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.co
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.
 PREPARE_HOOKS: list[str] = ["service.reference.service:load_if_empty"]
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def run_with_connection(settings: Settings,
-                        work: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
-    url = db.database_url(settings, say)
-
-    async def main() -> Any:
-        conn = await asyncpg.connect(url)
-        await db.init_connection(conn)
-        try:
-            return await work(conn)
-        finally:
-            await conn.close()
-
-    return asyncio.run(main())
-
-
-async def apply_migrations(conn: asyncpg.Connection, settings: Settings) -> None:
-    applied = await migrate(conn, settings.migrations_dir, progress=say)
-    say(f"migrations: {len(applied)} applied, database is current")
 
 
 async def prepare_database(conn: asyncpg.Connection, settings: Settings) -> None:
@@ -135,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="API tokens").add_subparsers(dest="token_command",
                                                                            required=True)
     create = token.add_parser("create", help="issue a token; printed once, on the last line")
-    create.add_argument("--role", required=True, choices=["worker", "rep", "college", "admin"])
+    create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--name", required=True)
     create.add_argument("--subject", type=UUID, help="the worker's, rep's or provider's id")
     create.set_defaults(run=cmd_token_create)

@@ -1,7 +1,6 @@
 """A small, realistic demo so that a newcomer can try the API at once: two branches with a rep
 each, two colleges, and workers of varied contracts, hours and ages. Names are invented."""
 
-from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -13,11 +12,11 @@ from service.accounts.logic import pounds
 from service.accounts.schemas import ContributionIn
 from service.auth.logic import Principal
 from service.auth.service import issue_token
+from service.console import Progress
 from service.courses.commands import load_demo_catalogue
 from service.errors import Conflict
 from service.people import service as people
-from service.people import store as people_store
-from service.people.schemas import WorkerIn
+from service.people.schemas import ProviderIn, RepIn, WorkerIn
 from service.settings import Settings
 
 DEMO_REP_EMAIL = "amira.khan@example.org"
@@ -50,26 +49,24 @@ WORKERS = [
 
 
 async def load_demo(conn: asyncpg.Connection, settings: Settings,
-                    progress: Callable[[str], None] = print) -> dict[str, str]:
+                    progress: Progress = print) -> dict[str, str]:
     """Create the demo records once (an empty database only), issue fresh demo tokens, and give
     the accounts a history: this year's accrual and a union contribution, each made once however
     often the demo is loaded. `conn` must not be inside a transaction (the accrual commits)."""
     async with conn.transaction():
-        existing = await conn.fetchrow(
-            "SELECT id, branch FROM reps WHERE email = $1", DEMO_REP_EMAIL)
+        existing = await people.rep_by_email(conn, DEMO_REP_EMAIL)
         if existing is None:
-            if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM workers)"):
+            if await people.has_workers(conn):
                 progress("demo: the database already holds real workers; no demo data added")
                 return {}
             rep_ids, worker_ids, provider_ids = await _create_records(conn, progress)
             await load_demo_catalogue(conn, settings, progress)
         else:
             progress("demo: demo data already present; issuing fresh tokens")
-            rep_ids = [existing["id"]]
-            worker_ids = [await conn.fetchval(
-                "SELECT id FROM workers WHERE external_ref = $1", WORKERS[0][0])]
-            provider_ids = [await conn.fetchval(
-                "SELECT id FROM providers WHERE ukprn = $1", PROVIDERS[0][0])]
+            rep_ids = [existing.id]
+            worker_ids = [await people.worker_id_by_external_ref(conn, WORKERS[0][0])]
+            provider = await people.provider_by_ukprn(conn, PROVIDERS[0][0])
+            provider_ids = [provider.id if provider else None]
         days = settings.token_default_days
         rep_token = await issue_token(conn, "rep", f"demo: {REPS[0][0]}", rep_ids[0], None, days)
         tokens = {
@@ -89,7 +86,7 @@ async def load_demo(conn: asyncpg.Connection, settings: Settings,
     return tokens
 
 
-async def _accrue_this_year(conn: asyncpg.Connection, progress: Callable[[str], None]) -> None:
+async def _accrue_this_year(conn: asyncpg.Connection, progress: Progress) -> None:
     """The annual credit, as `ladder accrue` gives it: once per worker and period."""
     period = str(date.today().year)
     try:
@@ -102,7 +99,7 @@ async def _accrue_this_year(conn: asyncpg.Connection, progress: Callable[[str], 
 
 
 async def _union_contribution(conn: asyncpg.Connection, rep: Principal, worker_id: UUID,
-                              progress: Callable[[str], None]) -> None:
+                              progress: Progress) -> None:
     """The demo rep adds union money for the demo worker, unless it is there already."""
     await accounts_store.lock_account(conn, worker_id)
     entries = await accounts_store.list_entries(conn, worker_id, "contribution", None, 200)
@@ -114,9 +111,11 @@ async def _union_contribution(conn: asyncpg.Connection, rep: Principal, worker_i
              f"{pounds(DEMO_CONTRIBUTION.amount_pence)} GBP for {WORKERS[0][1]}")
 
 
-async def _create_records(conn: asyncpg.Connection, progress: Callable[[str], None]):
-    rep_ids = [(await people_store.insert_rep(conn, *rep)).id for rep in REPS]
-    provider_ids = [(await people_store.insert_provider(conn, *p)).id for p in PROVIDERS]
+async def _create_records(conn: asyncpg.Connection, progress: Progress):
+    rep_ids = [(await people.create_rep(conn, RepIn(name, email, branch))).id
+               for name, email, branch in REPS]
+    provider_ids = [(await people.create_provider(conn, ProviderIn(ukprn, name))).id
+                    for ukprn, name in PROVIDERS]
     worker_ids = []
     for (ref, name, born, branch, employer, region, occupation, contract, hours, qualification,
          redundancy) in WORKERS:

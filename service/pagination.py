@@ -21,7 +21,7 @@ DEFAULT_LIMIT = 50
 _INT64 = (-(2**63), 2**63 - 1)
 # A cursor key kept in an `integer` column (a plain int key is checked against bigint).
 Int4Key = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
-T = TypeVar("T")
+R = TypeVar("R")
 
 
 def encode_cursor(*key: Any) -> str:
@@ -51,8 +51,17 @@ def time_id_cursor(cursor: str | None) -> tuple[datetime | None, UUID | None]:
     return (key[0], key[1]) if key else (None, None)
 
 
-def next_cursor(rows: Sequence[T], limit: int, key: Callable[[T], tuple[Any, ...]]) -> str | None:
-    """Lists fetch limit + 1 rows: a row beyond the limit means there is a next page."""
-    if len(rows) <= limit:
-        return None
-    return encode_cursor(*key(rows[limit - 1]))
+def page(rows: Sequence[R], limit: int, key: Callable[[R], tuple[Any, ...]],
+         item: Callable[[R], Any] | None = None) -> tuple[list[Any], str | None]:
+    """The one way a list is cut into pages: `(items, next_cursor)` from the limit + 1 rows a
+    store fetched. The first `limit` rows are sent (each through `item`, if given, e.g. to drop
+    the sort key a row carries); a row beyond them means there is a next page, whose cursor is
+    `key` of the last row sent."""
+    sent = rows[:limit]
+    items = list(sent) if item is None else [item(row) for row in sent]
+    return items, encode_cursor(*key(rows[limit - 1])) if len(rows) > limit else None
+
+
+def next_cursor(rows: Sequence[R], limit: int, key: Callable[[R], tuple[Any, ...]]) -> str | None:
+    """`page`'s cursor alone, for the course lists until they call `page` (issue 10)."""
+    return page(rows, limit, key)[1]

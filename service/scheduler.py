@@ -73,7 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
     from service import db
-    from service.cli import say
+    from service.console import say
 
     url = db.database_url(settings, say)
 

@@ -10,7 +10,7 @@ from service.settings import Settings
 def cmd_accrue(args: argparse.Namespace, settings: Settings) -> None:
     from service.accounts.logic import pounds
     from service.accounts.service import accrue
-    from service.cli import run_with_connection, say
+    from service.console import run_with_connection, say
 
     async def work(conn: asyncpg.Connection) -> None:
         result = await accrue(conn, None, args.period, batch_size=args.batch_size, progress=say)

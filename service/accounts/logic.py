@@ -11,7 +11,6 @@ from service.errors import Conflict, Invalid
 from service.policy.schemas import PolicyRules
 
 CREDIT_KINDS = frozenset({"annual_credit", "midlife_topup", "retraining_topup", "contribution"})
-HOLD_KINDS = frozenset({"hold", "release", "settlement"})
 GENERAL = "general"
 ANY_PATHWAY = "pathway:*"
 FIRST_PERIOD = 2000

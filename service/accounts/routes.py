@@ -27,7 +27,7 @@ from service.pagination import (
     Cursor,
     Limit,
     decode_cursor,
-    next_cursor,
+    page,
     time_id_cursor,
 )
 from service.people.service import visible_worker
@@ -53,8 +53,7 @@ class AccountController(Controller):
         key = decode_cursor(cursor, int)  # before the audited read: a bad cursor reads nothing
         await visible_worker(db, principal, worker_id, "account.entries.read")
         rows = await store.list_entries(db, worker_id, kind, key[0] if key else None, limit + 1)
-        return EntryPage([e for _, e in rows[:limit]],
-                         next_cursor(rows, limit, lambda r: (r[0],)))
+        return EntryPage(*page(rows, limit, lambda r: (r[0],), lambda r: r[1]))
 
     @get("/holds", summary="Money set aside for courses, newest first, optionally by status "
          "(open holds are what `held_pence` adds up)")
@@ -65,7 +64,7 @@ class AccountController(Controller):
         after = time_id_cursor(cursor)  # before the audited read: a bad cursor reads nothing
         await visible_worker(db, principal, worker_id, "account.holds.read")
         rows = await store.list_holds(db, worker_id, status, after, limit + 1)
-        return HoldPage(rows[:limit], next_cursor(rows, limit, lambda h: (h.created_at, h.id)))
+        return HoldPage(*page(rows, limit, lambda h: (h.created_at, h.id)))
 
     @get("/statement.csv", summary="The statement as CSV, with running balance",
          media_type="text/csv")

@@ -1,18 +1,19 @@
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 from msgspec import Meta
 
+from service.vocabulary import MAX_ENTRY_PENCE
+
 EntryKind = Literal["annual_credit", "midlife_topup", "retraining_topup", "contribution", "hold",
                     "release", "settlement", "adjustment"]
 Source = Literal["employer", "union", "other"]
 HoldStatus = Literal["open", "released", "settled"]
-MAX_PENCE = 10_000_000  # £100,000: far above any real entry, well inside bigint
-Amount = Annotated[int, Meta(gt=0, le=MAX_PENCE,
+Amount = Annotated[int, Meta(gt=0, le=MAX_ENTRY_PENCE,
                              description="Integer pence (GBP), more than zero")]
-SignedAmount = Annotated[int, Meta(ge=-MAX_PENCE, le=MAX_PENCE,
+SignedAmount = Annotated[int, Meta(ge=-MAX_ENTRY_PENCE, le=MAX_ENTRY_PENCE,
                                    description="Integer pence (GBP), not zero; negative removes")]
 Reference = Annotated[str, Meta(min_length=1, max_length=200)]
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
@@ -130,15 +131,3 @@ class Hold(msgspec.Struct):
 class HoldPage(msgspec.Struct):
     items: list[Hold]
     next_cursor: str | None
-
-
-class StatementLine(msgspec.Struct):
-    day: date
-    kind: EntryKind
-    description: str
-    reference: str
-    amount_pence: int
-    balance_change_pence: int
-    held_change_pence: int
-    balance_pence: int
-    held_pence: int

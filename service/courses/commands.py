@@ -11,7 +11,7 @@ from service.settings import Settings
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
-    from service.cli import run_with_connection, say
+    from service.console import run_with_connection, say
 
     async def work(conn: asyncpg.Connection) -> None:
         report = await import_file(conn, args.ukprn, args.file, args.mode)
@@ -58,7 +58,7 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
 
 
 def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
-    from service.cli import run_with_connection, say
+    from service.console import run_with_connection, say
     from service.courses import service, store
     from service.errors import NotFound
 

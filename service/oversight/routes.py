@@ -6,7 +6,7 @@ from litestar.params import Parameter
 from service.deps import Caller, Db
 from service.oversight import store
 from service.oversight.schemas import AuditEntry, AuditPage
-from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, next_cursor
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 
 class AuditController(Controller):
@@ -20,5 +20,4 @@ class AuditController(Controller):
         principal.require("admin")
         key = decode_cursor(cursor, int)
         rows = await store.list_entries(db, worker, key[0] if key else None, limit + 1)
-        items = [AuditEntry(**dict(r)) for r in rows[:limit]]
-        return AuditPage(items, next_cursor(rows, limit, lambda r: (r["id"],)))
+        return AuditPage(*page(rows, limit, lambda r: (r["id"],), lambda r: AuditEntry(**dict(r))))

@@ -135,3 +135,19 @@ SELECT EXISTS (SELECT 1 FROM priority_refreshes
 INSERT INTO priority_refreshes (refreshed_on, policy_version, changed)
 VALUES (:day, :policy_version, :changed)
 ON CONFLICT (refreshed_on, policy_version) DO NOTHING
+
+-- name: rep_by_email
+SELECT id, name, email::text AS email, branch, created_at
+FROM reps
+WHERE email = :email
+
+-- name: provider_by_ukprn
+SELECT id, ukprn, name, created_at
+FROM providers
+WHERE ukprn = :ukprn
+
+-- name: worker_id_by_external_ref
+SELECT id FROM workers WHERE external_ref = :external_ref
+
+-- name: has_workers
+SELECT EXISTS (SELECT 1 FROM workers)

@@ -4,11 +4,9 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from service.deps import Caller, Db
-from service.errors import NotFound
 from service.openapi import problems
-from service.oversight import store as audit
-from service.pagination import DEFAULT_LIMIT, Cursor, Limit, next_cursor, time_id_cursor
-from service.people import service, store
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit
+from service.people import service
 from service.people.schemas import (
     Me,
     Priority,
@@ -41,10 +39,7 @@ class WorkerController(Controller):
         if principal.role == "rep":
             principal.require_branch(branch or principal.branch or "")
             branch = principal.branch
-        rows = await store.list_workers(db, branch, time_id_cursor(cursor), limit + 1)
-        items = rows[:limit]
-        await audit.record(db, principal, "worker.list", [w.id for w in items])
-        return WorkerPage(items, next_cursor(rows, limit, lambda w: (w.created_at, w.id)))
+        return await service.list_workers(db, principal, branch, cursor, limit)
 
     @get("/{worker_id:uuid}", summary="A worker's record")
     async def read(self, worker_id: FromPath[UUID], db: Db,
@@ -70,7 +65,7 @@ class RepController(Controller):
     @post("/", summary="Register a union learning rep (admin)")
     async def create(self, data: JSONBody[RepIn], db: Db, principal: Caller) -> Rep:
         principal.require("admin")
-        return await store.insert_rep(db, data.name, data.email, data.branch)
+        return await service.create_rep(db, data)
 
 
 class ProviderController(Controller):
@@ -82,20 +77,10 @@ class ProviderController(Controller):
     async def create(self, data: JSONBody[ProviderIn], db: Db,
                      principal: Caller) -> Provider:
         principal.require("admin")
-        return await store.insert_provider(db, data.ukprn, data.name)
+        return await service.create_provider(db, data)
 
 
 @get("/v1/me", tags=["people"], summary="Who the token belongs to",
      responses=problems({404: "The record this token stands for no longer exists"}))
 async def me(db: Db, principal: Caller) -> Me:
-    result = Me(principal.role, principal.name, principal.token_id)
-    if principal.worker_id:
-        result.worker = await service.visible_worker(db, principal, principal.worker_id,
-                                                     "worker.read")
-    elif principal.rep_id:
-        result.rep = await store.get_rep(db, principal.rep_id)
-    elif principal.provider_id:
-        result.provider = await store.get_provider(db, principal.provider_id)
-    if principal.subject_id and not (result.worker or result.rep or result.provider):
-        raise NotFound("the record this token stands for no longer exists")
-    return result
+    return await service.me(db, principal)

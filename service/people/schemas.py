@@ -1,12 +1,12 @@
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-ContractType = Literal["permanent", "fixed_term", "zero_hours", "agency", "outsourced"]
-Qualification = Literal["none", "E1", "E2", "E3", "1", "2", "3", "4", "5", "6", "7", "8"]
+from service.vocabulary import ContractType, Qualification
+
 Name = Annotated[str, Meta(min_length=1, max_length=300)]
 Text = Annotated[str, Meta(min_length=1, max_length=200)]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320,

@@ -1,7 +1,6 @@
 """Worker records: access checks, priority upkeep and audit, shared by routes, CLI and other
 domains (every domain that shows a worker's data starts with `visible_worker`)."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -11,10 +10,23 @@ import msgspec
 
 from service import db
 from service.auth.logic import Principal
+from service.console import Progress
 from service.errors import Forbidden, NotFound
 from service.oversight import store as audit
+from service.pagination import page, time_id_cursor
 from service.people import logic, store
-from service.people.schemas import PriorityReason, Worker, WorkerIn, WorkerPatch
+from service.people.schemas import (
+    Me,
+    PriorityReason,
+    Provider,
+    ProviderIn,
+    Rep,
+    RepIn,
+    Worker,
+    WorkerIn,
+    WorkerPage,
+    WorkerPatch,
+)
 from service.policy import store as policy_store
 from service.policy.service import priority_rules
 from service.reference.service import require_known_occupation
@@ -36,6 +48,57 @@ async def visible_worker(conn: asyncpg.Connection, principal: Principal, worker_
     if not visible:
         raise Forbidden("this token may not see that worker's data")
     return worker
+
+
+async def list_workers(conn: asyncpg.Connection, principal: Principal, branch: str | None,
+                       cursor: str | None, limit: int) -> WorkerPage:
+    """A page of workers, newest first, of one branch or all; the caller's scope is checked
+    before. The workers sent are audited."""
+    rows = await store.list_workers(conn, branch, time_id_cursor(cursor), limit + 1)
+    items, following = page(rows, limit, lambda w: (w.created_at, w.id))
+    await audit.record(conn, principal, "worker.list", [w.id for w in items])
+    return WorkerPage(items, following)
+
+
+async def me(conn: asyncpg.Connection, principal: Principal) -> Me:
+    """The caller and the record their token stands for (a worker's read is audited); a token
+    whose record is gone is a 404, not an answer that names nobody."""
+    result = Me(principal.role, principal.name, principal.token_id)
+    if principal.worker_id:
+        result.worker = await visible_worker(conn, principal, principal.worker_id, "worker.read")
+    elif principal.rep_id:
+        result.rep = await store.get_rep(conn, principal.rep_id)
+    elif principal.provider_id:
+        result.provider = await store.get_provider(conn, principal.provider_id)
+    if principal.subject_id and not (result.worker or result.rep or result.provider):
+        raise NotFound("the record this token stands for no longer exists")
+    return result
+
+
+async def create_rep(conn: asyncpg.Connection, data: RepIn) -> Rep:
+    return await store.insert_rep(conn, data.name, data.email, data.branch)
+
+
+async def create_provider(conn: asyncpg.Connection, data: ProviderIn) -> Provider:
+    return await store.insert_provider(conn, data.ukprn, data.name)
+
+
+async def rep_by_email(conn: asyncpg.Connection, email: str) -> Rep | None:
+    return await store.rep_by_email(conn, email)
+
+
+async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> Provider | None:
+    return await store.provider_by_ukprn(conn, ukprn)
+
+
+async def worker_id_by_external_ref(conn: asyncpg.Connection, external_ref: str) -> UUID | None:
+    """For trusted callers (the demo, imports) that know a worker by their employer's reference;
+    not audited, as it reads no personal data."""
+    return await store.worker_id_by_external_ref(conn, external_ref)
+
+
+async def has_workers(conn: asyncpg.Connection) -> bool:
+    return await store.has_workers(conn)
 
 
 async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
@@ -117,7 +180,7 @@ async def refresh_priorities_if_due(conn: asyncpg.Connection,
 
 
 async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
-                          progress: Callable[[str], None]) -> None:
+                          progress: Progress) -> None:
     """The scheduler's people job: keep stored priority scores current."""
     today = date.today()
     async with db.session_connection(pool) as conn:  # the job holds a session lock

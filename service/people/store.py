@@ -115,3 +115,21 @@ async def record_priority_refresh(conn: asyncpg.Connection, day: date, policy_ve
                                   changed: int) -> None:
     await conn.execute(*Q.record_priority_refresh(day=day, policy_version=policy_version,
                                                   changed=changed))
+
+
+async def rep_by_email(conn: asyncpg.Connection, email: str) -> Rep | None:
+    row = await conn.fetchrow(*Q.rep_by_email(email=email))
+    return Rep(**dict(row)) if row else None
+
+
+async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> Provider | None:
+    row = await conn.fetchrow(*Q.provider_by_ukprn(ukprn=ukprn))
+    return Provider(**dict(row)) if row else None
+
+
+async def worker_id_by_external_ref(conn: asyncpg.Connection, external_ref: str) -> UUID | None:
+    return await conn.fetchval(*Q.worker_id_by_external_ref(external_ref=external_ref))
+
+
+async def has_workers(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(*Q.has_workers())

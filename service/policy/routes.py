@@ -12,7 +12,7 @@ from service.pagination import (
     Int4Key,
     Limit,
     decode_cursor,
-    next_cursor,
+    page,
 )
 from service.policy import service, store
 from service.policy.schemas import Policy, PolicyIn, PolicyPage
@@ -47,4 +47,4 @@ class PolicyController(Controller):
                        cursor: Cursor = None) -> PolicyPage:
         key = decode_cursor(cursor, Int4Key)
         rows = await store.list_policies(db, key[0] if key else None, limit + 1)
-        return PolicyPage(rows[:limit], next_cursor(rows, limit, lambda p: (p.version,)))
+        return PolicyPage(*page(rows, limit, lambda p: (p.version,)))

@@ -4,9 +4,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from service.people.schemas import ContractType, Qualification
+from service.vocabulary import MAX_PENCE, ContractType, Qualification
 
-Pence = Annotated[int, Meta(ge=0, le=100_000_000, description="Integer pence (GBP)")]
+Pence = Annotated[int, Meta(ge=0, le=MAX_PENCE, description="Integer pence (GBP)")]
 Points = Annotated[int, Meta(ge=0, le=100)]
 
 

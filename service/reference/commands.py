@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
-    from service.cli import apply_migrations, run_with_connection, say
+    from service.console import apply_migrations, run_with_connection, say
     from service.people.service import refresh_priorities
     from service.reference.service import load_catalogue
 

@@ -10,7 +10,9 @@ from uuid import UUID
 
 import asyncpg
 
+from service.console import say
 from service.errors import Invalid, NotFound
+from service.pagination import decode_cursor, page
 from service.reference import logic, store
 from service.reference.schemas import LoadReport, Occupation, Skill
 from service.settings import Settings
@@ -44,8 +46,6 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
 async def load_if_empty(conn: asyncpg.Connection, settings: Settings) -> None:
     """Prepare hook of `ladder serve` and `ladder demo`: a new database gets the reference data,
     and so does one upgraded to a version with tables it has never loaded (everyday titles)."""
-    from service.cli import say
-
     if await store.has_occupations(conn) and await store.has_everyday_job_titles(conn):
         return
     await load_catalogue(conn, settings.catalogue_dir, progress=say)
@@ -77,6 +77,13 @@ async def skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill:
     found = await store.get_skill(conn, skill_id)
     if found is None:
         raise NotFound(f"no ESCO skill with id {skill_id}")
+    return found
+
+
+async def skill_by_uri(conn: asyncpg.Connection, uri: str) -> Skill:
+    found = await store.skill_by_uri(conn, uri)
+    if found is None:
+        raise NotFound(f"no ESCO skill with URI {uri!r}")
     return found
 
 
@@ -120,15 +127,31 @@ class SearchCache:
         return answer
 
 
-async def search_occupations(conn: asyncpg.Connection, cache: SearchCache, q: str,
-                             after: tuple | None, limit: int) -> list[tuple[Any, tuple]]:
-    """Occupations matching `q`, best first, each with its sort key; `limit` rows at most."""
-    return await cache.answer(conn, ("occupations", q, after, limit),
-                              lambda: store.search_occupations(conn, q, after, limit))
+Rows = Callable[..., Awaitable[list[tuple[Any, tuple]]]]  # store rows, each with its sort key
 
 
-async def search_skills(conn: asyncpg.Connection, cache: SearchCache, q: str,
-                        after: tuple | None, limit: int) -> list[tuple[Any, tuple]]:
-    """Skills matching `q`, best first, each with its sort key; `limit` rows at most."""
-    return await cache.answer(conn, ("skills", q, after, limit),
-                              lambda: store.search_skills(conn, q, after, limit))
+async def _label_page(conn: asyncpg.Connection, cache: SearchCache, kind: str,
+                      rows_in_label_order: Rows, search: Rows, q: str | None, cursor: str | None,
+                      limit: int) -> tuple[list[Any], str | None]:
+    """A page of what matches `q`, best first (sorted by score and id, the answer cached), or
+    without `q` of all, in label order (by label and id). Rows come from the store with their
+    sort key, which makes the cursor and is not sent."""
+    after = decode_cursor(cursor, float if q is not None else str, UUID)
+    if q is None:
+        rows = await rows_in_label_order(conn, after, limit + 1)
+    else:
+        rows = await cache.answer(conn, (kind, q, after, limit + 1),
+                                  lambda: search(conn, q, after, limit + 1))
+    return page(rows, limit, lambda row: row[1], lambda row: row[0])
+
+
+async def occupations_page(conn: asyncpg.Connection, cache: SearchCache, q: str | None,
+                           cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    return await _label_page(conn, cache, "occupations", store.list_occupations,
+                             store.search_occupations, q, cursor, limit)
+
+
+async def skills_page(conn: asyncpg.Connection, cache: SearchCache, q: str | None,
+                      cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    return await _label_page(conn, cache, "skills", store.list_skills, store.search_skills, q,
+                             cursor, limit)

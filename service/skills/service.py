@@ -8,7 +8,7 @@ import asyncpg
 from service.auth.logic import Principal
 from service.errors import NotFound
 from service.oversight import store as audit
-from service.pagination import decode_cursor, encode_cursor
+from service.pagination import decode_cursor, page
 from service.people.service import visible_worker
 from service.skills import logic, store
 from service.skills.schemas import (
@@ -75,9 +75,9 @@ async def profile(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
     after = decode_cursor(cursor, str, UUID)  # before the audited read: a bad cursor reads nothing
     await visible_worker(conn, principal, worker_id, "skills.read")
     rows = await store.profile(conn, worker_id, after, limit + 1)
-    last = rows[limit - 1] if len(rows) > limit else None
-    return SkillsProfile(worker_id, await store.worker_occupation(conn, worker_id), rows[:limit],
-                         encode_cursor(last.label, last.skill_id) if last else None)
+    items, following = page(rows, limit, lambda e: (e.label, e.skill_id))
+    return SkillsProfile(worker_id, await store.worker_occupation(conn, worker_id), items,
+                         following)
 
 
 async def history(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
@@ -86,5 +86,4 @@ async def history(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
     await visible_worker(conn, principal, worker_id, "skills.history.read")
     rows: list[SkillChange] = await store.history(conn, worker_id, key[0] if key else None,
                                                   limit + 1)
-    more = len(rows) > limit
-    return SkillHistoryPage(rows[:limit], encode_cursor(rows[limit - 1].id) if more else None)
+    return SkillHistoryPage(*page(rows, limit, lambda c: (c.id,)))

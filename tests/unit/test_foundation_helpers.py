@@ -5,7 +5,7 @@ import pytest
 
 from service.auth.logic import Principal, bearer_token, hash_token, new_token
 from service.errors import Forbidden, Invalid
-from service.pagination import decode_cursor, encode_cursor, next_cursor, time_id_cursor
+from service.pagination import decode_cursor, encode_cursor, next_cursor, page, time_id_cursor
 from service.sql import load_queries
 
 
@@ -80,3 +80,15 @@ def test_next_cursor_only_when_a_row_is_left_over():
     rows = [{"id": i} for i in range(3)]
     assert next_cursor(rows, 3, lambda r: (r["id"],)) is None
     assert decode_cursor(next_cursor(rows, 2, lambda r: (r["id"],)), int) == (1,)
+
+
+def test_page_sends_the_limit_and_a_cursor_only_when_a_row_is_left_over():
+    rows = [(f"item {i}", ("label", i)) for i in range(3)]
+    assert page(rows, 3, lambda r: r[1], lambda r: r[0]) == (["item 0", "item 1", "item 2"], None)
+    items, cursor = page(rows, 2, lambda r: r[1], lambda r: r[0])
+    assert items == ["item 0", "item 1"]
+    assert decode_cursor(cursor, str, int) == ("label", 1)
+    # The encoding cursors already handed out use: existing cursors keep working.
+    assert cursor == encode_cursor("label", 1)
+    assert page([], 5, lambda r: r) == ([], None)
+    assert page(rows[:1], 1, lambda r: r[1]) == (rows[:1], None)
