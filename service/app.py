@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from service import db
 from service.accounts.routes import AccountController, accrue
+from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
     )
     app.state.settings = settings
     app.state.search_cache = SearchCache()
+    app.state.token_cache = TokenCache(settings.token_cache_seconds)
     if pool is not None:
         app.state.pool = pool
     return app

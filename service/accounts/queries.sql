@@ -177,9 +177,12 @@ WHERE period = :period
 SELECT now()
 
 -- name: account_summary
--- What GET /account shows, in one round trip: cached totals, earmarked money still available,
--- whether the period's accrual has reached the worker, and the policy in force on :day (through
--- the policy domain's policy_in_force; its columns prefixed policy_, all null if there is none).
+-- What GET /account shows, in one round trip: the worker read and audited through people's
+-- worker_audited (the scope_, actor_, token_id and action parameters are the caller's scope and
+-- who reads and why, as it takes them; no row if there is no such worker), cached totals,
+-- earmarked money still available, whether :period's accrual has reached the worker, and the
+-- policy in force on :day (through the policy domain's policy_in_force; its columns prefixed
+-- policy_, all null if there is none).
 WITH earmarked AS (
     SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                     - ledger_held_delta(kind, amount_pence))::bigint AS available
@@ -187,7 +190,8 @@ WITH earmarked AS (
     WHERE worker_id = :worker_id AND pot <> 'general'
     GROUP BY pot
 )
-SELECT coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) AS held_pence,
+SELECT w.*,
+       coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) AS held_pence,
        coalesce(a.credited_pence, 0) AS credited_pence,
        EXISTS (SELECT 1 FROM accruals AS r
                WHERE r.period = :period AND r.worker_id = :worker_id) AS accrued,
@@ -196,6 +200,7 @@ SELECT coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) 
        p.version AS policy_version, p.effective_from AS policy_effective_from,
        p.rules AS policy_rules, p.note AS policy_note, p.created_by AS policy_created_by,
        p.created_at AS policy_created_at
-FROM (SELECT :worker_id::uuid AS worker_id) AS w
-LEFT JOIN accounts AS a ON a.worker_id = w.worker_id
+FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :actor_role,
+                    :actor_id, :actor_name, :token_id, :action, false) AS w
+LEFT JOIN accounts AS a ON a.worker_id = w.id
 LEFT JOIN LATERAL policy_in_force(:day) AS p ON true

@@ -33,7 +33,7 @@ from service.oversight import store as audit
 from service.people import store as people_store
 from service.people.logic import age_on
 from service.people.schemas import Worker
-from service.people.service import visible_worker
+from service.people.service import audited_read, audited_worker, visible_worker
 from service.policy.service import policy_from_fields, policy_on
 
 RetrainingReason = Literal["facing_redundancy", "high_risk_occupation"]
@@ -201,11 +201,12 @@ async def _close_hold(conn: asyncpg.Connection, hold_id: UUID, kind: str, status
 
 
 async def account(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> Account:
-    worker = await visible_worker(conn, principal, worker_id, "account.read")
     today = date.today()
     period = str(today.year)
-    totals, accrued, pots, policy_fields = await store.account_summary(conn, worker_id, period,
-                                                                       today)
+    summary = await store.account_summary(conn, worker_id, period, today,
+                                          audited_read(principal, "account.read"))
+    worker = audited_worker(summary and summary.worker_row, worker_id)
+    totals, accrued, pots, policy_fields = summary[1:]
     if policy_fields is None:
         raise NotFound(f"no policy was in force on {today}")
     policy = policy_from_fields(policy_fields)

@@ -1,6 +1,6 @@
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -16,6 +16,14 @@ ACCRUAL_LOCK = 0x4C4143  # "LAC": accrual runs, one per period at a time
 ENTRY_FIELDS = ("worker_id", "kind", "amount_pence", "pot", "earmark", "source", "reference",
                 "reason", "rule", "policy_version", "period", "hold_id", "provider_id",
                 "created_by")
+
+
+class AccountSummary(NamedTuple):
+    worker_row: asyncpg.Record
+    totals: Totals
+    accrued: bool
+    pots: dict[str, int]
+    policy: dict[str, Any] | None
 
 
 def _entry(row: asyncpg.Record) -> Entry:
@@ -113,16 +121,21 @@ async def hold_portions(conn: asyncpg.Connection, hold_id: UUID) -> list[asyncpg
     return await conn.fetch(*Q.hold_portions(hold_id=hold_id))
 
 
-async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str,
-                          day: date) -> tuple[Totals, bool, dict[str, int], dict[str, Any] | None]:
-    """(totals, credited for `period` yet, available earmarked money by pot, the fields of the
-    policy in force on `day` or None) in one query."""
-    row = await conn.fetchrow(*Q.account_summary(worker_id=worker_id, period=period, day=day))
+async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str, day: date,
+                          audited_read: dict[str, Any]) -> AccountSummary | None:
+    """The worker's row as people's `worker_audited` gives it (read and audited with
+    `audited_read`, people's arguments), with (totals, credited for `period` yet, available
+    earmarked money by pot, the fields of the policy in force on `day` or None), in one query;
+    None if there is no such worker."""
+    row = await conn.fetchrow(*Q.account_summary(worker_id=worker_id, period=period, day=day,
+                                               **audited_read))
+    if row is None:
+        return None
     policy = None
     if row["policy_version"] is not None:
         policy = {k.removeprefix("policy_"): v for k, v in row.items() if k.startswith("policy_")}
-    return (_totals(row), row["accrued"], dict(zip(row["pots"], row["available"], strict=True)),
-            policy)
+    return AccountSummary(row, _totals(row), row["accrued"],
+                          dict(zip(row["pots"], row["available"], strict=True)), policy)
 
 
 async def try_accrual_lock(conn: asyncpg.Connection, period: str) -> bool:

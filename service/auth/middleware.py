@@ -4,6 +4,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service import db
 from service.auth import store
+from service.auth.cache import TokenCache
 from service.auth.logic import bearer_token, hash_token
 from service.auth.routes import is_public
 from service.errors import NotAuthenticated
@@ -19,19 +20,26 @@ def _authorization(scope: Scope) -> str | None:
 
 
 async def authenticate(scope: Scope) -> None:
-    """Find the caller of a route that is not public, or refuse with 401. The token is looked
-    up on the request's own connection (one pool checkout per request); a request with a body
-    gives that connection back while its body streams in, so a slow upload holds none. There is
-    no cache: a revoked token is refused by the next request on every instance."""
+    """Find the caller of a route that is not public, or refuse with 401. A token seen in the
+    last second is answered from the app's `TokenCache` (see there for how long a revocation
+    takes to reach other instances); otherwise it is looked up on the request's own connection
+    (one pool checkout per request), and a request with a body gives that connection back while
+    its body streams in, so a slow upload holds none."""
     token = bearer_token(_authorization(scope))
     if token is None:
         raise NotAuthenticated("send 'Authorization: Bearer <token>'")
-    holder = db.request_connection(scope)
-    principal = await store.principal_for_token(await holder.get(), hash_token(token))
-    if scope["method"] in BODY_METHODS:
-        await holder.release()
+    token_hash = hash_token(token)
+    cache: TokenCache = scope["litestar_app"].state.token_cache
+    principal = cache.get(token_hash)
     if principal is None:
-        raise NotAuthenticated("the token is unknown, expired or revoked")
+        holder = db.request_connection(scope)
+        found = await store.principal_for_token(await holder.get(), token_hash)
+        if scope["method"] in BODY_METHODS:
+            await holder.release()
+        if found is None:
+            raise NotAuthenticated("the token is unknown, expired or revoked")
+        principal, expires_at = found
+        cache.put(token_hash, principal, expires_at)
     scope["state"]["principal"] = principal
 
 

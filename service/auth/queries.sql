@@ -1,6 +1,6 @@
 -- name: principal_for_token
 SELECT t.id AS token_id, t.role, t.name, t.worker_id, t.rep_id, t.provider_id,
-       r.branch, p.ukprn
+       r.branch, p.ukprn, t.expires_at
 FROM api_tokens t
 LEFT JOIN reps r ON r.id = t.rep_id
 LEFT JOIN providers p ON p.id = t.provider_id

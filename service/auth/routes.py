@@ -41,11 +41,12 @@ class TokenController(Controller):
 
     @delete("/{token_id:uuid}", status_code=200,
             summary="Revoke a token (admin, or the token's own holder)")
-    async def revoke(self, token_id: FromPath[UUID], db: Db,
-                     principal: Caller) -> TokenRevoked:
+    async def revoke(self, token_id: FromPath[UUID], db: Db, principal: Caller,
+                     state: State) -> TokenRevoked:
         if token_id != principal.token_id:
             principal.require("admin")
         row = await store.revoke_token(db, token_id)
         if row is None:
             raise NotFound(f"no token with id {token_id}")
+        state.token_cache.forget(token_id)
         return TokenRevoked(row["id"], row["revoked_at"])

@@ -9,9 +9,15 @@ from service.sql import load_queries
 Q = load_queries(__file__)
 
 
-async def principal_for_token(conn: asyncpg.Connection, token_hash: bytes) -> Principal | None:
+async def principal_for_token(conn: asyncpg.Connection,
+                              token_hash: bytes) -> tuple[Principal, datetime | None] | None:
+    """The caller a live token stands for, and when the token expires."""
     row = await conn.fetchrow(*Q.principal_for_token(token_hash=token_hash))
-    return Principal(**dict(row)) if row else None
+    if row is None:
+        return None
+    fields = dict(row)
+    expires_at = fields.pop("expires_at")
+    return Principal(**fields), expires_at
 
 
 async def insert_token(conn: asyncpg.Connection, token_hash: bytes, role: Role, name: str,

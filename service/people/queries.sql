@@ -18,41 +18,12 @@ WHERE id = :worker_id
 
 -- name: get_worker_audited
 -- The worker, whether the caller may see them, and only if so the audit row of this read, all in
--- one statement: a read whose audit row cannot be written fails, so it is never served. The
--- scope_ parameters are the caller's WorkerScope; actor_role to action say who reads and why, as
--- oversight's audit_record takes them.
-SELECT v.*, CASE WHEN v.visible
-               THEN audit_record(:actor_role, :actor_id, :actor_name, :token_id, :action, v.id,
-                                 NULL) END AS audited
-FROM (
-    SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
-           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
-           facing_redundancy, priority_score, created_at, updated_at,
-           coalesce(:scope_any::boolean
-                    AND (:scope_branch::text IS NULL OR branch = :scope_branch)
-                    AND (:scope_worker_id::uuid IS NULL OR id = :scope_worker_id),
-                    false) AS visible
-    FROM workers
-    WHERE id = :worker_id
-) AS v
-
--- name: get_worker_audited_for_update
--- As get_worker_audited, with the worker's row locked for the change that follows.
-SELECT v.*, CASE WHEN v.visible
-               THEN audit_record(:actor_role, :actor_id, :actor_name, :token_id, :action, v.id,
-                                 NULL) END AS audited
-FROM (
-    SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
-           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
-           facing_redundancy, priority_score, created_at, updated_at,
-           coalesce(:scope_any::boolean
-                    AND (:scope_branch::text IS NULL OR branch = :scope_branch)
-                    AND (:scope_worker_id::uuid IS NULL OR id = :scope_worker_id),
-                    false) AS visible
-    FROM workers
-    WHERE id = :worker_id
-    FOR UPDATE
-) AS v
+-- one statement (migration 0011's worker_audited): a read whose audit row cannot be written
+-- fails, so it is never served. The scope_ parameters are the caller's WorkerScope; actor_role
+-- to action say who reads and why, as oversight's audit_record takes them; lock whether to lock
+-- the worker's row for the change that follows.
+SELECT * FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id,
+                             :actor_role, :actor_id, :actor_name, :token_id, :action, :lock)
 
 -- name: list_workers
 SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,

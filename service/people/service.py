@@ -1,6 +1,7 @@
 """Worker records: access checks, priority upkeep and audit, shared by routes, CLI and other
 domains (every domain that shows a worker's data starts with `visible_worker`)."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -39,9 +40,28 @@ async def visible_worker(conn: asyncpg.Connection, principal: Principal, worker_
                          action: str, *, for_update: bool = False) -> Worker:
     """The worker, if the caller may see them (404 if none, 403 if not theirs), audited as
     `action` by the very statement that reads them."""
-    found = await store.get_worker_audited(conn, worker_id, principal.worker_scope(),
-                                           audit.audit_actor(principal), action,
-                                           for_update=for_update)
+    return worker_or_refuse(await store.get_worker_audited(
+        conn, worker_id, audited_read(principal, action), lock=for_update), worker_id)
+
+
+def audited_read(principal: Principal, action: str) -> dict[str, Any]:
+    """The named arguments, after the worker's id, of the SQL function `worker_audited`: the
+    caller's scope and who reads and why. Through it another domain's statement reads a worker
+    with the audit row, as `visible_worker` does."""
+    scope = principal.worker_scope()
+    role, actor_id, name, token_id = audit.audit_actor(principal)
+    return {"scope_any": scope.any, "scope_branch": scope.branch,
+            "scope_worker_id": scope.worker_id, "actor_role": role, "actor_id": actor_id,
+            "actor_name": name, "token_id": token_id, "action": action}
+
+
+def audited_worker(row: Mapping[str, Any] | None, worker_id: UUID) -> Worker:
+    """The worker in another domain's row that selected `worker_audited`'s columns, refused as
+    `visible_worker` refuses (404, 403)."""
+    return worker_or_refuse(store.worker_seen(row), worker_id)
+
+
+def worker_or_refuse(found: tuple[Worker, bool] | None, worker_id: UUID) -> Worker:
     if found is None:
         raise NotFound(f"no worker with id {worker_id}")
     worker, visible = found

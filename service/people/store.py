@@ -1,11 +1,10 @@
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from service.auth.logic import WorkerScope
-from service.oversight.store import AuditActor
 from service.people.schemas import Provider, Rep, Worker
 from service.sql import load_queries
 
@@ -14,6 +13,9 @@ Q = load_queries(__file__)
 WORKER_COLUMNS = ("external_ref", "name", "email", "birth_date", "branch", "employer", "region",
                   "occupation", "contract_type", "weekly_hours", "highest_qualification",
                   "facing_redundancy")
+
+
+WORKER_FIELDS = Worker.__struct_fields__
 
 
 def _worker(row: asyncpg.Record | None) -> Worker | None:
@@ -31,23 +33,21 @@ async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None
     return _worker(await conn.fetchrow(*Q.get_worker(worker_id=worker_id)))
 
 
-async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: WorkerScope,
-                             actor: AuditActor, action: str, *,
-                             for_update: bool = False) -> tuple[Worker, bool] | None:
-    """The worker and whether `scope` may see them; a visible read is audited by the same
-    statement."""
-    query = Q.get_worker_audited_for_update if for_update else Q.get_worker_audited
-    role, actor_id, name, token_id = actor
-    row = await conn.fetchrow(*query(worker_id=worker_id, scope_any=scope.any,
-                                     scope_branch=scope.branch, scope_worker_id=scope.worker_id,
-                                     actor_role=role, actor_id=actor_id, actor_name=name,
-                                     token_id=token_id, action=action))
+async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, read: dict[str, Any],
+                             *, lock: bool = False) -> tuple[Worker, bool] | None:
+    """The worker and whether the caller may see them; a visible read is audited by the same
+    statement. `read` is the service's `audited_read`: the caller's scope, who and why."""
+    return worker_seen(await conn.fetchrow(*Q.get_worker_audited(worker_id=worker_id, lock=lock,
+                                                                 **read)))
+
+
+def worker_seen(row: Mapping[str, Any] | None) -> tuple[Worker, bool] | None:
+    """The worker and `visible` from a row of `worker_audited`, whichever query selected it."""
     if row is None:
         return None
     fields = dict(row)
     visible = fields.pop("visible")
-    fields.pop("audited")
-    return Worker(**fields), visible
+    return Worker(**{name: fields[name] for name in WORKER_FIELDS}), visible
 
 
 async def list_workers(conn: asyncpg.Connection, branch: str | None,

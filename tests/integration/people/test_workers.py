@@ -32,9 +32,13 @@ async def test_revoked_and_expired_tokens_are_refused(api, client, pool):
     revoked = await client.delete(f"/v1/tokens/{created['id']}", headers=admin)
     assert revoked.status_code == 200
     assert (await client.get("/v1/me", headers=headers)).status_code == 401
-    async with pool.acquire() as conn:
-        await conn.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second'")
-    assert (await client.get("/v1/me", headers=admin)).status_code == 401
+    unused = (await client.post("/v1/tokens", headers=admin,
+                                json={"role": "admin", "name": "expired"})).json()
+    async with pool.acquire() as conn:  # as if its time had passed
+        await conn.execute("UPDATE api_tokens SET expires_at = now() - interval '1 second' "
+                           "WHERE id = $1", __import__("uuid").UUID(unused["id"]))
+    expired = await client.get("/v1/me", headers={"Authorization": f"Bearer {unused['token']}"})
+    assert expired.status_code == 401
 
 
 async def test_tokens_are_stored_only_as_hashes(api, client, pool):
