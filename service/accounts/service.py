@@ -68,8 +68,8 @@ async def _worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker:
 
 async def check_contribution(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                              data: ContributionIn) -> None:
-    """Admins add any contribution; a rep only the union's, for a worker of their branch."""
-    principal.require("admin", "rep")
+    """Admins add any contribution; a rep only the union's, for a worker of their branch (the
+    route admits only those two roles)."""
     if principal.role == "rep" and data.source != "union":
         raise Forbidden.on_field("source", "a rep may add union contributions only")
     await visible_worker(conn, principal, worker_id, "account.contribute")

@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from service.auth.guards import requires, requires_any_role
 from service.bodies import is_json_media_type
 from service.courses import feeds, service, store
 from service.courses.inference import explain
@@ -95,6 +96,7 @@ class CatalogueOperation(Operation):
 class CatalogueController(Controller):
     path = "/v1/providers"
     tags = ["courses"]
+    guards = [requires("admin", "college")]
 
     @put("/{ukprn:str}/catalogue", operation_class=CatalogueOperation, responses=problems(
          {413: "The catalogue is larger than LADDER_CATALOGUE_MAX_BYTES", 415: "The body is "
@@ -202,6 +204,7 @@ RqfLevel = Literal["E1", "E2", "E3", "1", "2", "3", "4", "5", "6", "7", "8"]
 class CourseController(Controller):
     path = "/v1/courses"
     tags = ["courses"]
+    guards = [requires_any_role()]
 
     @get("/", summary="Search current courses, best match first (any role)")
     async def search(

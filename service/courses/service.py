@@ -23,7 +23,7 @@ from service.bodies import refuse_repeated_keys
 from service.courses import inference, store
 from service.courses.logic import band_for_level, content_hash, validate_catalogue
 from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
-from service.errors import DomainError, Forbidden, Invalid, NotFound
+from service.errors import DomainError, Invalid, NotFound
 from service.reference.service import reference_version
 
 log = logging.getLogger("ladder")
@@ -47,13 +47,10 @@ def actor_of(principal: Principal | None) -> tuple[str, str]:
 async def provider_for(conn: asyncpg.Connection, principal: Principal,
                        ukprn: str) -> ProviderRef:
     """The provider's catalogue, syncs and feeds are the admin's and that college's alone."""
-    principal.require("admin", "college")
     row = await store.provider_by_ukprn(conn, ukprn)
     if row is None:
         raise NotFound(f"no provider with UKPRN {ukprn}")
-    if principal.role == "college" and row["id"] != principal.provider_id:
-        raise Forbidden.on_field("ukprn", f"this college token may act only for UKPRN "
-                                 f"{principal.ukprn}")
+    principal.require_provider(row["id"])
     return ProviderRef(row["id"], row["ukprn"], row["name"])
 
 

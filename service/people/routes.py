@@ -3,6 +3,7 @@ from uuid import UUID
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
+from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.errors import NotFound
 from service.openapi import problems
@@ -27,17 +28,18 @@ class WorkerController(Controller):
     path = "/v1/workers"
     tags = ["people"]
 
-    @post("/", summary="Create a worker (admin, or a rep for their own branch)",
+    @post("/", guards=[requires("admin", "rep")],
+          summary="Create a worker (admin, or a rep for their own branch)",
           responses=problems({409: "A worker with this `external_ref` exists"}))
     async def create(self, data: JSONBody[WorkerIn], db: Db,
                      principal: Caller) -> Worker:
         return await service.create_worker(db, principal, data)
 
-    @get("/", summary="List workers, newest first (admin; a rep sees their branch)")
+    @get("/", guards=[requires("admin", "rep")],
+         summary="List workers, newest first (admin; a rep sees their branch)")
     async def list_workers(self, db: Db, principal: Caller,
                            branch: str | None = Parameter(default=None, max_length=200),
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> WorkerPage:
-        principal.require("admin", "rep")
         if principal.role == "rep":
             principal.require_branch(branch or principal.branch or "")
             branch = principal.branch
@@ -46,17 +48,19 @@ class WorkerController(Controller):
         await audit.record(db, principal, "worker.list", [w.id for w in items])
         return WorkerPage(items, next_cursor(rows, limit, lambda w: (w.created_at, w.id)))
 
-    @get("/{worker_id:uuid}", summary="A worker's record")
+    @get("/{worker_id:uuid}", guards=[requires_any_role()], summary="A worker's record")
     async def read(self, worker_id: FromPath[UUID], db: Db,
                    principal: Caller) -> Worker:
         return await service.visible_worker(db, principal, worker_id, "worker.read")
 
-    @patch("/{worker_id:uuid}", summary="Change a worker's record; priority is recomputed")
+    @patch("/{worker_id:uuid}", guards=[requires("admin", "rep", "worker")],
+           summary="Change a worker's record; priority is recomputed")
     async def update(self, worker_id: FromPath[UUID], data: JSONBody[WorkerPatch], db: Db,
                      principal: Caller) -> Worker:
         return await service.update_worker(db, principal, worker_id, data)
 
-    @get("/{worker_id:uuid}/priority", summary="Priority score with its reasons, in words")
+    @get("/{worker_id:uuid}/priority", guards=[requires_any_role()],
+         summary="Priority score with its reasons, in words")
     async def priority(self, worker_id: FromPath[UUID], db: Db,
                        principal: Caller) -> Priority:
         score, reasons = await service.worker_priority(db, principal, worker_id)
@@ -66,26 +70,25 @@ class WorkerController(Controller):
 class RepController(Controller):
     path = "/v1/reps"
     tags = ["people"]
+    guards = [requires("admin")]
 
     @post("/", summary="Register a union learning rep (admin)")
-    async def create(self, data: JSONBody[RepIn], db: Db, principal: Caller) -> Rep:
-        principal.require("admin")
+    async def create(self, data: JSONBody[RepIn], db: Db) -> Rep:
         return await store.insert_rep(db, data.name, data.email, data.branch)
 
 
 class ProviderController(Controller):
     path = "/v1/providers"
     tags = ["people"]
+    guards = [requires("admin")]
 
     @post("/", summary="Register a partner college by UKPRN (admin)",
           responses=problems({409: "A college with this UKPRN is registered"}))
-    async def create(self, data: JSONBody[ProviderIn], db: Db,
-                     principal: Caller) -> Provider:
-        principal.require("admin")
+    async def create(self, data: JSONBody[ProviderIn], db: Db) -> Provider:
         return await store.insert_provider(db, data.ukprn, data.name)
 
 
-@get("/v1/me", tags=["people"], summary="Who the token belongs to",
+@get("/v1/me", tags=["people"], guards=[requires_any_role()], summary="Who the token belongs to",
      responses=problems({404: "The record this token stands for no longer exists"}))
 async def me(db: Db, principal: Caller) -> Me:
     result = Me(principal.role, principal.name, principal.token_id)

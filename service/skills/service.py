@@ -50,7 +50,6 @@ async def record_skill(conn: asyncpg.Connection, actor: Principal | None, worker
 
 async def put_skill(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                     skill_id: UUID, data: SkillLevelIn) -> WorkerSkill:
-    principal.require("admin", "rep", "worker")
     await visible_worker(conn, principal, worker_id, "skills.update", for_update=True)
     return await record_skill(conn, principal, worker_id, skill_id, data.level, data.source,
                               data.evidence)
@@ -60,7 +59,6 @@ async def remove_skill(conn: asyncpg.Connection, principal: Principal, worker_id
                        skill_id: UUID) -> None:
     """Remove an entry; if the skill is essential to the worker's occupation it shows as
     assumed again."""
-    principal.require("admin", "rep", "worker")
     await visible_worker(conn, principal, worker_id, "skills.remove", for_update=True)
     current = await store.get_entry(conn, worker_id, skill_id)
     if current is None:
