@@ -19,6 +19,7 @@ from service.accounts.schemas import (
     HoldPage,
     HoldStatus,
 )
+from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.idempotency import IdempotencyKey, once
@@ -89,7 +90,7 @@ class AccountController(Controller):
                          idempotency_key: IdempotencyKey = None) -> Response[Entry]:
         await service.check_contribution(db, principal, worker_id, data)
         return await once(db, principal, idempotency_key, f"contribution {worker_id}", data,
-                          lambda: service.contribute(db, principal, worker_id, data))
+                          lambda: service.contribute(db, Actor.of(principal), worker_id, data))
 
     @post("/adjustments", guards=[requires("admin")],
           summary="Correct an account, with a reason (admin). Needs an "
@@ -98,7 +99,7 @@ class AccountController(Controller):
                      principal: Caller, idempotency_key: IdempotencyKey = None) -> Response[Entry]:
         await visible_worker(db, principal, worker_id, "account.adjust")
         return await once(db, principal, idempotency_key, f"adjustment {worker_id}", data,
-                          lambda: service.adjust(db, principal, worker_id, data))
+                          lambda: service.adjust(db, Actor.of(principal), worker_id, data))
 
 
 @post("/v1/accruals", status_code=200, tags=["accounts"], guards=[requires("admin")],
@@ -106,4 +107,4 @@ class AccountController(Controller):
       responses=problems({409: "An accrual for this period is already running"}))
 async def accrue(data: JSONBody[AccrualIn], principal: Caller, state: State) -> AccrualResult:
     async with db.session_connection(state.pool) as conn:  # the run holds a session lock
-        return await service.accrue(conn, principal, data.period)
+        return await service.accrue(conn, Actor.of(principal), data.period)

@@ -8,6 +8,7 @@ import msgspec
 
 from service.accounts.logic import GENERAL, Totals
 from service.accounts.schemas import Earmark, Entry, Hold
+from service.actor import Actor
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -16,6 +17,12 @@ ACCRUAL_LOCK = 0x4C4143  # "LAC": accrual runs, one per period at a time
 ENTRY_FIELDS = ("worker_id", "kind", "amount_pence", "pot", "earmark", "source", "reference",
                 "reason", "rule", "policy_version", "period", "hold_id", "provider_id",
                 "created_by")
+
+
+def created_by(actor: Actor) -> str:
+    """Who made an entry, as the worker reads it on their statement: `rep: Rita Rep`, or
+    `system`."""
+    return "system" if actor.is_system else f"{actor.role}: {actor.name}"
 
 
 def _entry(row: asyncpg.Record) -> Entry:
@@ -54,19 +61,19 @@ async def pot_available(conn: asyncpg.Connection, worker_id: UUID) -> dict[str, 
     return {r["pot"]: r["available_pence"] for r in await conn.fetch(Q.pot_available, worker_id)}
 
 
-def _entry_args(fields: dict[str, Any]) -> list[Any]:
+def _entry_args(actor: Actor, fields: dict[str, Any]) -> list[Any]:
     earmark = fields.get("earmark")
     fields = fields | {"earmark": msgspec.to_builtins(earmark) if earmark else None,
-                       "pot": fields.get("pot") or GENERAL}
+                       "pot": fields.get("pot") or GENERAL, "created_by": created_by(actor)}
     return [fields.get(name) for name in ENTRY_FIELDS]
 
 
-async def insert_entry(conn: asyncpg.Connection, **fields: Any) -> Entry:
-    return _entry(await conn.fetchrow(Q.insert_entry, *_entry_args(fields)))
+async def insert_entry(conn: asyncpg.Connection, actor: Actor, **fields: Any) -> Entry:
+    return _entry(await conn.fetchrow(Q.insert_entry, *_entry_args(actor, fields)))
 
 
-async def insert_topup(conn: asyncpg.Connection, **fields: Any) -> Entry | None:
-    args = dict(zip(ENTRY_FIELDS, _entry_args(fields), strict=True))
+async def insert_topup(conn: asyncpg.Connection, actor: Actor, **fields: Any) -> Entry | None:
+    args = dict(zip(ENTRY_FIELDS, _entry_args(actor, fields), strict=True))
     row = await conn.fetchrow(Q.insert_topup, args["worker_id"], args["kind"],
                               args["amount_pence"], args["pot"], args["earmark"],
                               args["reference"], args["reason"], args["rule"],
@@ -146,12 +153,12 @@ async def lock_accounts(conn: asyncpg.Connection, worker_ids: Sequence[UUID]) ->
 
 
 async def credit_batch(conn: asyncpg.Connection, period: str, policy_version: int,
-                       credits: Sequence[tuple[UUID, int, str]], created_by: str) -> None:
+                       credits: Sequence[tuple[UUID, int, str]], actor: Actor) -> None:
     """Annual credits for a batch, with the accrual record of every worker in it (a worker at
     the ceiling gets a record with nothing credited, so a re-run skips them too)."""
     paid = [c for c in credits if c[1] > 0]
     rows = await conn.fetch(Q.insert_credits, [c[0] for c in paid], [c[1] for c in paid],
-                            [c[2] for c in paid], policy_version, period, created_by)
+                            [c[2] for c in paid], policy_version, period, created_by(actor))
     entry_of = {r["worker_id"]: r["id"] for r in rows}
     await conn.execute(Q.insert_accruals, period, [c[0] for c in credits],
                        [c[1] for c in credits], [c[2] for c in credits], policy_version,

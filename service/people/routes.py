@@ -3,6 +3,7 @@ from uuid import UUID
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
+from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.errors import NotFound
@@ -45,7 +46,7 @@ class WorkerController(Controller):
             branch = principal.branch
         rows = await store.list_workers(db, branch, time_id_cursor(cursor), limit + 1)
         items = rows[:limit]
-        await audit.record(db, principal, "worker.list", [w.id for w in items])
+        await audit.record(db, Actor.of(principal), "worker.list", [w.id for w in items])
         return WorkerPage(items, next_cursor(rows, limit, lambda w: (w.created_at, w.id)))
 
     @get("/{worker_id:uuid}", guards=[requires_any_role()], summary="A worker's record")

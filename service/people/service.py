@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 
 from service import db
+from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.errors import Forbidden, NotFound
 from service.oversight import store as audit
@@ -28,7 +29,7 @@ async def visible_worker(conn: asyncpg.Connection, principal: Principal, worker_
     """The worker, if the caller may see them (404 if none, 403 if not theirs), audited as
     `action` by the very statement that reads them."""
     found = await store.get_worker_audited(conn, worker_id, principal.worker_scope(),
-                                           audit.audit_actor(principal), action,
+                                           Actor.of(principal), action,
                                            for_update=for_update)
     if found is None:
         raise NotFound(f"no worker with id {worker_id}")
@@ -49,7 +50,8 @@ async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
 
 async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
                         data: WorkerIn) -> Worker:
-    if principal is not None:  # the role is checked by the route; None is the command line
+    """`principal=None` is the command line (the demo), acting as the system."""
+    if principal is not None:  # the role is checked by the route
         principal.require_branch(data.branch)
     today = date.today()
     logic.check_birth_date(data.birth_date, today)
@@ -58,7 +60,8 @@ async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
     fields = msgspec.structs.asdict(data)
     score, _ = await _priority_of(conn, fields, today)
     worker = await store.insert_worker(conn, fields, score)
-    await audit.record(conn, principal, "worker.create", [worker.id])
+    await audit.record(conn, Actor.of(principal) if principal else SYSTEM, "worker.create",
+                       [worker.id])
     return worker
 
 
@@ -147,6 +150,6 @@ async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
                 if score != row["priority_score"]:
                     scores[row["id"]] = score
             await store.set_priority_scores(conn, scores)
-            await audit.record(conn, None, "worker.priority.refresh", list(scores))
+            await audit.record(conn, SYSTEM, "worker.priority.refresh", list(scores))
         changed += len(scores)
         after = rows[-1]["id"]

@@ -4,8 +4,9 @@ from uuid import UUID
 
 import asyncpg
 
+from service.actor import Actor
 from service.auth.logic import WorkerScope
-from service.oversight.store import AuditActor
+from service.oversight.store import audit_columns
 from service.people.schemas import Provider, Rep, Worker
 from service.sql import load_queries
 
@@ -32,13 +33,13 @@ async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None
 
 
 async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, scope: WorkerScope,
-                             actor: AuditActor, action: str, *,
+                             actor: Actor, action: str, *,
                              for_update: bool = False) -> tuple[Worker, bool] | None:
     """The worker and whether `scope` may see them; a visible read is audited by the same
     statement."""
     query = Q.get_worker_audited_for_update if for_update else Q.get_worker_audited
     row = await conn.fetchrow(query, worker_id, scope.any, scope.branch, scope.worker_id,
-                              *actor, action)
+                              *audit_columns(actor), action)
     if row is None:
         return None
     fields = dict(row)

@@ -3,6 +3,7 @@ from datetime import date
 from litestar import Controller, get, post
 from litestar.params import JSONBody, Parameter
 
+from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.errors import NotFound
@@ -43,7 +44,7 @@ class PolicyController(Controller):
           summary="Publish a new policy version, taking effect on 1 January of a coming "
           "year, after every published version (admin)")
     async def publish(self, data: JSONBody[PolicyIn], db: Db, principal: Caller) -> Policy:
-        return await service.publish(db, principal, data)
+        return await service.publish(db, Actor.of(principal), data)
 
     @get("/versions", guards=[requires_any_role()], summary="Every policy version, newest first")
     async def versions(self, db: Db, principal: Caller, limit: Limit = DEFAULT_LIMIT,
