@@ -10,6 +10,7 @@ from service.accounts import service as accounts
 from service.accounts import store as accounts_store
 from service.accounts.logic import pounds
 from service.accounts.schemas import ContributionIn
+from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.auth.service import issue_token
 from service.console import Progress
@@ -90,7 +91,7 @@ async def _accrue_this_year(conn: asyncpg.Connection, progress: Progress) -> Non
     """The annual credit, as `ladder accrue` gives it: once per worker and period."""
     period = str(date.today().year)
     try:
-        result = await accounts.accrue(conn, None, period)
+        result = await accounts.accrue(conn, SYSTEM, period)
     except Conflict:
         progress(f"demo: an accrual for {period} is already running; left to it")
         return
@@ -106,7 +107,7 @@ async def _union_contribution(conn: asyncpg.Connection, rep: Principal, worker_i
     if any(entry.reference == DEMO_CONTRIBUTION.reference for _, entry in entries):
         return
     await accounts.check_contribution(conn, rep, worker_id, DEMO_CONTRIBUTION)
-    await accounts.contribute(conn, rep, worker_id, DEMO_CONTRIBUTION)
+    await accounts.contribute(conn, Actor.of(rep), worker_id, DEMO_CONTRIBUTION)
     progress(f"demo: {REPS[0][0]} added a union contribution of "
              f"{pounds(DEMO_CONTRIBUTION.amount_pence)} GBP for {WORKERS[0][1]}")
 

@@ -5,9 +5,11 @@ Litestar documents only a route's success and, for routes with input, its own 40
 that looks at each route handler as it is registered and adds the statuses its kind of route
 can answer, each with the problem+json body that `service.errors` really sends:
 
-- every route that is not public (`AuthenticationMiddleware`'s rule, `is_public`): 401 and 403,
-  and the bearer security requirement (only there: /health, /ready and /schema are public, so it
+- every route that is not public (`AuthenticationMiddleware`'s rule, `is_public`): 401 and
+  the bearer security requirement (only there: /health, /ready and /schema are public, so it
   is not document-wide);
+- every route with a `requires` guard (`service.auth.guards`): 403, naming the roles it admits
+  (a route open to every role may still refuse a record outside the caller's scope);
 - with path parameters: 404 (nothing has that id);
 - with any input (path, query, header, body): 400 and 422, replacing Litestar's 400;
 - with a JSON body: 413 (the app's body size limit) and 415 (a media type that is not JSON);
@@ -26,6 +28,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from service.auth.guards import role_guards
 from service.auth.routes import is_public
 from service.errors import PROBLEM_JSON, Problem
 
@@ -67,8 +70,10 @@ def derived_statuses(path: str, handler: HTTPRouteHandler, has_path_params: bool
     """The error statuses a route answers by its kind alone (see the module docstring)."""
     statuses: set[int] = set()
     has_body = "data" in handler.parsed_fn_signature.parameters
+    if role_guards(handler):
+        statuses.add(403)
     if not is_public(handler):
-        statuses |= {401, 403}
+        statuses.add(401)
         if handler.http_methods & WRITE_METHODS:
             statuses.add(409)
     if has_path_params:
@@ -78,6 +83,16 @@ def derived_statuses(path: str, handler: HTTPRouteHandler, has_path_params: bool
     if has_body:
         statuses |= {413, 415}
     return statuses
+
+
+def forbidden_description(handler: HTTPRouteHandler) -> str:
+    """What the route's 403 means: the roles its guard admits, and the data scope."""
+    guards = role_guards(handler)
+    scope = "the record is not one this token may act on"
+    if all(guard.any_role for guard in guards):
+        return scope[0].upper() + scope[1:]
+    roles = " or ".join(guards[-1].roles)
+    return f"Needs the role {roles}; or {scope}"
 
 
 class ProblemResponses(ReceiveRoutePlugin):
@@ -100,4 +115,7 @@ class ProblemResponses(ReceiveRoutePlugin):
             security = list(handler.security or [])
             if not is_public(handler) and BEARER not in security:
                 handler.security = [*security, BEARER]
-            handler.responses = {**problems(*sorted(statuses)), **(handler.responses or {})}
+            derived = problems(*sorted(statuses))
+            if 403 in derived:
+                derived[403] = problem_response(403, forbidden_description(handler))
+            handler.responses = {**derived, **(handler.responses or {})}

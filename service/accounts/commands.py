@@ -10,10 +10,11 @@ from service.settings import Settings
 def cmd_accrue(args: argparse.Namespace, settings: Settings) -> None:
     from service.accounts.logic import pounds
     from service.accounts.service import accrue
+    from service.actor import SYSTEM
     from service.console import run_with_connection, say
 
     async def work(conn: asyncpg.Connection) -> None:
-        result = await accrue(conn, None, args.period, batch_size=args.batch_size, progress=say)
+        result = await accrue(conn, SYSTEM, args.period, batch_size=args.batch_size, progress=say)
         say(f"accrual {result.period} (policy version {result.policy_version}): "
             f"{result.workers_credited_now} workers credited now, "
             f"{pounds(result.credited_now_pence)} GBP; for the period in all "

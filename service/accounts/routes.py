@@ -19,6 +19,8 @@ from service.accounts.schemas import (
     HoldPage,
     HoldStatus,
 )
+from service.actor import Actor
+from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.idempotency import IdempotencyKey, once
 from service.openapi import problems
@@ -41,12 +43,14 @@ class AccountController(Controller):
     path = "/v1/workers/{worker_id:uuid}/account"
     tags = ["accounts"]
 
-    @get("/", summary="Balance, available, held, lifetime credited, ceiling and next accrual "
+    @get("/", guards=[requires_any_role()],
+         summary="Balance, available, held, lifetime credited, ceiling and next accrual "
          "(the worker, a rep of their branch, admins)")
     async def read(self, worker_id: FromPath[UUID], db: Db, principal: Caller) -> Account:
         return await service.account(db, principal, worker_id)
 
-    @get("/entries", summary="Ledger entries, newest first, optionally of one kind")
+    @get("/entries", guards=[requires_any_role()],
+         summary="Ledger entries, newest first, optionally of one kind")
     async def entries(self, worker_id: FromPath[UUID], db: Db, principal: Caller,
                       kind: EntryKind | None = Parameter(default=None, description="Entry kind"),
                       limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> EntryPage:
@@ -55,7 +59,8 @@ class AccountController(Controller):
         rows = await store.list_entries(db, worker_id, kind, key[0] if key else None, limit + 1)
         return EntryPage(*page(rows, limit, lambda r: (r[0],), lambda r: r[1]))
 
-    @get("/holds", summary="Money set aside for courses, newest first, optionally by status "
+    @get("/holds", guards=[requires_any_role()],
+         summary="Money set aside for courses, newest first, optionally by status "
          "(open holds are what `held_pence` adds up)")
     async def holds(self, worker_id: FromPath[UUID], db: Db, principal: Caller,
                     status: HoldStatus | None = Parameter(default=None,
@@ -66,7 +71,8 @@ class AccountController(Controller):
         rows = await store.list_holds(db, worker_id, status, after, limit + 1)
         return HoldPage(*page(rows, limit, lambda h: (h.created_at, h.id)))
 
-    @get("/statement.csv", summary="The statement as CSV, with running balance",
+    @get("/statement.csv", guards=[requires_any_role()],
+         summary="The statement as CSV, with running balance",
          media_type="text/csv")
     async def statement(self, worker_id: FromPath[UUID], db: Db,
                         principal: Caller) -> Response[str]:
@@ -75,29 +81,29 @@ class AccountController(Controller):
         return Response(text, media_type="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{filename}"'})
 
-    @post("/contributions", summary="Add an employer, union or other contribution (admin; a rep "
+    @post("/contributions", guards=[requires("admin", "rep")],
+          summary="Add an employer, union or other contribution (admin; a rep "
           "for union money). Needs an Idempotency-Key header.", responses=IDEMPOTENT)
     async def contribute(self, worker_id: FromPath[UUID], data: JSONBody[ContributionIn],
                          db: Db, principal: Caller,
                          idempotency_key: IdempotencyKey = None) -> Response[Entry]:
         await service.check_contribution(db, principal, worker_id, data)
         return await once(db, principal, idempotency_key, f"contribution {worker_id}", data,
-                          lambda: service.contribute(db, principal, worker_id, data))
+                          lambda: service.contribute(db, Actor.of(principal), worker_id, data))
 
-    @post("/adjustments", summary="Correct an account, with a reason (admin). Needs an "
+    @post("/adjustments", guards=[requires("admin")],
+          summary="Correct an account, with a reason (admin). Needs an "
           "Idempotency-Key header.", responses=IDEMPOTENT)
     async def adjust(self, worker_id: FromPath[UUID], data: JSONBody[AdjustmentIn], db: Db,
                      principal: Caller, idempotency_key: IdempotencyKey = None) -> Response[Entry]:
-        principal.require("admin")
         await visible_worker(db, principal, worker_id, "account.adjust")
         return await once(db, principal, idempotency_key, f"adjustment {worker_id}", data,
-                          lambda: service.adjust(db, principal, worker_id, data))
+                          lambda: service.adjust(db, Actor.of(principal), worker_id, data))
 
 
-@post("/v1/accruals", status_code=200, tags=["accounts"],
+@post("/v1/accruals", status_code=200, tags=["accounts"], guards=[requires("admin")],
       summary="Credit every eligible worker for a period, once (admin)",
       responses=problems({409: "An accrual for this period is already running"}))
 async def accrue(data: JSONBody[AccrualIn], principal: Caller, state: State) -> AccrualResult:
-    principal.require("admin")
     async with db.session_connection(state.pool) as conn:  # the run holds a session lock
-        return await service.accrue(conn, principal, data.period)
+        return await service.accrue(conn, Actor.of(principal), data.period)

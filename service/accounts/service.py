@@ -27,6 +27,7 @@ from service.accounts.schemas import (
     NextAccrual,
     PathwayEarmark,
 )
+from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.oversight import store as audit
@@ -43,18 +44,11 @@ STATEMENT_COLUMNS = ("date", "description", "kind", "reference", "paid_in", "pai
                      "balance_pence", "available_pence")
 
 
-def actor(principal: Principal | None) -> str:
-    """Who made an entry, as the worker will read it on their statement."""
-    if principal is None:
-        return "system"
-    return f"{principal.role}: {principal.name}"
-
-
 async def _append(conn: asyncpg.Connection, worker_id: UUID, kind: str, amount: int,
-                  created_by: str, **fields: Any) -> Entry:
+                  actor: Actor, **fields: Any) -> Entry:
     """Insert one entry and move the cached totals with it; the caller holds the account lock."""
-    entry = await store.insert_entry(conn, worker_id=worker_id, kind=kind, amount_pence=amount,
-                                     created_by=created_by, **fields)
+    entry = await store.insert_entry(conn, actor, worker_id=worker_id, kind=kind,
+                                     amount_pence=amount, **fields)
     await store.add_to_account(conn, worker_id, logic.effect(kind, amount))
     return entry
 
@@ -68,22 +62,22 @@ async def _worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker:
 
 async def check_contribution(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                              data: ContributionIn) -> None:
-    """Admins add any contribution; a rep only the union's, for a worker of their branch."""
-    principal.require("admin", "rep")
+    """Admins add any contribution; a rep only the union's, for a worker of their branch (the
+    route admits only those two roles)."""
     if principal.role == "rep" and data.source != "union":
         raise Forbidden.on_field("source", "a rep may add union contributions only")
     await visible_worker(conn, principal, worker_id, "account.contribute")
 
 
-async def contribute(conn: asyncpg.Connection, principal: Principal | None, worker_id: UUID,
+async def contribute(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
                      data: ContributionIn) -> Entry:
     await store.lock_account(conn, worker_id)
-    return await _append(conn, worker_id, "contribution", data.amount_pence, actor(principal),
+    return await _append(conn, worker_id, "contribution", data.amount_pence, actor,
                          pot=logic.pot_of(data.earmark), earmark=data.earmark,
                          source=data.source, reference=data.reference)
 
 
-async def adjust(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
+async def adjust(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
                  data: AdjustmentIn) -> Entry:
     """An admin's correction, with its reason; a removal comes out of general money only."""
     if data.amount_pence == 0:
@@ -94,12 +88,12 @@ async def adjust(conn: asyncpg.Connection, principal: Principal, worker_id: UUID
         if general + data.amount_pence < 0:
             raise logic.InsufficientFunds.on_field(
                 "amount_pence", f"only {logic.pounds(general)} of general money is available")
-    return await _append(conn, worker_id, "adjustment", data.amount_pence, actor(principal),
+    return await _append(conn, worker_id, "adjustment", data.amount_pence, actor,
                          reason=data.reason)
 
 
 async def grant_midlife_topup(conn: asyncpg.Connection, worker_id: UUID, review_id: UUID, *,
-                              principal: Principal | None = None,
+                              actor: Actor = SYSTEM,
                               today: date | None = None) -> Entry | None:
     """The mid-life review top-up, once per worker aged 45+ (the policy's age); None if the
     worker already had it."""
@@ -110,14 +104,14 @@ async def grant_midlife_topup(conn: asyncpg.Connection, worker_id: UUID, review_
     if age < policy.rules.midlife_min_age:
         raise Invalid.on_field("birth_date", f"aged {age}; the mid-life top-up starts at "
                                f"{policy.rules.midlife_min_age}")
-    return await _topup(conn, principal, worker_id, "midlife_topup",
+    return await _topup(conn, actor, worker_id, "midlife_topup",
                         policy.rules.midlife_topup_pence, policy.version, None,
                         reference=f"review {review_id}", reason=None)
 
 
 async def grant_retraining_topup(conn: asyncpg.Connection, worker_id: UUID,
                                  reason: RetrainingReason, *, pathway_target: str | None = None,
-                                 principal: Principal | None = None,
+                                 actor: Actor = SYSTEM,
                                  today: date | None = None) -> Entry | None:
     """The retraining top-up, once per worker facing redundancy or in a high-risk occupation,
     earmarked for courses on their matched pathways (or on the one to `pathway_target`)."""
@@ -128,31 +122,31 @@ async def grant_retraining_topup(conn: asyncpg.Connection, worker_id: UUID,
             conn, worker.occupation) != "High":
         raise Invalid.on_field("reason", "the worker's occupation is not at high risk")
     policy = await policy_on(conn, today)
-    return await _topup(conn, principal, worker_id, "retraining_topup",
+    return await _topup(conn, actor, worker_id, "retraining_topup",
                         policy.rules.retraining_topup_pence, policy.version,
                         PathwayEarmark(pathway_target), reference=None,
                         reason=reason.replace("_", " "))
 
 
-async def _topup(conn: asyncpg.Connection, principal: Principal | None, worker_id: UUID,
+async def _topup(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
                  kind: str, amount: int, policy_version: int, earmark: PathwayEarmark | None,
                  **fields: Any) -> Entry | None:
     if amount <= 0:
         return None
     await store.lock_account(conn, worker_id)
-    entry = await store.insert_topup(conn, worker_id=worker_id, kind=kind, amount_pence=amount,
-                                     pot=logic.pot_of(earmark), earmark=earmark, rule=kind,
-                                     policy_version=policy_version,
-                                     created_by=actor(principal), **fields)
+    entry = await store.insert_topup(conn, actor, worker_id=worker_id, kind=kind,
+                                     amount_pence=amount, pot=logic.pot_of(earmark),
+                                     earmark=earmark, rule=kind, policy_version=policy_version,
+                                     **fields)
     if entry is not None:
         await store.add_to_account(conn, worker_id, logic.effect(kind, amount))
-        await audit.record(conn, principal, f"account.{kind}", [worker_id])
+        await audit.record(conn, actor, f"account.{kind}", [worker_id])
     return entry
 
 
 async def place_hold(conn: asyncpg.Connection, worker_id: UUID, amount_pence: int,
                      purpose: HoldPurpose, reference: str, *,
-                     principal: Principal | None = None) -> Hold:
+                     actor: Actor = SYSTEM) -> Hold:
     """Set money aside for a course: refused (409) unless it fits what is available now.
     Earmarked money for the course or its pathway is used first."""
     if not 1 <= len(reference) <= 200:
@@ -163,26 +157,26 @@ async def place_hold(conn: asyncpg.Connection, worker_id: UUID, amount_pence: in
     hold = await store.insert_hold(conn, worker_id, amount_pence, purpose.course_id,
                                    purpose.pathway_target, reference)
     for pot, amount in portions:
-        await _append(conn, worker_id, "hold", amount, actor(principal), pot=pot,
+        await _append(conn, worker_id, "hold", amount, actor, pot=pot,
                       earmark=logic.earmark_of(pot), hold_id=hold.id, reference=reference)
     return hold
 
 
 async def release_hold(conn: asyncpg.Connection, hold_id: UUID, reason: str, *,
-                       principal: Principal | None = None) -> Hold:
+                       actor: Actor = SYSTEM) -> Hold:
     """Give held money back to the pots it came from (enrolment cancelled in time)."""
-    return await _close_hold(conn, hold_id, "release", "released", None, reason, principal)
+    return await _close_hold(conn, hold_id, "release", "released", None, reason, actor)
 
 
 async def settle_hold(conn: asyncpg.Connection, hold_id: UUID, provider_id: UUID, *,
-                      principal: Principal | None = None) -> Hold:
+                      actor: Actor = SYSTEM) -> Hold:
     """Pay held money to the provider (the course started)."""
-    return await _close_hold(conn, hold_id, "settlement", "settled", provider_id, None, principal)
+    return await _close_hold(conn, hold_id, "settlement", "settled", provider_id, None, actor)
 
 
 async def _close_hold(conn: asyncpg.Connection, hold_id: UUID, kind: str, status: str,
                       provider_id: UUID | None, reason: str | None,
-                      principal: Principal | None) -> Hold:
+                      actor: Actor) -> Hold:
     worker_id = await store.hold_worker(conn, hold_id)
     if worker_id is None:
         raise NotFound(f"no hold with id {hold_id}")
@@ -193,7 +187,7 @@ async def _close_hold(conn: asyncpg.Connection, hold_id: UUID, kind: str, status
     if hold.status != "open":
         raise Conflict.on_field("hold_id", f"the hold is already {hold.status}")
     for portion in await store.hold_portions(conn, hold_id):
-        await _append(conn, worker_id, kind, portion["amount_pence"], actor(principal),
+        await _append(conn, worker_id, kind, portion["amount_pence"], actor,
                       pot=portion["pot"], earmark=logic.earmark_of(portion["pot"]),
                       hold_id=hold_id, reference=hold.reference, reason=reason,
                       provider_id=provider_id)
@@ -247,7 +241,7 @@ async def statement_csv(conn: asyncpg.Connection, principal: Principal, worker_i
     return out.getvalue()
 
 
-async def accrue(conn: asyncpg.Connection, principal: Principal | None, period: str, *,
+async def accrue(conn: asyncpg.Connection, actor: Actor, period: str, *,
                  batch_size: int = DEFAULT_BATCH, today: date | None = None,
                  progress: Callable[[str], None] = lambda _: None) -> AccrualResult:
     """Credit every eligible worker once for `period`, in batches each committed on its own.
@@ -261,12 +255,12 @@ async def accrue(conn: asyncpg.Connection, principal: Principal | None, period: 
     if not await store.try_accrual_lock(conn, period):
         raise Conflict.on_field("period", f"an accrual for {period} is already running")
     try:
-        return await _accrue(conn, principal, period, day, batch_size, progress)
+        return await _accrue(conn, actor, period, day, batch_size, progress)
     finally:
         await store.accrual_unlock(conn, period)
 
 
-async def _accrue(conn: asyncpg.Connection, principal: Principal | None, period: str, day: date,
+async def _accrue(conn: asyncpg.Connection, actor: Actor, period: str, day: date,
                   batch_size: int, progress: Callable[[str], None]) -> AccrualResult:
     policy = await policy_on(conn, day)
     cutoff = await store.now(conn)
@@ -284,8 +278,8 @@ async def _accrue(conn: asyncpg.Connection, principal: Principal | None, period:
                 rule, credit, ceiling = logic.credit_terms(enhanced, policy.rules)
                 credits.append((row["id"], logic.annual_credit(balances[row["id"]], credit,
                                                                ceiling), rule))
-            await store.credit_batch(conn, period, policy.version, credits, actor(principal))
-            await audit.record(conn, principal, "account.accrual",
+            await store.credit_batch(conn, period, policy.version, credits, actor)
+            await audit.record(conn, actor, "account.accrual",
                                [c[0] for c in credits if c[1]], {"period": period})
         after = batch[-1]["id"]
         workers += len(batch)

@@ -8,6 +8,7 @@ import msgspec
 
 from service.accounts.logic import GENERAL, Totals
 from service.accounts.schemas import Earmark, Entry, Hold
+from service.actor import Actor
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -24,6 +25,12 @@ class AccountSummary(NamedTuple):
     accrued: bool
     pots: dict[str, int]
     policy: dict[str, Any] | None
+
+
+def created_by(actor: Actor) -> str:
+    """Who made an entry, as the worker reads it on their statement: `rep: Rita Rep`, or
+    `system`."""
+    return "system" if actor.is_system else f"{actor.role}: {actor.name}"
 
 
 def _entry(row: asyncpg.Record) -> Entry:
@@ -64,19 +71,19 @@ async def pot_available(conn: asyncpg.Connection, worker_id: UUID) -> dict[str, 
     return {r["pot"]: r["available_pence"] for r in rows}
 
 
-def _entry_args(fields: dict[str, Any]) -> dict[str, Any]:
+def _entry_args(actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
     earmark = fields.get("earmark")
     fields = fields | {"earmark": msgspec.to_builtins(earmark) if earmark else None,
-                       "pot": fields.get("pot") or GENERAL}
+                       "pot": fields.get("pot") or GENERAL, "created_by": created_by(actor)}
     return {name: fields.get(name) for name in ENTRY_FIELDS}
 
 
-async def insert_entry(conn: asyncpg.Connection, **fields: Any) -> Entry:
-    return _entry(await conn.fetchrow(*Q.insert_entry(**_entry_args(fields))))
+async def insert_entry(conn: asyncpg.Connection, actor: Actor, **fields: Any) -> Entry:
+    return _entry(await conn.fetchrow(*Q.insert_entry(**_entry_args(actor, fields))))
 
 
-async def insert_topup(conn: asyncpg.Connection, **fields: Any) -> Entry | None:
-    args = _entry_args(fields)
+async def insert_topup(conn: asyncpg.Connection, actor: Actor, **fields: Any) -> Entry | None:
+    args = _entry_args(actor, fields)
     row = await conn.fetchrow(*Q.insert_topup(**{p: args[p] for p in Q.insert_topup.params}))
     return _entry(row) if row else None
 
@@ -163,14 +170,14 @@ async def lock_accounts(conn: asyncpg.Connection, worker_ids: Sequence[UUID]) ->
 
 
 async def credit_batch(conn: asyncpg.Connection, period: str, policy_version: int,
-                       credits: Sequence[tuple[UUID, int, str]], created_by: str) -> None:
+                       credits: Sequence[tuple[UUID, int, str]], actor: Actor) -> None:
     """Annual credits for a batch, with the accrual record of every worker in it (a worker at
     the ceiling gets a record with nothing credited, so a re-run skips them too)."""
     paid = [c for c in credits if c[1] > 0]
     rows = await conn.fetch(*Q.insert_credits(
         worker_ids=[c[0] for c in paid], amounts=[c[1] for c in paid],
         rules=[c[2] for c in paid], policy_version=policy_version, period=period,
-        created_by=created_by))
+        created_by=created_by(actor)))
     entry_of = {r["worker_id"]: r["id"] for r in rows}
     await conn.execute(*Q.insert_accruals(
         period=period, worker_ids=[c[0] for c in credits], amounts=[c[1] for c in credits],

@@ -63,10 +63,6 @@ class Principal:
     def subject_id(self) -> UUID | None:
         return self.worker_id or self.rep_id or self.provider_id
 
-    def require(self, *roles: Role) -> None:
-        if self.role not in roles:
-            raise Forbidden(f"this needs the role {' or '.join(roles)}; the token is {self.role}")
-
     def worker_scope(self) -> "WorkerScope":
         """Which workers this caller may see: admins everyone, reps their branch, workers
         themselves, colleges nobody. `visible_worker`'s SQL applies exactly this."""
@@ -85,3 +81,10 @@ class Principal:
         """Reps act only within their own branch."""
         if self.role == "rep" and branch != self.branch:
             raise Forbidden.on_field("branch", f"a rep may only act for branch {self.branch!r}")
+
+    def require_provider(self, provider_id: UUID) -> None:
+        """A college acts only for its own provider (UKPRN); admins for any; nobody else."""
+        if self.role != "admin" and provider_id != self.provider_id:
+            raise Forbidden.on_field("ukprn", f"this {self.role} token may act only for UKPRN "
+                                     f"{self.ukprn}" if self.ukprn else
+                                     f"a {self.role} token may not act for a provider")

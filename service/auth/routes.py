@@ -5,12 +5,12 @@ from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
 
-from service.auth import store
+from service.auth.guards import requires, requires_any_role
 from service.auth.logic import Principal
 from service.auth.schemas import TokenCreated, TokenIn, TokenRevoked
-from service.auth.service import issue_token
+from service.auth.service import issue_token, revoke_token
 from service.deps import Caller, Db
-from service.errors import NotAuthenticated, NotFound
+from service.errors import NotAuthenticated
 
 
 def is_public(handler: BaseRouteHandler) -> bool:
@@ -32,21 +32,17 @@ class TokenController(Controller):
     path = "/v1/tokens"
     tags = ["tokens"]
 
-    @post("/", summary="Issue a token (admin); the token is shown once")
+    @post("/", guards=[requires("admin")],
+          summary="Issue a token (admin); the token is shown once")
     async def create(self, data: JSONBody[TokenIn], db: Db, principal: Caller,
                      state: State) -> TokenCreated:
-        principal.require("admin")
         return await issue_token(db, data.role, data.name, data.subject_id, data.expires_at,
                                  state.settings.token_default_days)
 
-    @delete("/{token_id:uuid}", status_code=200,
+    @delete("/{token_id:uuid}", status_code=200, guards=[requires_any_role()],
             summary="Revoke a token (admin, or the token's own holder)")
     async def revoke(self, token_id: FromPath[UUID], db: Db, principal: Caller,
                      state: State) -> TokenRevoked:
-        if token_id != principal.token_id:
-            principal.require("admin")
-        row = await store.revoke_token(db, token_id)
-        if row is None:
-            raise NotFound(f"no token with id {token_id}")
+        revoked = await revoke_token(db, principal, token_id)
         state.token_cache.forget(token_id)
-        return TokenRevoked(row["id"], row["revoked_at"])
+        return revoked

@@ -1,4 +1,4 @@
-"""Issuing tokens, shared by the API and the `ladder token create` command."""
+"""Issuing tokens, shared by the API and the `ladder token create` command; revoking them."""
 
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -6,9 +6,9 @@ from uuid import UUID
 import asyncpg
 
 from service.auth import store
-from service.auth.logic import Role, new_token
-from service.auth.schemas import TokenCreated
-from service.errors import Invalid
+from service.auth.logic import Principal, Role, new_token
+from service.auth.schemas import TokenCreated, TokenRevoked
+from service.errors import Forbidden, Invalid, NotFound
 
 
 async def issue_token(conn: asyncpg.Connection, role: Role, name: str, subject_id: UUID | None,
@@ -30,3 +30,15 @@ async def issue_token(conn: asyncpg.Connection, role: Role, name: str, subject_i
     plain, digest = new_token()
     row = await store.insert_token(conn, digest, role, name, subject_id, expires_at)
     return TokenCreated(row["id"], plain, row["role"], row["name"], row["expires_at"])
+
+
+async def revoke_token(conn: asyncpg.Connection, principal: Principal,
+                       token_id: UUID) -> TokenRevoked:
+    """Admins revoke any token; anyone else only the token they are calling with."""
+    if token_id != principal.token_id and principal.role != "admin":
+        raise Forbidden("this needs the role admin, or the token's own holder; the token is "
+                        f"{principal.role}")
+    row = await store.revoke_token(conn, token_id)
+    if row is None:
+        raise NotFound(f"no token with id {token_id}")
+    return TokenRevoked(row["id"], row["revoked_at"])

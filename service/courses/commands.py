@@ -27,6 +27,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
 async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
+    from service.actor import Actor
     from service.courses import service, store
     from service.courses.xcri import FeedError, parse_xcri
     from service.errors import DomainError, NotFound
@@ -35,7 +36,7 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
     if row is None:
         raise NotFound(f"no provider with UKPRN {ukprn}; create it with POST /v1/providers")
     provider = service.ProviderRef(row["id"], row["ukprn"], row["name"])
-    actor = ("system", "ladder catalogue import")
+    actor = Actor.system("ladder catalogue import")
     data = await asyncio.to_thread(path.read_bytes)
     fmt = "json" if data.lstrip()[:1] in (b"{", b"[") else "xcri"
     try:

@@ -12,6 +12,7 @@ from uuid import UUID
 import asyncpg
 import httpx
 
+from service.actor import Actor
 from service.courses import service, store
 from service.courses.fetch import FetchError, FetchPolicy, fetch_feed
 from service.courses.schemas import PullResult
@@ -45,7 +46,7 @@ async def claim_due_feeds(pool: asyncpg.Pool, settings: Settings) -> list[UUID]:
 
 
 async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
-                       actor: tuple[str, str],
+                       actor: Actor,
                        transport: httpx.AsyncBaseTransport | None = None) -> PullResult:
     """Fetch and apply a feed this process holds the lease on; always releases the lease."""
     try:
@@ -57,7 +58,7 @@ async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
         raise
 
 
-async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: tuple[str, str],
+async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Actor,
                 transport: httpx.AsyncBaseTransport | None) -> PullResult:
     async with pool.acquire() as conn:
         feed = await store.get_feed(conn, feed_id)
@@ -94,7 +95,7 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: tu
 
 
 async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UUID, error: str,
-                  actor: tuple[str, str]) -> PullResult:
+                  actor: Actor) -> PullResult:
     """A failed pull is a failed sync in the report; the catalogue is left as it was."""
     async with pool.acquire() as conn, conn.transaction():
         report = await service.record_failed_sync(conn, provider, mode="full", fmt="xcri",

@@ -11,6 +11,8 @@ from litestar.datastructures import State
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from service.actor import Actor
+from service.auth.guards import requires, requires_any_role
 from service.bodies import is_json_media_type
 from service.courses import feeds, service, store
 from service.courses.inference import explain
@@ -95,6 +97,7 @@ class CatalogueOperation(Operation):
 class CatalogueController(Controller):
     path = "/v1/providers"
     tags = ["courses"]
+    guards = [requires("admin", "college")]
 
     @put("/{ukprn:str}/catalogue", operation_class=CatalogueOperation, responses=problems(
          {413: "The catalogue is larger than LADDER_CATALOGUE_MAX_BYTES", 415: "The body is "
@@ -116,7 +119,7 @@ class CatalogueController(Controller):
         limit = state.settings.catalogue_max_bytes
         if len(body) > limit:
             raise PayloadTooLarge.on_field("body", f"a catalogue may be at most {limit} bytes")
-        actor = service.actor_of(principal)
+        actor = Actor.of(principal)
         fmt = "xcri" if media_type in XML_TYPES else "json"
         warnings: list[str] = []
         try:
@@ -187,7 +190,7 @@ class CatalogueController(Controller):
         if not await feeds.claim_feed(state.pool, feed_id, state.settings):
             raise Conflict("this feed is being pulled right now; try again shortly")
         return await feeds.pull_claimed(state.pool, feed_id, state.settings,
-                                        service.actor_of(principal))
+                                        Actor.of(principal))
 
 
 def _problem(status: int, title: str, slug: str, detail: str, field: str) -> Response:
@@ -202,6 +205,7 @@ RqfLevel = Literal["E1", "E2", "E3", "1", "2", "3", "4", "5", "6", "7", "8"]
 class CourseController(Controller):
     path = "/v1/courses"
     tags = ["courses"]
+    guards = [requires_any_role()]
 
     @get("/", summary="Search current courses, best match first (any role)")
     async def search(

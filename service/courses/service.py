@@ -18,19 +18,20 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from service.actor import Actor
 from service.auth.logic import Principal
 from service.bodies import refuse_repeated_keys
 from service.courses import inference, store
 from service.courses.logic import band_for_level, content_hash, validate_catalogue
 from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
-from service.errors import DomainError, Forbidden, Invalid, NotFound
+from service.errors import DomainError, Invalid, NotFound
 from service.reference.service import reference_version
 
 log = logging.getLogger("ladder")
 
 MAX_WARNINGS = 500
 INFERENCE_BATCH = 2000
-SYSTEM_ACTOR = ("system", "ladder scheduler")
+SYSTEM_ACTOR = Actor.system("ladder scheduler")
 
 
 @dataclass(frozen=True)
@@ -40,25 +41,18 @@ class ProviderRef:
     name: str
 
 
-def actor_of(principal: Principal | None) -> tuple[str, str]:
-    return (principal.role, principal.name) if principal else SYSTEM_ACTOR
-
-
 async def provider_for(conn: asyncpg.Connection, principal: Principal,
                        ukprn: str) -> ProviderRef:
     """The provider's catalogue, syncs and feeds are the admin's and that college's alone."""
-    principal.require("admin", "college")
     row = await store.provider_by_ukprn(conn, ukprn)
     if row is None:
         raise NotFound(f"no provider with UKPRN {ukprn}")
-    if principal.role == "college" and row["id"] != principal.provider_id:
-        raise Forbidden.on_field("ukprn", f"this college token may act only for UKPRN "
-                                 f"{principal.ukprn}")
+    principal.require_provider(row["id"])
     return ProviderRef(row["id"], row["ukprn"], row["name"])
 
 
 async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *, mode: str,
-                             fmt: str, error: str, actor: tuple[str, str],
+                             fmt: str, error: str, actor: Actor,
                              feed_id: UUID | None = None,
                              warnings: list[str] | None = None) -> SyncReport:
     counts = dict.fromkeys(("received", "created", "updated", "unchanged", "restored",
@@ -70,7 +64,7 @@ async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *,
 
 
 async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn, *,
-                     mode: str, fmt: str, actor: tuple[str, str], warnings: list[str] | None = None,
+                     mode: str, fmt: str, actor: Actor, warnings: list[str] | None = None,
                      feed_id: UUID | None = None) -> SyncReport:
     """Apply the valid records in one transaction. Should PostgreSQL still refuse a value that
     validation let through (a size limit, an encoding), nothing is applied and the sync is
@@ -92,7 +86,7 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
 
 async def _apply(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn,
                  valid: list[CourseIn], rejected: list[RejectedRecord], digests: list[str], *,
-                 mode: str, fmt: str, actor: tuple[str, str], warnings: list[str],
+                 mode: str, fmt: str, actor: Actor, warnings: list[str],
                  feed_id: UUID | None, started_at: datetime) -> SyncReport:
     async with conn.transaction():
         await store.lock_provider_catalogue(conn, provider.id)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service.actor import Actor
 from service.courses.inference import Inferred
 from service.courses.schemas import (
     Course,
@@ -124,20 +125,20 @@ async def forget_skill_inferences(conn: asyncpg.Connection, provider_id: UUID | 
 async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str,
                       feed_id: UUID | None, mode: str, fmt: str, status: str, error: str | None,
                       counts: dict[str, int], rejected: list[RejectedRecord],
-                      warnings: list[str], actor: tuple[str, str],
+                      warnings: list[str], actor: Actor,
                       started_at: datetime) -> SyncReport:
     row = await conn.fetchrow(*Q.insert_sync(
         provider_id=provider_id, feed_id=feed_id, mode=mode, format=fmt, status=status,
         error=error, received=counts["received"], created=counts["created"],
         updated=counts["updated"], unchanged=counts["unchanged"], restored=counts["restored"],
         withdrawn=counts["withdrawn"], rejected=len(rejected), rejected_records=rejected,
-        warnings=warnings, actor_role=actor[0], actor_name=actor[1], started_at=started_at))
+        warnings=warnings, actor_role=actor.role, actor_name=actor.name, started_at=started_at))
     return SyncReport(
         id=row["id"], ukprn=ukprn, mode=mode, format=fmt, status=status, error=error,
         received=counts["received"], created=counts["created"], updated=counts["updated"],
         unchanged=counts["unchanged"], restored=counts["restored"],
         withdrawn=counts["withdrawn"], rejected=len(rejected), rejected_records=rejected,
-        warnings=warnings, feed_id=feed_id, actor_role=actor[0], actor_name=actor[1],
+        warnings=warnings, feed_id=feed_id, actor_role=actor.role, actor_name=actor.name,
         started_at=started_at, finished_at=row["finished_at"])
 
 

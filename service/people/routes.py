@@ -3,6 +3,7 @@ from uuid import UUID
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
+from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit
@@ -25,33 +26,36 @@ class WorkerController(Controller):
     path = "/v1/workers"
     tags = ["people"]
 
-    @post("/", summary="Create a worker (admin, or a rep for their own branch)",
+    @post("/", guards=[requires("admin", "rep")],
+          summary="Create a worker (admin, or a rep for their own branch)",
           responses=problems({409: "A worker with this `external_ref` exists"}))
     async def create(self, data: JSONBody[WorkerIn], db: Db,
                      principal: Caller) -> Worker:
         return await service.create_worker(db, principal, data)
 
-    @get("/", summary="List workers, newest first (admin; a rep sees their branch)")
+    @get("/", guards=[requires("admin", "rep")],
+         summary="List workers, newest first (admin; a rep sees their branch)")
     async def list_workers(self, db: Db, principal: Caller,
                            branch: str | None = Parameter(default=None, max_length=200),
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> WorkerPage:
-        principal.require("admin", "rep")
         if principal.role == "rep":
             principal.require_branch(branch or principal.branch or "")
             branch = principal.branch
         return await service.list_workers(db, principal, branch, cursor, limit)
 
-    @get("/{worker_id:uuid}", summary="A worker's record")
+    @get("/{worker_id:uuid}", guards=[requires_any_role()], summary="A worker's record")
     async def read(self, worker_id: FromPath[UUID], db: Db,
                    principal: Caller) -> Worker:
         return await service.visible_worker(db, principal, worker_id, "worker.read")
 
-    @patch("/{worker_id:uuid}", summary="Change a worker's record; priority is recomputed")
+    @patch("/{worker_id:uuid}", guards=[requires("admin", "rep", "worker")],
+           summary="Change a worker's record; priority is recomputed")
     async def update(self, worker_id: FromPath[UUID], data: JSONBody[WorkerPatch], db: Db,
                      principal: Caller) -> Worker:
         return await service.update_worker(db, principal, worker_id, data)
 
-    @get("/{worker_id:uuid}/priority", summary="Priority score with its reasons, in words")
+    @get("/{worker_id:uuid}/priority", guards=[requires_any_role()],
+         summary="Priority score with its reasons, in words")
     async def priority(self, worker_id: FromPath[UUID], db: Db,
                        principal: Caller) -> Priority:
         score, reasons = await service.worker_priority(db, principal, worker_id)
@@ -61,26 +65,25 @@ class WorkerController(Controller):
 class RepController(Controller):
     path = "/v1/reps"
     tags = ["people"]
+    guards = [requires("admin")]
 
     @post("/", summary="Register a union learning rep (admin)")
-    async def create(self, data: JSONBody[RepIn], db: Db, principal: Caller) -> Rep:
-        principal.require("admin")
+    async def create(self, data: JSONBody[RepIn], db: Db) -> Rep:
         return await service.create_rep(db, data)
 
 
 class ProviderController(Controller):
     path = "/v1/providers"
     tags = ["people"]
+    guards = [requires("admin")]
 
     @post("/", summary="Register a partner college by UKPRN (admin)",
           responses=problems({409: "A college with this UKPRN is registered"}))
-    async def create(self, data: JSONBody[ProviderIn], db: Db,
-                     principal: Caller) -> Provider:
-        principal.require("admin")
+    async def create(self, data: JSONBody[ProviderIn], db: Db) -> Provider:
         return await service.create_provider(db, data)
 
 
-@get("/v1/me", tags=["people"], summary="Who the token belongs to",
+@get("/v1/me", tags=["people"], guards=[requires_any_role()], summary="Who the token belongs to",
      responses=problems({404: "The record this token stands for no longer exists"}))
 async def me(db: Db, principal: Caller) -> Me:
     return await service.me(db, principal)

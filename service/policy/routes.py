@@ -3,6 +3,8 @@ from datetime import date
 from litestar import Controller, get, post
 from litestar.params import JSONBody, Parameter
 
+from service.actor import Actor
+from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.errors import NotFound
 from service.openapi import problems
@@ -22,7 +24,8 @@ class PolicyController(Controller):
     path = "/v1/policy"
     tags = ["policy"]
 
-    @get("/", summary="The policy in force today (or on `on`, or version `version`): credits, "
+    @get("/", guards=[requires_any_role()],
+         summary="The policy in force today (or on `on`, or version `version`): credits, "
          "ceilings, top-ups, priority points",
          responses=problems({404: "No policy was in force on `on`, or no such `version`"}))
     async def current(self, db: Db, principal: Caller,
@@ -37,12 +40,13 @@ class PolicyController(Controller):
             raise NotFound(f"no policy version {version}")
         return policy
 
-    @post("/", summary="Publish a new policy version, taking effect on 1 January of a coming "
+    @post("/", guards=[requires("admin")],
+          summary="Publish a new policy version, taking effect on 1 January of a coming "
           "year, after every published version (admin)")
     async def publish(self, data: JSONBody[PolicyIn], db: Db, principal: Caller) -> Policy:
-        return await service.publish(db, principal, data)
+        return await service.publish(db, Actor.of(principal), data)
 
-    @get("/versions", summary="Every policy version, newest first")
+    @get("/versions", guards=[requires_any_role()], summary="Every policy version, newest first")
     async def versions(self, db: Db, principal: Caller, limit: Limit = DEFAULT_LIMIT,
                        cursor: Cursor = None) -> PolicyPage:
         key = decode_cursor(cursor, Int4Key)

@@ -5,7 +5,7 @@ from typing import Any
 
 import asyncpg
 
-from service.auth.logic import Principal
+from service.actor import Actor
 from service.errors import NotFound
 from service.policy import logic, store
 from service.policy.schemas import Policy, PolicyIn, PriorityPoints
@@ -29,10 +29,8 @@ async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> P
     return policy.rules.priority if policy else PriorityPoints()
 
 
-async def publish(conn: asyncpg.Connection, principal: Principal, data: PolicyIn) -> Policy:
-    principal.require("admin")
+async def publish(conn: asyncpg.Connection, actor: Actor, data: PolicyIn) -> Policy:
     logic.check_new_policy(data, date.today())
     latest = await store.lock_latest(conn)  # held until commit: publications queue here
     logic.check_after_published(data.effective_from, latest)
-    return await store.insert_policy(conn, data.effective_from, data.rules, data.note,
-                                     principal.name)
+    return await store.insert_policy(conn, data.effective_from, data.rules, data.note, actor)

@@ -5,6 +5,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from service.actor import Actor
 from service.policy.schemas import Policy, PolicyRules
 from service.sql import load_queries
 
@@ -42,9 +43,10 @@ async def lock_latest(conn: asyncpg.Connection) -> Policy | None:
 
 
 async def insert_policy(conn: asyncpg.Connection, effective_from: date, rules: PolicyRules,
-                        note: str, created_by: str) -> Policy:
+                        note: str, actor: Actor) -> Policy:
+    """`created_by` keeps the publisher's name."""
     await conn.execute(*Q.lock_policies())
     row = await conn.fetchrow(*Q.insert_policy(effective_from=effective_from,
                                                rules=msgspec.to_builtins(rules), note=note,
-                                               created_by=created_by))
+                                               created_by=actor.name))
     return policy_from_row(row)

@@ -5,6 +5,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import FromPath, Parameter
 
+from service.auth.guards import requires_any_role
 from service.deps import Caller, Db
 from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit
@@ -20,6 +21,7 @@ Uri = Annotated[str, Parameter(min_length=1, max_length=300, description="An ESC
 class OccupationController(Controller):
     path = "/v1/occupations"
     tags = ["reference"]
+    guards = [requires_any_role()]
 
     @get("/", summary="Search ESCO occupations by label (any role); each with its automation risk")
     async def search(self, db: Db, principal: Caller, state: State, q: Query = None,
@@ -41,6 +43,7 @@ class OccupationController(Controller):
 class SkillController(Controller):
     path = "/v1/skills"
     tags = ["reference"]
+    guards = [requires_any_role()]
 
     @get("/", summary="Search ESCO skills and knowledge by label (any role)")
     async def search(self, db: Db, principal: Caller, state: State, q: Query = None,

@@ -5,6 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service.actor import Actor
 from service.auth.logic import Principal
 from service.errors import NotFound
 from service.oversight import store as audit
@@ -21,12 +22,13 @@ from service.skills.schemas import (
 )
 
 
-async def record_skill(conn: asyncpg.Connection, actor: Principal | None, worker_id: UUID,
+async def record_skill(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
                        skill_id: UUID, level: int, source: EntrySource,
                        evidence: str | None = None, *, raise_only: bool = False) -> WorkerSkill:
     """Set a worker's level (1-4) in an ESCO skill, keeping history and audit, in the caller's
-    transaction. The caller has already checked that `actor` may do this (routes check roles;
-    a review or course module checks its own rules); `actor=None` is the system.
+    transaction. The caller has already checked that `actor` may touch this worker (the route's
+    guard and `visible_worker`; a review or course module its own rules); which sources a
+    token's holder may write is checked here, and the system (`Actor.system`) writes any.
 
     Reviews call it with source `review`, course completion with source `course` and
     `raise_only=True`, so that finishing a course never lowers an assessed level. Edits of one
@@ -36,7 +38,7 @@ async def record_skill(conn: asyncpg.Connection, actor: Principal | None, worker
     if not await store.skill_exists(conn, skill_id):
         raise NotFound(f"no ESCO skill with id {skill_id}")
     current = await store.get_entry(conn, worker_id, skill_id)
-    if actor is not None:
+    if not actor.is_system:
         logic.check_may_write(actor.role, source, current[1] if current else None)
     new = (level, source, evidence)
     if logic.is_change(current, *new) and not logic.keeps_higher(
@@ -50,9 +52,9 @@ async def record_skill(conn: asyncpg.Connection, actor: Principal | None, worker
 
 async def put_skill(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                     skill_id: UUID, data: SkillLevelIn) -> WorkerSkill:
-    principal.require("admin", "rep", "worker")
     await visible_worker(conn, principal, worker_id, "skills.update", for_update=True)
-    return await record_skill(conn, principal, worker_id, skill_id, data.level, data.source,
+    return await record_skill(conn, Actor.of(principal), worker_id, skill_id, data.level,
+                              data.source,
                               data.evidence)
 
 
@@ -60,14 +62,14 @@ async def remove_skill(conn: asyncpg.Connection, principal: Principal, worker_id
                        skill_id: UUID) -> None:
     """Remove an entry; if the skill is essential to the worker's occupation it shows as
     assumed again."""
-    principal.require("admin", "rep", "worker")
     await visible_worker(conn, principal, worker_id, "skills.remove", for_update=True)
     current = await store.get_entry(conn, worker_id, skill_id)
     if current is None:
         raise NotFound(f"the worker has no entry for skill {skill_id}")
     logic.check_may_remove(principal.role, current[1])
     await store.delete_entry(conn, worker_id, skill_id)
-    await store.record_change(conn, principal, worker_id, skill_id, "removed", current, None)
+    await store.record_change(conn, Actor.of(principal), worker_id, skill_id, "removed",
+                              current, None)
 
 
 async def profile(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,

@@ -2,7 +2,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.auth.logic import Principal
+from service.actor import Actor
 from service.reference.schemas import OccupationSummary
 from service.skills.logic import level_name
 from service.skills.schemas import SkillChange, WorkerSkill
@@ -11,11 +11,9 @@ from service.sql import load_queries
 Q = load_queries(__file__)
 
 
-def _actor(principal: Principal | None) -> tuple[str, UUID | None, str]:
-    """`None` is the system itself (command line, scheduled jobs)."""
-    if principal is None:
-        return "system", None, "ladder"
-    return principal.role, principal.subject_id, principal.name
+def _actor(actor: Actor) -> tuple[str, UUID | None, str]:
+    """Who made a change, as profiles and their history keep it: role, subject id, name."""
+    return actor.role, actor.subject_id, actor.name
 
 
 def _skill(row: asyncpg.Record) -> WorkerSkill:
@@ -36,9 +34,9 @@ async def get_entry(conn: asyncpg.Connection, worker_id: UUID,
     return (row["level"], row["source"], row["evidence"]) if row else None
 
 
-async def put_entry(conn: asyncpg.Connection, principal: Principal | None, worker_id: UUID,
+async def put_entry(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
                     skill_id: UUID, level: int, source: str, evidence: str | None) -> None:
-    role, actor_id, name = _actor(principal)
+    role, actor_id, name = _actor(actor)
     await conn.execute(*Q.upsert_entry(worker_id=worker_id, skill_id=skill_id, level=level,
                                        source=source, evidence=evidence, set_by_role=role,
                                        set_by_id=actor_id, set_by_name=name))
@@ -48,10 +46,10 @@ async def delete_entry(conn: asyncpg.Connection, worker_id: UUID, skill_id: UUID
     await conn.execute(*Q.delete_entry(worker_id=worker_id, skill_id=skill_id))
 
 
-async def record_change(conn: asyncpg.Connection, principal: Principal | None, worker_id: UUID,
+async def record_change(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
                         skill_id: UUID, change: str, old: tuple[int, str, str | None] | None,
                         new: tuple[int, str, str | None] | None) -> None:
-    role, actor_id, name = _actor(principal)
+    role, actor_id, name = _actor(actor)
     await conn.execute(*Q.record_change(
         worker_id=worker_id, skill_id=skill_id, change=change,
         old_level=old[0] if old else None, new_level=new[0] if new else None,

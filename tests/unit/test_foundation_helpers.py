@@ -53,9 +53,13 @@ def test_data_scopes():
     assert not college.may_see_worker(worker_id, "Leeds")
     assert admin.may_see_worker(other_id, "anything")
     with pytest.raises(Forbidden):
-        worker.require("admin", "rep")
-    with pytest.raises(Forbidden):
         rep.require_branch("Bristol")
+    college.require_provider(UUID(int=4))
+    admin.require_provider(UUID(int=5))
+    for caller in (college, rep, worker):
+        with pytest.raises(Forbidden) as refused:
+            caller.require_provider(UUID(int=5))
+        assert refused.value.errors[0].field == "ukprn"
 
 
 def test_cursors_round_trip_and_reject_garbage():

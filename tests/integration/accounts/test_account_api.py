@@ -8,6 +8,7 @@ import pytest
 from service.accounts import service
 from service.accounts.logic import HoldPurpose
 from service.accounts.schemas import ContributionIn
+from service.actor import SYSTEM
 from tests.integration.accounts.helpers import assert_cache_matches_ledger, contribute, key
 
 pytestmark = pytest.mark.asyncio
@@ -280,7 +281,7 @@ async def test_holds_list_newest_first_by_status_with_paging(api, client, pool):
     holds = []
     async with pool.acquire() as conn:  # a transaction each, so each hold has its own time
         async with conn.transaction():
-            await service.contribute(conn, None, worker_id,
+            await service.contribute(conn, SYSTEM, worker_id,
                                      ContributionIn(10_000, "employer", "t"))
         for n, amount in ((1, 1_000), (2, 2_000), (3, 3_000)):
             async with conn.transaction():

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from service.accounts import service
+from service.actor import SYSTEM
 from service.errors import Conflict, Invalid
 from tests.conftest import ROOT
 from tests.integration.accounts.helpers import contribute
@@ -103,10 +104,10 @@ async def test_a_crashed_run_is_finished_by_the_next(api, pool):
 
     async with pool.acquire() as conn:
         with pytest.raises(RuntimeError):
-            await service.accrue(conn, None, PERIOD, batch_size=3,
+            await service.accrue(conn, SYSTEM, PERIOD, batch_size=3,
                                  progress=crash_after_first_batch)
         assert await conn.fetchval("SELECT count(*) FROM ledger_entries") == 3
-        result = await service.accrue(conn, None, PERIOD, batch_size=3)
+        result = await service.accrue(conn, SYSTEM, PERIOD, batch_size=3)
         assert (result.workers_credited_now, result.workers_total) == (4, 7)
         assert await conn.fetchval(
             "SELECT count(DISTINCT worker_id) FROM ledger_entries") == 7
@@ -119,7 +120,7 @@ async def test_a_running_period_refuses_a_second_run(pool):
                              service.store.ACCRUAL_LOCK, PERIOD)
         try:
             with pytest.raises(Conflict):
-                await service.accrue(conn, None, PERIOD)
+                await service.accrue(conn, SYSTEM, PERIOD)
         finally:
             await holder.execute("SELECT pg_advisory_unlock($1, hashtext($2))",
                                  service.store.ACCRUAL_LOCK, PERIOD)
@@ -134,7 +135,7 @@ async def test_bad_periods(api, period, pool):
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM ledger_entries") == 0
         with pytest.raises(Invalid):
-            await service.accrue(conn, None, "x2026")
+            await service.accrue(conn, SYSTEM, "x2026")
 
 
 async def test_only_admins_accrue(api, client):

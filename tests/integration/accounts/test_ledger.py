@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from service.accounts import service, store
 from service.accounts.logic import HoldPurpose, InsufficientFunds
 from service.accounts.schemas import ContributionIn, CourseEarmark, PathwayEarmark
+from service.actor import SYSTEM
 from service.errors import Conflict, Invalid, NotFound
 from service.people import service as people
 from service.people.schemas import WorkerIn
@@ -31,7 +32,7 @@ async def new_worker(conn: asyncpg.Connection, **fields) -> uuid.UUID:
 
 async def fund(conn: asyncpg.Connection, worker_id: uuid.UUID, amount: int,
                earmark=None) -> None:
-    await service.contribute(conn, None, worker_id, ContributionIn(
+    await service.contribute(conn, SYSTEM, worker_id, ContributionIn(
         amount, "employer", "test", earmark))
 
 

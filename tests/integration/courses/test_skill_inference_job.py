@@ -5,13 +5,14 @@ import asyncio
 
 import pytest
 
+from service.actor import Actor
 from service.courses import service
 from service.courses.schemas import CatalogueIn, CourseIn
 from service.courses.service import ProviderRef
 
 pytestmark = pytest.mark.asyncio
 
-ACTOR = ("system", "test")
+ACTOR = Actor.system("test")
 
 
 def catalogue(count: int, title: str = "Welding techniques") -> CatalogueIn:

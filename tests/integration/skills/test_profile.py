@@ -5,6 +5,7 @@ from uuid import UUID
 
 import pytest
 
+from service.actor import SYSTEM
 from service.skills.service import record_skill
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -248,9 +249,9 @@ async def test_course_completion_never_lowers_an_assessed_level(api, client, poo
     await client.put(f"/v1/workers/{worker['id']}/skills/{excel}", headers=admin,
                      json={"level": 3, "source": "review"})
     async with pool.acquire() as conn, conn.transaction():
-        kept = await record_skill(conn, None, UUID(worker["id"]), UUID(excel), 2, "course",
+        kept = await record_skill(conn, SYSTEM, UUID(worker["id"]), UUID(excel), 2, "course",
                                   "Excel basics", raise_only=True)
-        raised = await record_skill(conn, None, UUID(worker["id"]), UUID(excel), 4, "course",
+        raised = await record_skill(conn, SYSTEM, UUID(worker["id"]), UUID(excel), 4, "course",
                                     "Advanced Excel", raise_only=True)
     assert (kept.level, kept.source) == (3, "review")
     assert (raised.level, raised.source, raised.evidence) == (4, "course", "Advanced Excel")
