@@ -25,6 +25,7 @@ from service.people.routes import ProviderController, RepController, WorkerContr
 from service.policy.routes import PolicyController
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
+from service.reviews.routes import ReviewController, SlotController, WaitlistController, create_slot
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
@@ -36,6 +37,7 @@ ROUTE_HANDLERS = [
     AccountController, accrue, PolicyController,
     OccupationController, SkillController, WorkerSkillController,
     CatalogueController, CourseController,
+    create_slot, SlotController, WaitlistController, ReviewController,
 ]
 
 

@@ -53,4 +53,7 @@ class Settings(BaseSettings):
                                         "doubled for each further retry.")
     feed_poll_seconds: float = Field(default=60.0, gt=0, description="How often the scheduler "
                                      "runs a round of background jobs.")
+    review_offer_hours: float = Field(default=24.0, gt=0, le=336, description="How long a "
+                                      "review slot offered from the waiting list is held for "
+                                      "the worker it is offered to.")
     debug: bool = False

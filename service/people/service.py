@@ -236,3 +236,22 @@ async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
             await audit.record(conn, SYSTEM, "worker.priority.refresh", list(scores))
         changed += len(scores)
         after = rows[-1]["id"]
+
+
+async def get_rep(conn: asyncpg.Connection, rep_id: UUID) -> Rep | None:
+    """A rep's record (name, email, branch), for other domains (reviews' slots)."""
+    return await store.get_rep(conn, rep_id)
+
+
+async def occupation_risk_category(conn: asyncpg.Connection, worker: Worker) -> str | None:
+    """The automation-risk category of the worker's occupation (`High`, `Low`, `Other`), or
+    None; for a worker the caller has already read through `visible_worker`."""
+    return await store.occupation_risk_category(conn, worker.occupation)
+
+
+async def priority_of(conn: asyncpg.Connection, worker: Worker,
+                      today: date | None = None) -> tuple[int, list[PriorityReason]]:
+    """The priority score and its reasons, worked out afresh, for a worker the caller has
+    already read through `visible_worker` (reviews' waiting list keeps them)."""
+    fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS}
+    return await _priority_of(conn, fields, today or date.today())
