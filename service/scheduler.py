@@ -14,6 +14,7 @@ import asyncpg
 
 from service.courses import feeds
 from service.people import service as people
+from service.reviews import waitlist as reviews
 from service.settings import Settings
 
 log = logging.getLogger("ladder")
@@ -22,6 +23,7 @@ Job = Callable[[asyncpg.Pool, Settings, Callable[[str], None]], Awaitable[None]]
 JOBS: dict[str, Job] = {
     "course feeds and skills": feeds.scheduled_round,
     "priority scores": people.scheduled_round,
+    "review offers": reviews.scheduled_round,
 }
 
 
@@ -66,7 +68,7 @@ def scheduler_lifespan(settings: Settings):
 def register(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser("worker", help="run the background jobs on a schedule: pull due "
                                  "course feeds, infer pending course skills, refresh priority "
-                                 "scores")
+                                 "scores, pass lapsed review offers on")
     worker.add_argument("--once", action="store_true", help="run one round, then stop")
     worker.set_defaults(run=cmd_worker)
 

@@ -1,7 +1,7 @@
 """The waiting list: who asks, in which order opened slots are offered, offers that lapse and
 pass on, and a rep's offer out of order (with its reason, audited)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
@@ -9,12 +9,14 @@ import msgspec
 
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
+from service.console import Progress
 from service.errors import Conflict, NotFound
 from service.oversight import store as audit
 from service.pagination import decode_cursor, page
 from service.people import service as people
 from service.reviews import logic, store
 from service.reviews.schemas import OfferIn, WaitlistEntry, WaitlistPage
+from service.settings import Settings
 
 ACTIVE = ("waiting", "offered")
 
@@ -165,3 +167,11 @@ async def list_entries(conn: asyncpg.Connection, principal: Principal, branch: s
     await audit.record(conn, Actor.of(principal), "reviews.waitlist.list",
                        list(dict.fromkeys(e.worker_id for e in items)))
     return WaitlistPage(items, following)
+
+
+async def scheduled_round(pool: asyncpg.Pool, settings: Settings, progress: Progress) -> None:
+    """The scheduler's reviews job: offers that lapsed pass to the next entry."""
+    async with pool.acquire() as conn:
+        lapsed = await pass_on_lapsed(conn, datetime.now(UTC), settings.review_offer_hours)
+    if lapsed:
+        progress(f"review offers: {lapsed} lapsed and passed on")
