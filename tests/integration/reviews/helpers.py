@@ -68,7 +68,7 @@ def worker_principal(worker: dict[str, Any]) -> Principal:
     return Principal(uuid.uuid4(), "worker", worker["name"], worker_id=uuid.UUID(worker["id"]))
 
 
-async def shift_into_past(pool: asyncpg.Pool, slot_id: str, hours: float = 48) -> None:
+async def shift_into_past(pool: asyncpg.Pool, slot_id: str, hours: float = 24 * 7) -> None:
     """Tests of outcomes need a review that has started: move its slot back in time (the API
     refuses to make one in the past)."""
     async with pool.acquire() as conn:
