@@ -239,19 +239,19 @@ SELECT id
 FROM skills
 WHERE uri = :uri OR id = :skill_id
 
+-- name: begin_with_custom_plans
+-- A read-only transaction whose statements are each planned with their own values (the search's
+-- optional filters are `:name IS NULL OR ...`), begun in one round trip.
+BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan
+
 -- name: custom_plans
--- The search's optional filters are `:name IS NULL OR ...`: plan each call with its own values.
+-- As begin_with_custom_plans, inside a transaction already begun.
 SET LOCAL plan_cache_mode = force_custom_plan
 
--- name: search_terms
--- The query as a web search reads it, and its words joined by OR: a course whose title or
--- subjects hold any of them is a heading match, scored by how well they match there.
-SELECT websearch_to_tsquery('english', :q)::text AS all_words,
-       replace(plainto_tsquery('english', :q)::text, ' & ', ' | ') AS any_word
-
 -- name: search_heading_matches
--- Courses matching the query (:all_words) that hold a query word (:any_word) in their title or
--- subjects, ranked by those, then by first start date, then id. The keyset cursor is that
+-- Courses matching the query :q (course_search_all_words) that hold one of its words
+-- (course_search_any_word) in their title or subjects, ranked by those, then by first start
+-- date, then id; none if :q holds only stop words. The keyset cursor is that
 -- triple, the rank negated so that all three sort ascending. Presentation filters (:attendance,
 -- :delivery, :max_cost, :starting_after) are tested on the course's summary columns; when there
 -- are several (:presentations_together), one presentation must meet them all,
@@ -259,11 +259,12 @@ SELECT websearch_to_tsquery('english', :q)::text AS all_words,
 -- page's dates, costs and counts are those of its matching presentations.
 WITH page AS (
     SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-           c.first_starts_on, ts_rank(c.heading, :any_word::tsquery)::float8 AS rank
+           c.first_starts_on, ts_rank(c.heading, course_search_any_word(:q))::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND c.heading @@ :any_word::tsquery
-      AND c.search @@ :all_words::tsquery
+      AND numnode(course_search_all_words(:q)) > 0
+      AND c.heading @@ course_search_any_word(:q)
+      AND c.search @@ course_search_all_words(:q)
       AND (:level::text IS NULL OR c.rqf_level = :level)
       AND (:band::text IS NULL OR c.band = :band)
       AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
@@ -282,7 +283,7 @@ WITH page AS (
             AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
           LIMIT 1))
       AND (:after_rank::float8 IS NULL
-           OR (-ts_rank(c.heading, :any_word::tsquery)::float8,
+           OR (-ts_rank(c.heading, course_search_any_word(:q))::float8,
                coalesce(c.first_starts_on, 'infinity'::date), c.id)
               > (-:after_rank::float8, coalesce(:after_starts_on::date, 'infinity'::date),
                  :after_id::uuid))
@@ -308,7 +309,7 @@ ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.
 
 -- name: search_by_start
 -- By first start date, then id, walking courses_start_idx: every course when there is no query
--- (:all_words null), else the courses matching it only outside their heading (rank 0, after the
+-- (:q null), else the courses matching it only outside their heading (rank 0, after the
 -- heading matches). Parameters as search_heading_matches; the cursor (:after_rank,
 -- :after_starts_on, :after_id) is one of rank 0.
 WITH page AS (
@@ -316,8 +317,10 @@ WITH page AS (
            c.first_starts_on, 0::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND (:all_words::tsquery IS NULL
-           OR (c.search @@ :all_words::tsquery AND NOT c.heading @@ :any_word::tsquery))
+      AND (:q::text IS NULL
+           OR (numnode(course_search_all_words(:q)) > 0
+               AND c.search @@ course_search_all_words(:q)
+               AND NOT c.heading @@ course_search_any_word(:q)))
       AND (:level::text IS NULL OR c.rqf_level = :level)
       AND (:band::text IS NULL OR c.band = :band)
       AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
