@@ -19,9 +19,7 @@ WHERE id = :token_id
 RETURNING id, revoked_at
 
 -- name: subject_exists
-SELECT CASE :role::text
-    WHEN 'worker' THEN EXISTS (SELECT 1 FROM workers WHERE id = :subject_id)
-    WHEN 'rep' THEN EXISTS (SELECT 1 FROM reps WHERE id = :subject_id)
-    WHEN 'college' THEN EXISTS (SELECT 1 FROM providers WHERE id = :subject_id)
-    ELSE false
-END
+-- Through people's people_subjects; a college token stands for a provider.
+SELECT EXISTS (SELECT 1 FROM people_subjects
+               WHERE kind = CASE :role::text WHEN 'college' THEN 'provider' ELSE :role END
+                 AND id = :subject_id)
