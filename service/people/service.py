@@ -12,7 +12,8 @@ from service import db
 from service.auth.logic import Principal
 from service.console import Progress
 from service.errors import Forbidden, NotFound
-from service.oversight import store as audit
+from service.oversight import service as audit
+from service.oversight.logic import audit_actor
 from service.pagination import page, time_id_cursor
 from service.people import logic, store
 from service.people.schemas import (
@@ -27,8 +28,7 @@ from service.people.schemas import (
     WorkerPage,
     WorkerPatch,
 )
-from service.policy import store as policy_store
-from service.policy.service import priority_rules
+from service.policy.service import policy_in_force_on, priority_rules
 from service.reference.service import require_known_occupation
 from service.settings import Settings
 
@@ -40,7 +40,7 @@ async def visible_worker(conn: asyncpg.Connection, principal: Principal, worker_
     """The worker, if the caller may see them (404 if none, 403 if not theirs), audited as
     `action` by the very statement that reads them."""
     found = await store.get_worker_audited(conn, worker_id, principal.worker_scope(),
-                                           audit.audit_actor(principal), action,
+                                           audit_actor(principal), action,
                                            for_update=for_update)
     if found is None:
         raise NotFound(f"no worker with id {worker_id}")
@@ -101,9 +101,20 @@ async def has_workers(conn: asyncpg.Connection) -> bool:
     return await store.has_workers(conn)
 
 
+async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None:
+    """For other domains' use cases that have checked access already, or act as the system
+    (top-ups); not audited here: the caller audits what it does with the worker."""
+    return await store.get_worker(conn, worker_id)
+
+
+async def occupation_risk_category(conn: asyncpg.Connection, occupation: str | None) -> str | None:
+    """The automation-risk category (`High`, `Low`, `Other`) of an occupation URI or code."""
+    return await store.occupation_risk_category(conn, occupation)
+
+
 async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
                        today: date) -> tuple[int, list[PriorityReason]]:
-    risk = await store.occupation_risk_category(conn, fields["occupation"])
+    risk = await occupation_risk_category(conn, fields["occupation"])
     facts = logic.WorkerFacts(fields["birth_date"], fields["weekly_hours"],
                               fields["contract_type"], fields["highest_qualification"],
                               fields["facing_redundancy"], risk)
@@ -165,7 +176,7 @@ async def refresh_priorities_if_due(conn: asyncpg.Connection,
     another instance is doing it. Batches commit as they go, so worker edits wait for one batch
     at most; a crash leaves the day's refresh undone, and the next round does it again."""
     today = today or date.today()
-    policy = await policy_store.policy_on(conn, today)
+    policy = await policy_in_force_on(conn, today)
     version = policy.version if policy else 0
     if not await store.try_lock_priority_refresh(conn):
         return None

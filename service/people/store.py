@@ -5,7 +5,7 @@ from uuid import UUID
 import asyncpg
 
 from service.auth.logic import WorkerScope
-from service.oversight.store import AuditActor
+from service.oversight.logic import AuditActor
 from service.people.schemas import Provider, Rep, Worker
 from service.sql import load_queries
 
