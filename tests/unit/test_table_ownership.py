@@ -150,9 +150,15 @@ def test_every_table_in_the_schema_has_one_owner() -> None:
 
 
 def docs_ownership_table() -> dict[str, frozenset[str]]:
+    """The section's first table: owner -> the backquoted tables of its second column."""
     section = DESIGN.read_text(encoding="utf-8").split("## Who owns which tables", 1)[1]
-    rows = [line for line in section.split("\n\n## ", 1)[0].splitlines()
-            if line.startswith("|")][2:]  # after the header and its rule
+    lines = section.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[first + 2:]:  # after the header and its rule
+        if not line.startswith("|"):
+            break
+        rows.append(line)
     table: dict[str, frozenset[str]] = {}
     for row in rows:
         owner, tables = (cell.strip() for cell in row.strip("|").split("|")[:2])
