@@ -1,14 +1,12 @@
 -- name: provider_by_ukprn
 SELECT id, ukprn, name
-FROM providers
+FROM people_providers
 WHERE ukprn = :ukprn
 
 -- name: lock_provider_catalogue
--- One sync per provider at a time; NO KEY UPDATE does not block rows that refer to the provider.
-SELECT id
-FROM providers
-WHERE id = :provider_id
-FOR NO KEY UPDATE
+-- One sync per provider at a time, through people's row lock on the provider (NO KEY UPDATE,
+-- which does not block rows that refer to the provider).
+SELECT people_lock_provider(:provider_id)
 
 -- name: existing_courses
 SELECT id, ref, content_hash, withdrawn_at IS NOT NULL AS withdrawn
@@ -99,17 +97,17 @@ WHERE course_id = ANY(:course_ids::uuid[])
 INSERT INTO course_skills (course_id, skill_id, source, confidence)
 SELECT given.course_id, s.id, 'college', 1
 FROM unnest(:course_ids::uuid[], :uris::text[]) AS given(course_id, uri)
-JOIN skills AS s ON s.uri = given.uri
+JOIN reference_skills AS s ON s.uri = given.uri
 ON CONFLICT (course_id, skill_id) DO NOTHING
 
 -- name: known_skill_uris
 SELECT uri
-FROM skills
+FROM reference_skills
 WHERE uri = ANY(:uris::text[])
 
 -- name: skill_labels
 SELECT skill_id, label, preferred
-FROM skill_labels
+FROM reference_skill_labels
 
 -- name: lexemes
 -- Each word's English stem, as full-text search sees it; stop words give an empty vector.
@@ -130,7 +128,7 @@ SELECT s.id, p.ukprn, s.mode, s.format, s.status, s.error, s.received, s.created
        s.unchanged, s.restored, s.withdrawn, s.rejected, s.rejected_records, s.warnings,
        s.feed_id, s.actor_role, s.actor_name, s.started_at, s.finished_at
 FROM syncs AS s
-JOIN providers AS p ON p.id = s.provider_id
+JOIN people_providers AS p ON p.id = s.provider_id
 WHERE s.provider_id = :provider_id
   AND (:after_started_at::timestamptz IS NULL
        OR (s.started_at, s.id) < (:after_started_at, :after_id::uuid))
@@ -147,7 +145,7 @@ SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, 
        f.last_modified, f.last_pulled_at, f.last_outcome, f.last_error, f.consecutive_failures,
        f.created_at
 FROM feeds AS f
-JOIN providers AS p ON p.id = f.provider_id
+JOIN people_providers AS p ON p.id = f.provider_id
 WHERE f.id = :feed_id
 
 -- name: list_feeds
@@ -155,7 +153,7 @@ SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, 
        f.last_modified, f.last_pulled_at, f.last_outcome, f.last_error, f.consecutive_failures,
        f.created_at
 FROM feeds AS f
-JOIN providers AS p ON p.id = f.provider_id
+JOIN people_providers AS p ON p.id = f.provider_id
 WHERE f.provider_id = :provider_id
   AND (:after_created_at::timestamptz IS NULL
        OR (f.created_at, f.id) < (:after_created_at, :after_id::uuid))
@@ -214,7 +212,7 @@ SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.description, c.
                         WHERE i.course_id = c.id AND i.content_hash = c.content_hash))
            AS skills_pending
 FROM courses AS c
-JOIN providers AS p ON p.id = c.provider_id
+JOIN people_providers AS p ON p.id = c.provider_id
 WHERE c.id = :course_id
 
 -- name: course_presentations
@@ -230,13 +228,13 @@ SELECT cs.skill_id, s.uri, s.label, cs.source,
        round(cs.confidence::numeric, 2)::float8 AS confidence,
        cs.matched_label, cs.matched_words, cs.matched_in
 FROM course_skills AS cs
-JOIN skills AS s ON s.id = cs.skill_id
+JOIN reference_skills AS s ON s.id = cs.skill_id
 WHERE cs.course_id = :course_id
 ORDER BY cs.confidence DESC, s.label
 
 -- name: skill_by_uri_or_id
 SELECT id
-FROM skills
+FROM reference_skills
 WHERE uri = :uri OR id = :skill_id
 
 -- name: begin_with_custom_plans
@@ -294,7 +292,7 @@ SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.sub
        page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
        m.lowest_cost_pence, m.presentations, page.rank
 FROM page
-JOIN providers AS p ON p.id = page.provider_id
+JOIN people_providers AS p ON p.id = page.provider_id
 CROSS JOIN LATERAL (
     SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
            min(pr.cost_pence) AS lowest_cost_pence
@@ -348,7 +346,7 @@ SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.sub
        page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
        m.lowest_cost_pence, m.presentations, page.rank
 FROM page
-JOIN providers AS p ON p.id = page.provider_id
+JOIN people_providers AS p ON p.id = page.provider_id
 CROSS JOIN LATERAL (
     SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
            min(pr.cost_pence) AS lowest_cost_pence
