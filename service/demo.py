@@ -7,7 +7,6 @@ from uuid import UUID
 import asyncpg
 
 from service.accounts import service as accounts
-from service.accounts import store as accounts_store
 from service.accounts.logic import pounds
 from service.accounts.schemas import ContributionIn
 from service.actor import SYSTEM, Actor
@@ -102,9 +101,7 @@ async def _accrue_this_year(conn: asyncpg.Connection, progress: Progress) -> Non
 async def _union_contribution(conn: asyncpg.Connection, rep: Principal, worker_id: UUID,
                               progress: Progress) -> None:
     """The demo rep adds union money for the demo worker, unless it is there already."""
-    await accounts_store.lock_account(conn, worker_id)
-    entries = await accounts_store.list_entries(conn, worker_id, "contribution", None, 200)
-    if any(entry.reference == DEMO_CONTRIBUTION.reference for _, entry in entries):
+    if await accounts.has_contribution(conn, worker_id, DEMO_CONTRIBUTION.reference):
         return
     await accounts.check_contribution(conn, rep, worker_id, DEMO_CONTRIBUTION)
     await accounts.contribute(conn, Actor.of(rep), worker_id, DEMO_CONTRIBUTION)

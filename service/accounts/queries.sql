@@ -127,7 +127,7 @@ SELECT pg_advisory_unlock(:lock, hashtext(:period))
 -- name: accrual_batch
 -- Eligible: a worker record made before the run started, not yet dealt with for the period.
 SELECT w.id, w.highest_qualification, w.contract_type
-FROM workers AS w
+FROM people_workers AS w
 WHERE w.created_at <= :cutoff
   AND (:after::uuid IS NULL OR w.id > :after)
   AND NOT EXISTS (SELECT 1 FROM accruals AS a WHERE a.period = :period AND a.worker_id = w.id)

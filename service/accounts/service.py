@@ -30,8 +30,8 @@ from service.accounts.schemas import (
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.errors import Conflict, Forbidden, Invalid, NotFound
-from service.oversight import store as audit
-from service.people import store as people_store
+from service.oversight import service as audit
+from service.people import service as people
 from service.people.logic import age_on
 from service.people.schemas import Worker
 from service.people.service import audited_read, audited_worker, visible_worker
@@ -54,7 +54,7 @@ async def _append(conn: asyncpg.Connection, worker_id: UUID, kind: str, amount: 
 
 
 async def _worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker:
-    worker = await people_store.get_worker(conn, worker_id)
+    worker = await people.get_worker(conn, worker_id)
     if worker is None:
         raise NotFound(f"no worker with id {worker_id}")
     return worker
@@ -75,6 +75,15 @@ async def contribute(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
     return await _append(conn, worker_id, "contribution", data.amount_pence, actor,
                          pot=logic.pot_of(data.earmark), earmark=data.earmark,
                          source=data.source, reference=data.reference)
+
+
+async def has_contribution(conn: asyncpg.Connection, worker_id: UUID, reference: str) -> bool:
+    """Whether the account holds a contribution with this reference among its latest 200, with
+    the account locked until the transaction ends, so that a once-only contribution (the demo's)
+    is checked and added by one writer at a time."""
+    await store.lock_account(conn, worker_id)
+    entries = await store.list_entries(conn, worker_id, "contribution", None, 200)
+    return any(entry.reference == reference for _, entry in entries)
 
 
 async def adjust(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
@@ -118,7 +127,7 @@ async def grant_retraining_topup(conn: asyncpg.Connection, worker_id: UUID,
     worker = await _worker(conn, worker_id)
     if reason == "facing_redundancy" and not worker.facing_redundancy:
         raise Invalid.on_field("reason", "the worker's record does not say facing redundancy")
-    if reason == "high_risk_occupation" and await people_store.occupation_risk_category(
+    if reason == "high_risk_occupation" and await people.occupation_risk_category(
             conn, worker.occupation) != "High":
         raise Invalid.on_field("reason", "the worker's occupation is not at high risk")
     policy = await policy_on(conn, today)

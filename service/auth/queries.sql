@@ -1,9 +1,12 @@
 -- name: principal_for_token
+-- The live token's caller, with a rep's branch and a college's UKPRN through people's
+-- people_subjects, and when the token expires.
 SELECT t.id AS token_id, t.role, t.name, t.worker_id, t.rep_id, t.provider_id,
-       r.branch, p.ukprn, t.expires_at
+       s.branch, s.ukprn, t.expires_at
 FROM api_tokens t
-LEFT JOIN reps r ON r.id = t.rep_id
-LEFT JOIN providers p ON p.id = t.provider_id
+LEFT JOIN people_subjects s
+       ON s.kind = CASE t.role WHEN 'rep' THEN 'rep' WHEN 'college' THEN 'provider' END
+      AND s.id = coalesce(t.rep_id, t.provider_id)
 WHERE t.token_hash = :token_hash
   AND t.revoked_at IS NULL
   AND (t.expires_at IS NULL OR t.expires_at > now())
@@ -19,9 +22,7 @@ WHERE id = :token_id
 RETURNING id, revoked_at
 
 -- name: subject_exists
-SELECT CASE :role::text
-    WHEN 'worker' THEN EXISTS (SELECT 1 FROM workers WHERE id = :subject_id)
-    WHEN 'rep' THEN EXISTS (SELECT 1 FROM reps WHERE id = :subject_id)
-    WHEN 'college' THEN EXISTS (SELECT 1 FROM providers WHERE id = :subject_id)
-    ELSE false
-END
+-- Through people's people_subjects; a college token stands for a provider.
+SELECT EXISTS (SELECT 1 FROM people_subjects
+               WHERE kind = CASE :role::text WHEN 'college' THEN 'provider' ELSE :role END
+                 AND id = :subject_id)

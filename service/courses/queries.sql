@@ -1,14 +1,12 @@
 -- name: provider_by_ukprn
 SELECT id, ukprn, name
-FROM providers
+FROM people_providers
 WHERE ukprn = :ukprn
 
 -- name: lock_provider_catalogue
--- One sync per provider at a time; NO KEY UPDATE does not block rows that refer to the provider.
-SELECT id
-FROM providers
-WHERE id = :provider_id
-FOR NO KEY UPDATE
+-- One sync per provider at a time, through people's row lock on the provider (NO KEY UPDATE,
+-- which does not block rows that refer to the provider).
+SELECT people_lock_provider(:provider_id)
 
 -- name: existing_courses
 SELECT id, ref, content_hash, withdrawn_at IS NOT NULL AS withdrawn
@@ -99,17 +97,17 @@ WHERE course_id = ANY(:course_ids::uuid[])
 INSERT INTO course_skills (course_id, skill_id, source, confidence)
 SELECT given.course_id, s.id, 'college', 1
 FROM unnest(:course_ids::uuid[], :uris::text[]) AS given(course_id, uri)
-JOIN skills AS s ON s.uri = given.uri
+JOIN reference_skills AS s ON s.uri = given.uri
 ON CONFLICT (course_id, skill_id) DO NOTHING
 
 -- name: known_skill_uris
 SELECT uri
-FROM skills
+FROM reference_skills
 WHERE uri = ANY(:uris::text[])
 
 -- name: skill_labels
 SELECT skill_id, label, preferred
-FROM skill_labels
+FROM reference_skill_labels
 
 -- name: lexemes
 -- Each word's English stem, as full-text search sees it; stop words give an empty vector.
@@ -130,7 +128,7 @@ SELECT s.id, p.ukprn, s.mode, s.format, s.status, s.error, s.received, s.created
        s.unchanged, s.restored, s.withdrawn, s.rejected, s.rejected_records, s.warnings,
        s.feed_id, s.actor_role, s.actor_name, s.started_at, s.finished_at
 FROM syncs AS s
-JOIN providers AS p ON p.id = s.provider_id
+JOIN people_providers AS p ON p.id = s.provider_id
 WHERE s.provider_id = :provider_id
   AND (:after_started_at::timestamptz IS NULL
        OR (s.started_at, s.id) < (:after_started_at, :after_id::uuid))
@@ -147,7 +145,7 @@ SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, 
        f.last_modified, f.last_pulled_at, f.last_outcome, f.last_error, f.consecutive_failures,
        f.created_at
 FROM feeds AS f
-JOIN providers AS p ON p.id = f.provider_id
+JOIN people_providers AS p ON p.id = f.provider_id
 WHERE f.id = :feed_id
 
 -- name: list_feeds
@@ -155,7 +153,7 @@ SELECT f.id, p.ukprn, f.provider_id, f.url, f.interval_minutes, f.next_pull_at, 
        f.last_modified, f.last_pulled_at, f.last_outcome, f.last_error, f.consecutive_failures,
        f.created_at
 FROM feeds AS f
-JOIN providers AS p ON p.id = f.provider_id
+JOIN people_providers AS p ON p.id = f.provider_id
 WHERE f.provider_id = :provider_id
   AND (:after_created_at::timestamptz IS NULL
        OR (f.created_at, f.id) < (:after_created_at, :after_id::uuid))
@@ -214,7 +212,7 @@ SELECT c.id, p.ukprn, p.name AS provider_name, c.ref, c.title, c.description, c.
                         WHERE i.course_id = c.id AND i.content_hash = c.content_hash))
            AS skills_pending
 FROM courses AS c
-JOIN providers AS p ON p.id = c.provider_id
+JOIN people_providers AS p ON p.id = c.provider_id
 WHERE c.id = :course_id
 
 -- name: course_presentations
@@ -230,28 +228,28 @@ SELECT cs.skill_id, s.uri, s.label, cs.source,
        round(cs.confidence::numeric, 2)::float8 AS confidence,
        cs.matched_label, cs.matched_words, cs.matched_in
 FROM course_skills AS cs
-JOIN skills AS s ON s.id = cs.skill_id
+JOIN reference_skills AS s ON s.id = cs.skill_id
 WHERE cs.course_id = :course_id
 ORDER BY cs.confidence DESC, s.label
 
 -- name: skill_by_uri_or_id
 SELECT id
-FROM skills
+FROM reference_skills
 WHERE uri = :uri OR id = :skill_id
 
+-- name: begin_with_custom_plans
+-- A read-only transaction whose statements are each planned with their own values (the search's
+-- optional filters are `:name IS NULL OR ...`), begun in one round trip.
+BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan
+
 -- name: custom_plans
--- The search's optional filters are `:name IS NULL OR ...`: plan each call with its own values.
+-- As begin_with_custom_plans, inside a transaction already begun.
 SET LOCAL plan_cache_mode = force_custom_plan
 
--- name: search_terms
--- The query as a web search reads it, and its words joined by OR: a course whose title or
--- subjects hold any of them is a heading match, scored by how well they match there.
-SELECT websearch_to_tsquery('english', :q)::text AS all_words,
-       replace(plainto_tsquery('english', :q)::text, ' & ', ' | ') AS any_word
-
 -- name: search_heading_matches
--- Courses matching the query (:all_words) that hold a query word (:any_word) in their title or
--- subjects, ranked by those, then by first start date, then id. The keyset cursor is that
+-- Courses matching the query :q (course_search_all_words) that hold one of its words
+-- (course_search_any_word) in their title or subjects, ranked by those, then by first start
+-- date, then id; none if :q holds only stop words. The keyset cursor is that
 -- triple, the rank negated so that all three sort ascending. Presentation filters (:attendance,
 -- :delivery, :max_cost, :starting_after) are tested on the course's summary columns; when there
 -- are several (:presentations_together), one presentation must meet them all,
@@ -259,11 +257,12 @@ SELECT websearch_to_tsquery('english', :q)::text AS all_words,
 -- page's dates, costs and counts are those of its matching presentations.
 WITH page AS (
     SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-           c.first_starts_on, ts_rank(c.heading, :any_word::tsquery)::float8 AS rank
+           c.first_starts_on, ts_rank(c.heading, course_search_any_word(:q))::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND c.heading @@ :any_word::tsquery
-      AND c.search @@ :all_words::tsquery
+      AND numnode(course_search_all_words(:q)) > 0
+      AND c.heading @@ course_search_any_word(:q)
+      AND c.search @@ course_search_all_words(:q)
       AND (:level::text IS NULL OR c.rqf_level = :level)
       AND (:band::text IS NULL OR c.band = :band)
       AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
@@ -282,7 +281,7 @@ WITH page AS (
             AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
           LIMIT 1))
       AND (:after_rank::float8 IS NULL
-           OR (-ts_rank(c.heading, :any_word::tsquery)::float8,
+           OR (-ts_rank(c.heading, course_search_any_word(:q))::float8,
                coalesce(c.first_starts_on, 'infinity'::date), c.id)
               > (-:after_rank::float8, coalesce(:after_starts_on::date, 'infinity'::date),
                  :after_id::uuid))
@@ -293,7 +292,7 @@ SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.sub
        page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
        m.lowest_cost_pence, m.presentations, page.rank
 FROM page
-JOIN providers AS p ON p.id = page.provider_id
+JOIN people_providers AS p ON p.id = page.provider_id
 CROSS JOIN LATERAL (
     SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
            min(pr.cost_pence) AS lowest_cost_pence
@@ -308,7 +307,7 @@ ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.
 
 -- name: search_by_start
 -- By first start date, then id, walking courses_start_idx: every course when there is no query
--- (:all_words null), else the courses matching it only outside their heading (rank 0, after the
+-- (:q null), else the courses matching it only outside their heading (rank 0, after the
 -- heading matches). Parameters as search_heading_matches; the cursor (:after_rank,
 -- :after_starts_on, :after_id) is one of rank 0.
 WITH page AS (
@@ -316,8 +315,10 @@ WITH page AS (
            c.first_starts_on, 0::float8 AS rank
     FROM courses AS c
     WHERE c.withdrawn_at IS NULL
-      AND (:all_words::tsquery IS NULL
-           OR (c.search @@ :all_words::tsquery AND NOT c.heading @@ :any_word::tsquery))
+      AND (:q::text IS NULL
+           OR (numnode(course_search_all_words(:q)) > 0
+               AND c.search @@ course_search_all_words(:q)
+               AND NOT c.heading @@ course_search_any_word(:q)))
       AND (:level::text IS NULL OR c.rqf_level = :level)
       AND (:band::text IS NULL OR c.band = :band)
       AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
@@ -345,7 +346,7 @@ SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.sub
        page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
        m.lowest_cost_pence, m.presentations, page.rank
 FROM page
-JOIN providers AS p ON p.id = page.provider_id
+JOIN people_providers AS p ON p.id = page.provider_id
 CROSS JOIN LATERAL (
     SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
            min(pr.cost_pence) AS lowest_cost_pence

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service import db
 from service.actor import Actor
 from service.courses.inference import Inferred
 from service.courses.schemas import (
@@ -231,8 +232,11 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                "attendance": attendance, "delivery": delivery, "max_cost": max_cost,
                "starting_after": starting_after,
                "presentations_together": presentation_filters > 1}
-    async with conn.transaction():  # for SET LOCAL: reads run without one otherwise
-        await conn.execute(*Q.custom_plans())
+    if conn.is_in_transaction():  # the caller's transaction; a savepoint keeps it apart
+        async with conn.transaction():
+            await conn.execute(*Q.custom_plans())
+            return await _search(conn, q, filters, after, limit)
+    async with db.transaction_begun_by(conn, *Q.begin_with_custom_plans()):
         return await _search(conn, q, filters, after, limit)
 
 
@@ -245,22 +249,17 @@ async def _search(conn: asyncpg.Connection, q: str | None, filters: dict[str, An
                   after: tuple[float, date | None, UUID] | None,
                   limit: int) -> list[CourseSummary]:
     if q is None:
-        rows = await conn.fetch(*Q.search_by_start(all_words=None, **filters, **_cursor(after),
-                                                   limit=limit, any_word=None))
+        rows = await conn.fetch(*Q.search_by_start(q=None, **filters, **_cursor(after),
+                                                   limit=limit))
         return [CourseSummary(**dict(r)) for r in rows]
-    words = await conn.fetchrow(*Q.search_terms(q=q))
-    if not words["all_words"]:  # only stop words
-        return []
     rows = []
     if after is None or after[0] > 0:
         rows = await conn.fetch(*Q.search_heading_matches(
-            all_words=words["all_words"], **filters, **_cursor(after), limit=limit,
-            any_word=words["any_word"]))
+            q=q, **filters, **_cursor(after), limit=limit))
     if len(rows) < limit:
         in_description = after if after is not None and after[0] <= 0 else None
         shown = {r["id"] for r in rows}  # a sync between the two reads may move a course
         more = await conn.fetch(*Q.search_by_start(
-            all_words=words["all_words"], **filters, **_cursor(in_description), limit=limit,
-            any_word=words["any_word"]))
+            q=q, **filters, **_cursor(in_description), limit=limit))
         rows += [r for r in more if r["id"] not in shown][:limit - len(rows)]
     return [CourseSummary(**dict(r)) for r in rows]

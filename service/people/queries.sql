@@ -50,7 +50,7 @@ RETURNING id, external_ref, name, email, birth_date, branch, employer, region, o
           facing_redundancy, priority_score, created_at, updated_at
 
 -- name: occupation_risk_category
-SELECT risk_category FROM occupations WHERE uri = :occupation OR code = :occupation LIMIT 1
+SELECT risk_category FROM reference_occupations WHERE id = resolve_occupation(:occupation)
 
 -- name: insert_rep
 INSERT INTO reps (name, email, branch)
@@ -78,7 +78,7 @@ WHERE id = :provider_id
 SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_type,
        w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
 FROM workers AS w
-LEFT JOIN occupations AS o ON o.id = w.occupation_id
+LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
 WHERE :after::uuid IS NULL OR w.id > :after
 ORDER BY w.id
 LIMIT :limit

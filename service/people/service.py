@@ -14,7 +14,8 @@ from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.console import Progress
 from service.errors import Forbidden, NotFound
-from service.oversight import store as audit
+from service.oversight import service as audit
+from service.oversight.logic import audit_columns
 from service.pagination import page, time_id_cursor
 from service.people import logic, store
 from service.people.schemas import (
@@ -29,8 +30,7 @@ from service.people.schemas import (
     WorkerPage,
     WorkerPatch,
 )
-from service.policy import store as policy_store
-from service.policy.service import priority_rules
+from service.policy.service import policy_in_force_on, priority_rules
 from service.reference.service import require_known_occupation
 from service.settings import Settings
 
@@ -50,7 +50,7 @@ def audited_read(principal: Principal, action: str) -> dict[str, Any]:
     caller's scope and who reads and why. Through it another domain's statement reads a worker
     with the audit row, as `visible_worker` does."""
     scope = principal.worker_scope()
-    role, actor_id, name, token_id = audit.audit_columns(Actor.of(principal))
+    role, actor_id, name, token_id = audit_columns(Actor.of(principal))
     return {"scope_any": scope.any, "scope_branch": scope.branch,
             "scope_worker_id": scope.worker_id, "actor_role": role, "actor_id": actor_id,
             "actor_name": name, "token_id": token_id, "action": action}
@@ -122,9 +122,20 @@ async def has_workers(conn: asyncpg.Connection) -> bool:
     return await store.has_workers(conn)
 
 
+async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None:
+    """For other domains' use cases that have checked access already, or act as the system
+    (top-ups); not audited here: the caller audits what it does with the worker."""
+    return await store.get_worker(conn, worker_id)
+
+
+async def occupation_risk_category(conn: asyncpg.Connection, occupation: str | None) -> str | None:
+    """The automation-risk category (`High`, `Low`, `Other`) of an occupation URI or code."""
+    return await store.occupation_risk_category(conn, occupation)
+
+
 async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
                        today: date) -> tuple[int, list[PriorityReason]]:
-    risk = await store.occupation_risk_category(conn, fields["occupation"])
+    risk = await occupation_risk_category(conn, fields["occupation"])
     facts = logic.WorkerFacts(fields["birth_date"], fields["weekly_hours"],
                               fields["contract_type"], fields["highest_qualification"],
                               fields["facing_redundancy"], risk)
@@ -186,7 +197,7 @@ async def refresh_priorities_if_due(conn: asyncpg.Connection,
     another instance is doing it. Batches commit as they go, so worker edits wait for one batch
     at most; a crash leaves the day's refresh undone, and the next round does it again."""
     today = today or date.today()
-    policy = await policy_store.policy_on(conn, today)
+    policy = await policy_in_force_on(conn, today)
     version = policy.version if policy else 0
     if not await store.try_lock_priority_refresh(conn):
         return None

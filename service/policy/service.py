@@ -18,6 +18,12 @@ async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy
     return policy
 
 
+async def policy_in_force_on(conn: asyncpg.Connection, day: date) -> Policy | None:
+    """As `policy_on`, but None rather than 404 before the first version (for jobs that carry on
+    without one)."""
+    return await store.policy_on(conn, day)
+
+
 def policy_from_fields(fields: dict[str, Any]) -> Policy:
     """A policy from the columns of `policy_in_force`, which other domains' queries join."""
     return store.policy_from_row(fields)

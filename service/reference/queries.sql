@@ -170,11 +170,9 @@ WHERE NOT EXISTS (SELECT 1 FROM stage_everyday_job_titles AS s
                   WHERE lower(btrim(s.title)) = t.title)
 
 -- name: resolve_worker_occupations
--- Workers recorded before the reference data was loaded get their occupation resolved now.
-UPDATE workers w SET occupation_id = o.id
-FROM occupations o
-WHERE w.occupation_id IS NULL AND w.occupation IS NOT NULL
-  AND (o.uri = w.occupation OR o.code = w.occupation)
+-- Workers recorded before the reference data was loaded get their occupation resolved now, by
+-- people's function (the column is people's); how many were.
+SELECT people_resolve_worker_occupations()
 
 -- name: analyze_reference
 SELECT gin_clean_pending_list('occupation_labels_trgm_idx'::regclass),
@@ -269,8 +267,7 @@ WHERE id = :occupation_id
 SELECT id, uri, code, isco_group, label, alt_labels, description, risk, prevalence,
        risk_category, risk_source
 FROM occupations
-WHERE uri = :value OR code = :value
-LIMIT 1
+WHERE id = resolve_occupation(:value)
 
 -- name: occupation_skills
 SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, r.relation

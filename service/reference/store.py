@@ -52,7 +52,6 @@ MERGES = [
     ("occupation_skills", "delete_stale_relations"),
     ("everyday_job_titles", "merge_everyday_job_titles"),
     ("everyday_job_titles", "delete_stale_everyday_job_titles"),
-    ("workers", "resolve_worker_occupations"),
 ]
 
 
@@ -92,6 +91,8 @@ async def merge_staged(conn: asyncpg.Connection, missing: list[str]) -> dict[str
         if query in skipped:
             continue
         changed[table] = changed.get(table, 0) + changed_rows(await conn.execute(*Q[query]()))
+    # Then workers recorded before the data was there (people's table, so people's function).
+    changed["workers"] = await conn.fetchval(*Q.resolve_worker_occupations())
     if any(changed.values()):
         await conn.execute(*Q.record_load(counts=msgspec.json.encode(changed).decode()))
         await conn.execute(*Q.analyze_reference())  # fresh statistics, or search plans go astray

@@ -1,5 +1,6 @@
 -- name: lock_worker
-SELECT id FROM workers WHERE id = :worker_id FOR UPDATE
+-- Through people's row lock on the worker, held until the transaction ends.
+SELECT people_lock_worker(:worker_id)
 
 -- name: get_entry
 SELECT level, source, evidence FROM worker_skills
@@ -27,7 +28,7 @@ VALUES (:worker_id, :skill_id, :change, :old_level, :new_level, :old_source, :ne
 SELECT k.id AS skill_id, k.uri, k.label, e.level, e.source, false AS assumed, e.evidence,
        e.updated_at
 FROM worker_skills e
-JOIN skills k ON k.id = e.skill_id
+JOIN reference_skills k ON k.id = e.skill_id
 WHERE e.worker_id = :worker_id AND e.skill_id = :skill_id
 
 -- name: profile
@@ -37,14 +38,15 @@ FROM (
     SELECT k.id AS skill_id, k.uri, k.label, e.level, e.source, false AS assumed, e.evidence,
            e.updated_at
     FROM worker_skills e
-    JOIN skills k ON k.id = e.skill_id
+    JOIN reference_skills k ON k.id = e.skill_id
     WHERE e.worker_id = :worker_id
     UNION ALL
     SELECT k.id, k.uri, k.label, NULL::smallint, 'occupation', true, NULL::text,
            NULL::timestamptz
-    FROM workers w
-    JOIN occupation_skills r ON r.occupation_id = w.occupation_id AND r.relation = 'essential'
-    JOIN skills k ON k.id = r.skill_id
+    FROM people_workers w
+    JOIN reference_occupation_skills r
+      ON r.occupation_id = w.occupation_id AND r.relation = 'essential'
+    JOIN reference_skills k ON k.id = r.skill_id
     WHERE w.id = :worker_id
       AND NOT EXISTS (SELECT 1 FROM worker_skills e
                       WHERE e.worker_id = w.id AND e.skill_id = r.skill_id)
@@ -55,19 +57,19 @@ LIMIT :limit
 
 -- name: worker_occupation
 SELECT o.id, o.uri, o.code, o.isco_group, o.label, o.risk, o.risk_category, o.risk_source
-FROM workers w
-JOIN occupations o ON o.id = w.occupation_id
+FROM people_workers w
+JOIN reference_occupations o ON o.id = w.occupation_id
 WHERE w.id = :worker_id
 
 -- name: history
 SELECT h.id, h.skill_id, k.label AS skill_label, h.change, h.old_level, h.new_level,
        h.old_source, h.new_source, h.evidence, h.actor_role, h.actor_name, h.at
 FROM worker_skill_history h
-JOIN skills k ON k.id = h.skill_id
+JOIN reference_skills k ON k.id = h.skill_id
 WHERE h.worker_id = :worker_id
   AND (:before_id::bigint IS NULL OR h.id < :before_id)
 ORDER BY h.id DESC
 LIMIT :limit
 
 -- name: skill_exists
-SELECT EXISTS (SELECT 1 FROM skills WHERE id = :skill_id)
+SELECT EXISTS (SELECT 1 FROM reference_skills WHERE id = :skill_id)

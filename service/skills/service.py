@@ -8,7 +8,7 @@ import asyncpg
 from service.actor import Actor
 from service.auth.logic import Principal
 from service.errors import NotFound
-from service.oversight import store as audit
+from service.oversight import service as audit
 from service.pagination import decode_cursor, page
 from service.people.service import visible_worker
 from service.skills import logic, store

@@ -3,7 +3,7 @@ from uuid import UUID
 from service.accounts.store import created_by
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
-from service.oversight.store import audit_columns
+from service.oversight.logic import audit_columns
 
 
 def test_an_actor_is_a_token_holder_or_the_system():

@@ -233,3 +233,22 @@ async def test_unknown_college_skill_uris_are_reported(client, college):
                                json={"courses": [course(skill_uris=[unknown, FIRST_AID])]})).json()
     assert report["warnings"] == [
         f"course 'C1': skill {unknown} is not an ESCO skill known to Ladder; ignored"]
+
+
+async def test_search_inside_a_callers_transaction_answers_the_same_and_leaves_it_open(
+        client, catalogue, pool):
+    """A use case that searches inside its own transaction (matching will) gets the same page,
+    and its transaction stays open for what it does next."""
+    from service.courses.store import search_courses
+
+    _, headers = catalogue
+    by_api = refs(await search(client, headers, q="welding"))
+    filters = dict(level=None, band=None, provider_id=None, skill_id=None, attendance=None,
+                   delivery=None, max_cost=None, starting_after=None, after=None, limit=10)
+    async with pool.acquire() as conn:
+        alone = await search_courses(conn, q="welding", **filters)
+        assert not conn.is_in_transaction()
+        async with conn.transaction():
+            inside = await search_courses(conn, q="welding", **filters)
+            assert conn.is_in_transaction()
+    assert [c.ref for c in alone] == [c.ref for c in inside] == by_api

@@ -44,6 +44,15 @@ CATALOGUE = {
         LEFT JOIN pg_depend e ON e.classid = 'pg_proc'::regclass AND e.objid = p.oid
                               AND e.deptype = 'e'
         WHERE n.nspname = 'public' AND e.objid IS NULL""",
+    # A view's columns, not its text: pg_get_viewdef prints column references differently
+    # across PostgreSQL versions.
+    "views": """
+        SELECT format('%s.%s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod))
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') AND a.attnum > 0
+          AND NOT a.attisdropped""",
     "triggers": """
         SELECT pg_get_triggerdef(t.oid)
         FROM pg_trigger t

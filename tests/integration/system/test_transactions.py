@@ -77,3 +77,40 @@ async def test_constraint_violations_are_4xx_naming_the_field(small_client):
     unique = await small_client.post("/violate-unique")
     assert unique.status_code == 409
     assert unique.json()["errors"][0]["field"] == "ukprn"
+
+
+BEGIN_CUSTOM = "BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan"
+
+
+async def test_a_transaction_begun_in_one_round_trip_holds_its_settings_then_commits(pool):
+    from service.db import transaction_begun_by
+
+    async with pool.acquire() as conn:
+        async with transaction_begun_by(conn, BEGIN_CUSTOM):
+            assert conn.is_in_transaction()
+            assert await conn.fetchval("SHOW plan_cache_mode") == "force_custom_plan"
+            assert await conn.fetchval("SHOW transaction_read_only") == "on"
+        assert not conn.is_in_transaction()
+        assert await conn.fetchval("SHOW plan_cache_mode") == "auto"
+
+
+async def test_a_transaction_begun_in_one_round_trip_rolls_back_on_an_error(pool):
+    from service.db import transaction_begun_by
+
+    async with pool.acquire() as conn:
+        with pytest.raises(ZeroDivisionError):
+            async with transaction_begun_by(conn, "BEGIN; SET LOCAL work_mem = '8MB'"):
+                await conn.execute("CREATE TEMP TABLE begun_by_probe (x int)")
+                raise ZeroDivisionError
+        assert not conn.is_in_transaction()
+        assert await conn.fetchval("SELECT to_regclass('begun_by_probe')") is None
+
+
+async def test_a_transaction_cannot_be_begun_inside_another(pool):
+    from service.db import transaction_begun_by
+
+    async with pool.acquire() as conn, conn.transaction():
+        with pytest.raises(RuntimeError):
+            async with transaction_begun_by(conn, BEGIN_CUSTOM):
+                pass
+        assert conn.is_in_transaction()
