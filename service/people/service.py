@@ -254,12 +254,6 @@ async def get_rep(conn: asyncpg.Connection, rep_id: UUID) -> Rep | None:
     return await store.get_rep(conn, rep_id)
 
 
-async def occupation_risk_category(conn: asyncpg.Connection, worker: Worker) -> str | None:
-    """The automation-risk category of the worker's occupation (`High`, `Low`, `Other`), or
-    None; for a worker the caller has already read through `visible_worker`."""
-    return await store.occupation_risk_category(conn, worker.occupation)
-
-
 async def priority_of(conn: asyncpg.Connection, worker: Worker,
                       today: date | None = None) -> tuple[int, list[PriorityReason]]:
     """The priority score and its reasons, worked out afresh, for a worker the caller has

@@ -34,7 +34,8 @@ BRANCH = Parameter(default=None, max_length=200, description="A branch")
 BOOKING = problems({403: "Wrong role, another branch's worker or slot, or the worker is not "
                     "directly eligible (`/problems/not-eligible`: join the waiting list)",
                     409: "The slot is taken, cancelled, started or offered to someone else, or "
-                    "the worker already has an upcoming review"})
+                    "the worker already has an upcoming review",
+                    404: "No worker or slot with that id"})
 
 
 def hours(state: State) -> float:
@@ -58,7 +59,8 @@ class SlotController(Controller):
 
     @get("/", guards=[requires("admin", "rep", "worker")],
          summary="Review slots, soonest first (workers: their branch's open slots; reps: "
-         "their branch's; admins: any)")
+         "their branch's; admins: any)",
+         responses=problems({404: "The worker this token stands for no longer exists"}))
     async def list_slots(self, db: Db, principal: Caller, branch: str | None = BRANCH,
                          from_at: Annotated[datetime | None, QueryParameter(
                              name="from", description="Ending after this")] = None,
@@ -93,7 +95,8 @@ class ReviewController(Controller):
                                   service.utcnow(), hours(state))
 
     @get("/", guards=[requires("admin", "rep", "worker")],
-         summary="Reviews by scope, soonest first (a worker their own, a rep their branch's)")
+         summary="Reviews by scope, soonest first (a worker their own, a rep their branch's)",
+         responses=problems({404: "No worker with the id given in `worker`"}))
     async def list_reviews(self, db: Db, principal: Caller,
                            worker: UUID | None = Parameter(default=None),
                            rep: UUID | None = Parameter(default=None),
@@ -141,7 +144,8 @@ class WaitlistController(Controller):
 
     @post("/", guards=[requires("admin", "rep", "worker")],
           summary="Join the waiting list (the worker, a rep of their branch, or admin)",
-          responses=problems({409: "Already waiting, or already has an upcoming review"}))
+          responses=problems({404: "No worker with that id",
+                              409: "Already waiting, or already has an upcoming review"}))
     async def join(self, data: JSONBody[WaitlistIn], db: Db, principal: Caller,
                    state: State) -> WaitlistEntry:
         return await waitlist.join(db, principal, data.worker_id, service.utcnow(),

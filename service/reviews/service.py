@@ -12,7 +12,7 @@ from service.accounts.service import grant_midlife_topup
 from service.actor import Actor
 from service.auth.logic import Principal
 from service.errors import Conflict, Forbidden, Invalid, NotFound
-from service.oversight import store as audit
+from service.oversight import service as audit
 from service.pagination import decode_cursor, page
 from service.people import service as people
 from service.people.schemas import Worker
@@ -110,7 +110,7 @@ async def require_eligible(conn: asyncpg.Connection, worker: Worker, now: dateti
     policy = await policy_on(conn, now.date())
     facts = logic.EligibilityFacts(worker.birth_date, worker.contract_type,
                                    worker.facing_redundancy,
-                                   await people.occupation_risk_category(conn, worker))
+                                   await people.occupation_risk_category(conn, worker.occupation))
     rules = logic.eligible_rules(facts, now.date(), policy.rules.midlife_min_age)
     if not rules:
         raise logic.refuse_not_eligible(policy.rules.midlife_min_age)

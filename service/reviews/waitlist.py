@@ -11,7 +11,7 @@ from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.console import Progress
 from service.errors import Conflict, NotFound
-from service.oversight import store as audit
+from service.oversight import service as audit
 from service.pagination import decode_cursor, page
 from service.people import service as people
 from service.reviews import logic, store
