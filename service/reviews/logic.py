@@ -89,10 +89,5 @@ def offer_expiry(now: datetime, hours: float) -> datetime:
     return now + timedelta(hours=hours)
 
 
-def queue_key(score: int, asked_at: datetime) -> tuple[int, datetime]:
-    """The waiting list's order: higher score first, then whoever asked first."""
-    return (-score, asked_at)
-
-
 def booked_by(role: str, name: str) -> str:
     return f"{role}: {name}"

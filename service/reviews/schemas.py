@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -144,7 +144,3 @@ class WaitlistEntry(msgspec.Struct):
 class WaitlistPage(msgspec.Struct):
     items: list[WaitlistEntry]
     next_cursor: str | None
-
-
-def to_struct(kind: type, row: Any) -> Any:
-    return msgspec.convert(dict(row), kind, from_attributes=False)
