@@ -103,3 +103,12 @@ SELECT r.id, r.slot_id, r.worker_id, r.rep_id, r.branch, r.starts_at, s.ends_at,
        r.outcome_by, r.outcome_at, r.sequence, r.created_at, r.updated_at
 FROM reviews AS r
 JOIN review_slots AS s ON s.id = r.slot_id;
+
+-- A rep's calendar feed is fetched by calendar applications, which cannot send a bearer
+-- header: a secret URL instead, kept as the SHA-256 hash of its token, one per rep (issuing
+-- again replaces it, so the old URL stops working at once).
+CREATE TABLE review_calendar_tokens (
+    rep_id uuid PRIMARY KEY REFERENCES reps (id),
+    token_hash bytea NOT NULL CONSTRAINT review_calendar_tokens_token_hash_key UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -25,7 +25,14 @@ from service.people.routes import ProviderController, RepController, WorkerContr
 from service.policy.routes import PolicyController
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
-from service.reviews.routes import ReviewController, SlotController, WaitlistController, create_slot
+from service.reviews.routes import (
+    ReviewController,
+    SlotController,
+    WaitlistController,
+    calendar_feed,
+    calendar_token,
+    create_slot,
+)
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
@@ -37,7 +44,8 @@ ROUTE_HANDLERS = [
     AccountController, accrue, PolicyController,
     OccupationController, SkillController, WorkerSkillController,
     CatalogueController, CourseController,
-    create_slot, SlotController, WaitlistController, ReviewController,
+    create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
+    calendar_feed,
 ]
 
 

@@ -167,3 +167,21 @@ SELECT id FROM review_slots_shown
 WHERE branch = :branch AND status = 'open' AND starts_at > :now AND NOT booked AND NOT offered
 ORDER BY starts_at, id
 LIMIT :limit
+
+-- name: put_calendar_token
+INSERT INTO review_calendar_tokens (rep_id, token_hash, created_at)
+VALUES (:rep_id, :token_hash, :now)
+ON CONFLICT (rep_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at
+
+-- name: calendar_rep
+SELECT rep_id FROM review_calendar_tokens WHERE token_hash = :token_hash
+
+-- name: calendar_reviews
+-- A rep's bookings for the feed: all that are not cancelled, and cancellations of the last
+-- :keep_days days (so that calendars see them go); the newest first, at most :limit.
+SELECT * FROM reviews_shown
+WHERE rep_id = :rep_id
+  AND (status <> 'cancelled' OR cancelled_at > :now::timestamptz - make_interval(days => :keep_days))
+  AND starts_at > :now::timestamptz - make_interval(days => :keep_days * 12)
+ORDER BY starts_at DESC, id
+LIMIT :limit

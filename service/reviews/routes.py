@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
@@ -10,9 +10,10 @@ from service.auth.guards import requires
 from service.deps import Caller, Db
 from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit
-from service.reviews import service, waitlist
+from service.reviews import calendar, service, waitlist
 from service.reviews.schemas import (
     BookingIn,
+    CalendarToken,
     CancelIn,
     Mode,
     OfferIn,
@@ -174,3 +175,26 @@ class WaitlistController(Controller):
     async def withdraw(self, entry_id: FromPath[UUID], db: Db, principal: Caller,
                        state: State) -> WaitlistEntry:
         return await waitlist.withdraw(db, principal, entry_id, service.utcnow(), hours(state))
+
+
+@post("/v1/reps/{rep_id:uuid}/calendar-token", tags=["reviews"],
+      guards=[requires("admin", "rep")],
+      summary="Issue the rep's calendar feed address (again: the old one stops working)")
+async def calendar_token(rep_id: FromPath[UUID], db: Db, principal: Caller,
+                         request: Request) -> CalendarToken:
+    token = await calendar.issue_token(db, principal, rep_id, service.utcnow())
+    path = f"/calendar/{token}.ics"
+    return CalendarToken(token, str(request.base_url).rstrip("/") + path)
+
+
+@get("/calendar/{filename:str}", tags=["reviews"], opt={"public": True},
+     media_type="text/calendar", summary="A rep's bookings as an iCalendar feed (the secret "
+     "address from POST /v1/reps/{id}/calendar-token; no bearer token)",
+     responses=problems({404: "The address is wrong, or was replaced by a new one"}))
+async def calendar_feed(filename: FromPath[str], db: Db, request: Request) -> Response[bytes]:
+    body = await calendar.feed(db, filename, service.utcnow())
+    tag = calendar.etag(body)
+    headers = {"ETag": tag, "Cache-Control": "private, max-age=300"}
+    if tag in request.headers.get("if-none-match", ""):
+        return Response(b"", status_code=304, headers=headers)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -144,3 +144,10 @@ class WaitlistEntry(msgspec.Struct):
 class WaitlistPage(msgspec.Struct):
     items: list[WaitlistEntry]
     next_cursor: str | None
+
+
+class CalendarToken(msgspec.Struct):
+    """Shown once: the feed's address holds the token, so keep it as secret as a password."""
+
+    token: str
+    url: str

@@ -195,3 +195,19 @@ async def list_waitlist(conn: asyncpg.Connection, *, branch: str | None, status:
 async def free_slots(conn: asyncpg.Connection, branch: str, now: datetime,
                      limit: int) -> list[UUID]:
     return [r["id"] for r in await conn.fetch(*Q.free_slots(branch=branch, now=now, limit=limit))]
+
+
+async def put_calendar_token(conn: asyncpg.Connection, rep_id: UUID, token_hash: bytes,
+                             now: datetime) -> None:
+    await conn.execute(*Q.put_calendar_token(rep_id=rep_id, token_hash=token_hash, now=now))
+
+
+async def calendar_rep(conn: asyncpg.Connection, token_hash: bytes) -> UUID | None:
+    return await conn.fetchval(*Q.calendar_rep(token_hash=token_hash))
+
+
+async def calendar_reviews(conn: asyncpg.Connection, rep_id: UUID, now: datetime, keep_days: int,
+                           limit: int) -> list[Review]:
+    rows = await conn.fetch(*Q.calendar_reviews(rep_id=rep_id, now=now, keep_days=keep_days,
+                                                limit=limit))
+    return [_review(r) for r in rows]
