@@ -256,3 +256,23 @@ async def test_the_scheduler_round_passes_lapsed_offers_on(rv: Reviews, pool, se
     entries = {e["worker_id"]: e for e in await queue(rv)}
     assert entries[younger["id"]]["offered_slot_id"] == slot["id"]
     assert entries[older["id"]]["status"] == "expired"
+
+
+async def test_booking_another_slot_gives_up_the_offer_held(rv: Reviews, pool):
+    older, older_auth = await rv.worker(**OLDER)
+    await join(rv, older, older_auth)
+    offered = await rv.slot(at(days=3))
+    other = await rv.slot(at(days=2))  # nobody else waits: it stays free
+    mine = await rv.client.get("/v1/slots", headers=older_auth)
+    assert [(s["id"], s["offered"]) for s in mine.json()["items"]] == [
+        (other["id"], False), (offered["id"], True)]  # the slot offered to them is shown
+    # the older worker is directly eligible and books the other slot for themself
+    assert (await rv.book(older, other, older_auth)).status_code == 201
+    entry = (await queue(rv))[0]
+    assert entry["status"] == "booked"
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT offered FROM review_slots_shown WHERE id = $1",
+                                   uuid.UUID(offered["id"])) is False
+    # so the next to join is offered it at once
+    younger, _ = await rv.worker(**YOUNGER)
+    assert (await join(rv, younger)).json()["offered_slot_id"] == offered["id"]
