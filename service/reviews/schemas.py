@@ -15,7 +15,7 @@ ReviewStatus = Literal["booked", "cancelled", "attended", "no_show"]
 WaitStatus = Literal["waiting", "offered", "booked", "expired", "withdrawn"]
 Location = Annotated[str, Meta(min_length=1, max_length=300,
                                description="Where, or how to join (a room, a link, a number)")]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
+Reason = Annotated[str, Meta(min_length=1, max_length=1000)]  # room for the prefixes kept with it
 ActionPlan = Annotated[str, Meta(min_length=1, max_length=20000)]
 
 

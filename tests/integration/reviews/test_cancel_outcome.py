@@ -222,3 +222,17 @@ async def test_only_reps_of_the_branch_and_admins_record_outcomes(rv: Reviews, a
     assert response.status_code == 200
     async with pool.acquire() as conn:  # aged under 45: no mid-life top-up
         assert await conn.fetchval("SELECT count(*) FROM ledger_entries") == 0
+
+
+async def test_the_longest_reason_fits_when_a_slot_cancellation_records_it(rv: Reviews):
+    worker, auth = await rv.worker()
+    slot = await rv.slot()
+    review = (await rv.book(worker, slot, auth)).json()
+    too_long = await rv.client.post(f"/v1/slots/{slot['id']}/cancel", headers=rv.rep_auth,
+                                    json={"reason": "x" * 1001})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason"
+    response = await rv.client.post(f"/v1/slots/{slot['id']}/cancel", headers=rv.rep_auth,
+                                    json={"reason": "x" * 1000})
+    assert response.status_code == 200
+    seen = (await rv.client.get(f"/v1/reviews/{review['id']}", headers=auth)).json()
+    assert seen["cancel_reason"].endswith("x" * 1000)
