@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.scratch import run_on_scratch_database, wait_until_healthy  # noqa: E402
 from service import db  # noqa: E402
 from service.accounts.service import accrue  # noqa: E402
+from service.actor import SYSTEM  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.auth.service import issue_token  # noqa: E402
 from service.migrations import migrate  # noqa: E402
@@ -57,7 +58,7 @@ async def bench_accrual(conn: asyncpg.Connection, workers: int, batch_size: int)
     period = str(date.today().year)
     for label in ("first run", "re-run"):
         started = time.perf_counter()
-        result = await accrue(conn, None, period, batch_size=batch_size)
+        result = await accrue(conn, SYSTEM, period, batch_size=batch_size)
         seconds = time.perf_counter() - started
         print(f"accrual {label}: {seconds:6.2f} s  ({result.workers_credited_now} workers "
               f"credited, {result.credited_now_pence / 100:,.2f} GBP; batches of {batch_size})")

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.scratch import run_on_scratch_database  # noqa: E402
 from service import db  # noqa: E402
+from service.actor import Actor  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.auth.service import issue_token  # noqa: E402
 from service.courses import service  # noqa: E402
@@ -93,7 +94,7 @@ async def timed_sync(conn: asyncpg.Connection, provider: service.ProviderRef, bo
     decoded = time.perf_counter()
     async with conn.transaction():
         report = await service.apply_sync(conn, provider, catalogue, mode="full", fmt="json",
-                                          actor=("system", "bench"))
+                                          actor=Actor.system("bench"))
     done = time.perf_counter()
     print(f"{label:<22} {done - started:6.2f} s  (decode {decoded - started:.2f} s, validate + "
           f"apply {done - decoded:.2f} s): {report.created} created, {report.updated} updated, "

@@ -246,46 +246,68 @@ BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan
 -- As begin_with_custom_plans, inside a transaction already begun.
 SET LOCAL plan_cache_mode = force_custom_plan
 
--- name: search_heading_matches
--- Courses matching the query :q (course_search_all_words) that hold one of its words
--- (course_search_any_word) in their title or subjects, ranked by those, then by first start
--- date, then id; none if :q holds only stop words. The keyset cursor is that
--- triple, the rank negated so that all three sort ascending. Presentation filters (:attendance,
--- :delivery, :max_cost, :starting_after) are tested on the course's summary columns; when there
--- are several (:presentations_together), one presentation must meet them all,
--- probed per course (a subquery, so that it is never hashed over every presentation). The
--- page's dates, costs and counts are those of its matching presentations.
+-- name: search_page
+-- One page of course search, in one statement. First the courses matching the query :q
+-- (course_search_all_words) that hold one of its words (course_search_any_word) in their title
+-- or subjects, ranked by those, then by first start date, then id; then, if that leaves the page
+-- short (PostgreSQL runs the second part only then), the courses matching :q only outside their
+-- heading, by first start date and id, with rank 0, walking courses_start_idx; with no :q, that
+-- second part is every course. None match a :q of stop words only. The keyset cursor
+-- (:after_rank, :after_starts_on, :after_id) is that triple, the rank negated so that all three
+-- sort ascending; a cursor of rank 0 is one of the second part. Presentation filters
+-- (:attendance, :delivery, :max_cost, :starting_after) are tested on the course's summary
+-- columns (course_meets); when there are several (:presentations_together), one presentation
+-- must meet them all (course_presentation_meets), probed per course (a scalar subquery, so that
+-- it is never hashed over every presentation). The page's dates, costs and counts are those of
+-- its matching presentations.
 WITH page AS (
-    SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-           c.first_starts_on, ts_rank(c.heading, course_search_any_word(:q))::float8 AS rank
-    FROM courses AS c
-    WHERE c.withdrawn_at IS NULL
-      AND numnode(course_search_all_words(:q)) > 0
-      AND c.heading @@ course_search_any_word(:q)
-      AND c.search @@ course_search_all_words(:q)
-      AND (:level::text IS NULL OR c.rqf_level = :level)
-      AND (:band::text IS NULL OR c.band = :band)
-      AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
-      AND (:skill_id::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                       WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
-      AND (:attendance::text IS NULL OR :attendance = ANY (c.attendance_patterns))
-      AND (:delivery::text IS NULL OR :delivery = ANY (c.deliveries))
-      AND (:max_cost::bigint IS NULL OR c.lowest_cost_pence <= :max_cost)
-      AND (:starting_after::date IS NULL OR c.last_starts_on > :starting_after)
-      AND (NOT :presentations_together::boolean OR (
-          SELECT true FROM presentations AS pr
-          WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
-            AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
-            AND (:delivery::text IS NULL OR pr.delivery = :delivery)
-            AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
-            AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
-          LIMIT 1))
-      AND (:after_rank::float8 IS NULL
-           OR (-ts_rank(c.heading, course_search_any_word(:q))::float8,
-               coalesce(c.first_starts_on, 'infinity'::date), c.id)
-              > (-:after_rank::float8, coalesce(:after_starts_on::date, 'infinity'::date),
-                 :after_id::uuid))
-    ORDER BY rank DESC, coalesce(c.first_starts_on, 'infinity'::date), c.id
+    (SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
+            c.first_starts_on, ts_rank(c.heading, course_search_any_word(:q))::float8 AS rank
+     FROM courses AS c
+     WHERE numnode(course_search_all_words(:q)) > 0
+       AND (:after_rank::float8 IS NULL OR :after_rank > 0)
+       AND c.heading @@ course_search_any_word(:q)
+       AND c.search @@ course_search_all_words(:q)
+       AND course_meets(c, :level, :band, :provider_id, :attendance, :delivery, :max_cost,
+                        :starting_after)
+       AND (:skill_id::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                        WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
+       AND (NOT :presentations_together::boolean OR (
+           SELECT true FROM presentations AS pr
+           WHERE pr.course_id = c.id
+             AND course_presentation_meets(pr, :attendance, :delivery, :max_cost,
+                                           :starting_after)
+           LIMIT 1))
+       AND (:after_rank IS NULL
+            OR (-ts_rank(c.heading, course_search_any_word(:q))::float8,
+                coalesce(c.first_starts_on, 'infinity'::date), c.id)
+               > (-:after_rank, coalesce(:after_starts_on::date, 'infinity'::date),
+                  :after_id::uuid))
+     ORDER BY rank DESC, coalesce(c.first_starts_on, 'infinity'::date), c.id
+     LIMIT :limit)
+    UNION ALL
+    (SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
+            c.first_starts_on, 0::float8 AS rank
+     FROM courses AS c
+     WHERE (:q::text IS NULL
+            OR (numnode(course_search_all_words(:q)) > 0
+                AND c.search @@ course_search_all_words(:q)
+                AND NOT c.heading @@ course_search_any_word(:q)))
+       AND course_meets(c, :level, :band, :provider_id, :attendance, :delivery, :max_cost,
+                        :starting_after)
+       AND (:skill_id IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
+                                         WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
+       AND (NOT :presentations_together OR (
+           SELECT true FROM presentations AS pr
+           WHERE pr.course_id = c.id
+             AND course_presentation_meets(pr, :attendance, :delivery, :max_cost,
+                                           :starting_after)
+           LIMIT 1))
+       AND (:after_rank IS NULL OR :after_rank > 0
+            OR (coalesce(c.first_starts_on, 'infinity'::date), c.id)
+               > (coalesce(:after_starts_on, 'infinity'::date), :after_id))
+     ORDER BY coalesce(c.first_starts_on, 'infinity'::date), c.id
+     LIMIT :limit)
     LIMIT :limit
 )
 SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
@@ -297,67 +319,10 @@ CROSS JOIN LATERAL (
     SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
            min(pr.cost_pence) AS lowest_cost_pence
     FROM presentations AS pr
-    WHERE pr.course_id = page.id AND pr.withdrawn_at IS NULL
-      AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
-      AND (:delivery::text IS NULL OR pr.delivery = :delivery)
-      AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
-      AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
+    WHERE pr.course_id = page.id
+      AND course_presentation_meets(pr, :attendance, :delivery, :max_cost, :starting_after)
 ) AS m
 ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.id
-
--- name: search_by_start
--- By first start date, then id, walking courses_start_idx: every course when there is no query
--- (:q null), else the courses matching it only outside their heading (rank 0, after the
--- heading matches). Parameters as search_heading_matches; the cursor (:after_rank,
--- :after_starts_on, :after_id) is one of rank 0.
-WITH page AS (
-    SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-           c.first_starts_on, 0::float8 AS rank
-    FROM courses AS c
-    WHERE c.withdrawn_at IS NULL
-      AND (:q::text IS NULL
-           OR (numnode(course_search_all_words(:q)) > 0
-               AND c.search @@ course_search_all_words(:q)
-               AND NOT c.heading @@ course_search_any_word(:q)))
-      AND (:level::text IS NULL OR c.rqf_level = :level)
-      AND (:band::text IS NULL OR c.band = :band)
-      AND (:provider_id::uuid IS NULL OR c.provider_id = :provider_id)
-      AND (:skill_id::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                       WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
-      AND (:attendance::text IS NULL OR :attendance = ANY (c.attendance_patterns))
-      AND (:delivery::text IS NULL OR :delivery = ANY (c.deliveries))
-      AND (:max_cost::bigint IS NULL OR c.lowest_cost_pence <= :max_cost)
-      AND (:starting_after::date IS NULL OR c.last_starts_on > :starting_after)
-      AND (NOT :presentations_together::boolean OR (
-          SELECT true FROM presentations AS pr
-          WHERE pr.course_id = c.id AND pr.withdrawn_at IS NULL
-            AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
-            AND (:delivery::text IS NULL OR pr.delivery = :delivery)
-            AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
-            AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
-          LIMIT 1))
-      AND (:after_rank::float8 IS NULL
-           OR (coalesce(c.first_starts_on, 'infinity'::date), c.id)
-              > (coalesce(:after_starts_on::date, 'infinity'::date), :after_id::uuid))
-    ORDER BY coalesce(c.first_starts_on, 'infinity'::date), c.id
-    LIMIT :limit
-)
-SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
-       page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
-       m.lowest_cost_pence, m.presentations, page.rank
-FROM page
-JOIN people_providers AS p ON p.id = page.provider_id
-CROSS JOIN LATERAL (
-    SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
-           min(pr.cost_pence) AS lowest_cost_pence
-    FROM presentations AS pr
-    WHERE pr.course_id = page.id AND pr.withdrawn_at IS NULL
-      AND (:attendance::text IS NULL OR pr.attendance_pattern = :attendance)
-      AND (:delivery::text IS NULL OR pr.delivery = :delivery)
-      AND (:max_cost::bigint IS NULL OR pr.cost_pence <= :max_cost)
-      AND (:starting_after::date IS NULL OR pr.starts_on > :starting_after)
-) AS m
-ORDER BY coalesce(page.first_starts_on, 'infinity'::date), page.id
 
 -- name: claim_courses_for_inference
 -- Current courses without college-given skills whose text changed since their skills were last

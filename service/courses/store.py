@@ -224,8 +224,8 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                          starting_after: date | None,
                          after: tuple[float, date | None, UUID] | None,
                          limit: int) -> list[CourseSummary]:
-    """Heading matches (ranked) first, then description-only matches (rank 0) by start date.
-    The second query runs only when the first leaves the page short."""
+    """Heading matches (ranked) first, then description-only matches (rank 0) by start date,
+    in one statement (`search_page`), planned with its own values."""
     presentation_filters = sum(v is not None for v in (attendance, delivery, max_cost,
                                                        starting_after))
     filters = {"level": level, "band": band, "provider_id": provider_id, "skill_id": skill_id,
@@ -248,18 +248,5 @@ def _cursor(after: tuple[float, date | None, UUID] | None) -> dict[str, Any]:
 async def _search(conn: asyncpg.Connection, q: str | None, filters: dict[str, Any],
                   after: tuple[float, date | None, UUID] | None,
                   limit: int) -> list[CourseSummary]:
-    if q is None:
-        rows = await conn.fetch(*Q.search_by_start(q=None, **filters, **_cursor(after),
-                                                   limit=limit))
-        return [CourseSummary(**dict(r)) for r in rows]
-    rows = []
-    if after is None or after[0] > 0:
-        rows = await conn.fetch(*Q.search_heading_matches(
-            q=q, **filters, **_cursor(after), limit=limit))
-    if len(rows) < limit:
-        in_description = after if after is not None and after[0] <= 0 else None
-        shown = {r["id"] for r in rows}  # a sync between the two reads may move a course
-        more = await conn.fetch(*Q.search_by_start(
-            q=q, **filters, **_cursor(in_description), limit=limit))
-        rows += [r for r in more if r["id"] not in shown][:limit - len(rows)]
+    rows = await conn.fetch(*Q.search_page(q=q, **filters, **_cursor(after), limit=limit))
     return [CourseSummary(**dict(r)) for r in rows]
