@@ -28,7 +28,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
     from service.courses import service, store
-    from service.courses.xcri import FeedError, parse_xcri
+    from service.courses.xcri.parse import parse_xcri
+    from service.courses.xcri.safe_xml import FeedError
     from service.errors import DomainError, NotFound
 
     row = await store.provider_by_ukprn(conn, ukprn)

@@ -15,7 +15,8 @@ import httpx
 from service.courses import service, store
 from service.courses.fetch import FetchError, FetchPolicy, fetch_feed
 from service.courses.schemas import PullResult
-from service.courses.xcri import FeedError, parse_xcri
+from service.courses.xcri.parse import parse_xcri
+from service.courses.xcri.safe_xml import FeedError
 from service.errors import DomainError
 from service.settings import Settings
 

@@ -30,7 +30,8 @@ from service.courses.schemas import (
     SyncPage,
     SyncReport,
 )
-from service.courses.xcri import FeedError, parse_xcri
+from service.courses.xcri.parse import parse_xcri
+from service.courses.xcri.safe_xml import FeedError
 from service.deps import Caller, Db
 from service.errors import (
     PROBLEM_JSON,
