@@ -17,6 +17,7 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi import ProblemResponses
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
     app.state.settings = settings
     app.state.search_cache = SearchCache()
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
+    app.state.lexicons = LexiconCache()
     if pool is not None:
         app.state.pool = pool
     return app

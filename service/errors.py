@@ -91,8 +91,14 @@ def _problem(status: int, title: str, slug: str, detail: str, errors: list[Field
     )
 
 
+def problem_response(error: DomainError) -> Response:
+    """The answer to a domain error. Raised errors get it from the handler; a handler returns it
+    itself when what it wrote before refusing must be committed (a failed sync's report)."""
+    return _problem(error.status, error.title, error.slug, error.detail, error.errors)
+
+
 def domain_error_handler(_: Request, exc: DomainError) -> Response:
-    return _problem(exc.status, exc.title, exc.slug, exc.detail, exc.errors)
+    return problem_response(exc)
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
@@ -104,6 +110,16 @@ def _field_from_path(path: str) -> str:
     return path.removeprefix(".") or "body"
 
 
+def msgspec_error_at(message: str) -> tuple[str, str] | None:
+    """A msgspec validation message split into the field it names and what is wrong there:
+    "Expected `int`, got `str` - at `$.courses[0].places`" -> (`courses[0].places`,
+    "Expected `int`, got `str`"); None if it names no place."""
+    match = _MSGSPEC_PATH.search(message)
+    if match is None:
+        return None
+    return _field_from_path(match.group("path")), message[: match.start()]
+
+
 def _validation_errors(exc: ValidationException) -> list[FieldError]:
     errors: list[FieldError] = []
     extra = exc.extra if isinstance(exc.extra, list) else []
@@ -112,11 +128,10 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
             continue
         message = str(item.get("message", "invalid"))
         key = item.get("key")
-        match = _MSGSPEC_PATH.search(message)
+        at = msgspec_error_at(message)
         unknown = _NAMED_FIELD.search(message)
-        if match:
-            field = _field_from_path(match.group("path"))
-            message = message[: match.start()]
+        if at:
+            field, message = at
             if unknown:
                 field = f"{field}.{unknown['name']}" if field != "body" else unknown["name"]
         elif unknown:

@@ -8,11 +8,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from typing import Any
 
 import asyncpg
 
 from service.courses import feeds
+from service.courses.inference_job import LexiconCache
 from service.people import service as people
 from service.reviews import waitlist as reviews
 from service.settings import Settings
@@ -20,16 +22,25 @@ from service.settings import Settings
 log = logging.getLogger("ladder")
 
 Job = Callable[[asyncpg.Pool, Settings, Callable[[str], None]], Awaitable[None]]
-JOBS: dict[str, Job] = {
-    "course feeds and skills": feeds.scheduled_round,
-    "priority scores": people.scheduled_round,
-    "review offers": reviews.scheduled_round,
-}
+
+
+def jobs(lexicons: LexiconCache) -> dict[str, Job]:
+    """The jobs of one scheduler: the course job keeps its lexicon cache from round to round
+    (the app's, inside `ladder serve`), so the lexicon is rebuilt only after a reference load."""
+    return {
+        "course feeds and skills": partial(feeds.scheduled_round, lexicons=lexicons),
+        "priority scores": people.scheduled_round,
+        "review offers": reviews.scheduled_round,
+    }
+
+
+JOBS = tuple(jobs(LexiconCache()))  # their names
 
 
 async def run_round(pool: asyncpg.Pool, settings: Settings,
-                    progress: Callable[[str], None] | None = None) -> None:
-    for name, job in JOBS.items():
+                    progress: Callable[[str], None] | None = None,
+                    lexicons: LexiconCache | None = None) -> None:
+    for name, job in jobs(lexicons or LexiconCache()).items():
         try:
             await job(pool, settings, progress or log.info)
         except Exception:  # noqa: BLE001 - the scheduler must outlive one bad job
@@ -37,10 +48,12 @@ async def run_round(pool: asyncpg.Pool, settings: Settings,
 
 
 async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = False,
-                        progress: Callable[[str], None] | None = None) -> None:
+                        progress: Callable[[str], None] | None = None,
+                        lexicons: LexiconCache | None = None) -> None:
     """Run a round every `feed_poll_seconds` until cancelled (or once)."""
+    lexicons = lexicons or LexiconCache()
     while True:
-        await run_round(pool, settings, progress)
+        await run_round(pool, settings, progress, lexicons)
         if once:
             return
         await asyncio.sleep(settings.feed_poll_seconds)
@@ -54,7 +67,8 @@ def scheduler_lifespan(settings: Settings):
         if not settings.run_scheduler:
             yield
             return
-        task = asyncio.create_task(run_scheduler(app.state.pool, settings))
+        task = asyncio.create_task(run_scheduler(app.state.pool, settings,
+                                                 lexicons=app.state.lexicons))
         try:
             yield
         finally:

@@ -29,8 +29,8 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
     from service.actor import Actor
     from service.courses import service, store
-    from service.courses.xcri import FeedError, parse_xcri
-    from service.errors import DomainError, NotFound
+    from service.courses.inference_job import LexiconCache, infer_pending_skills
+    from service.errors import NotFound
 
     row = await store.provider_by_ukprn(conn, ukprn)
     if row is None:
@@ -40,27 +40,20 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
     data = await asyncio.to_thread(path.read_bytes)
     fmt = "json" if data.lstrip()[:1] in (b"{", b"[") else "xcri"
     try:
-        if fmt == "json":
-            catalogue, warnings = service.decode_catalogue_json(data), []
-        else:
-            parsed = parse_xcri(data)
-            service.check_feed_provider(provider, parsed.provider_ukprn)
-            catalogue, warnings = parsed.catalogue, parsed.warnings
-    except (FeedError, service.CatalogueBodyError) as error:
-        return await service.record_failed_sync(conn, provider, mode=mode, fmt=fmt,
-                                                error=str(error), actor=actor)
-    except DomainError as error:  # another college's feed: refused, and kept as the API does
-        return await service.record_failed_sync(conn, provider, mode=mode, fmt=fmt,
-                                                error=error.detail, actor=actor)
+        catalogue, warnings = await service.read_catalogue(conn, provider, data, fmt=fmt,
+                                                           mode=mode, actor=actor)
+    except service.SyncRefused as refused:  # stored as a failed sync, as the API does
+        return refused.report
     report = await service.apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt,
                                       actor=actor, warnings=warnings)
-    await service.infer_pending_skills(conn, provider.id)
+    await infer_pending_skills(conn, LexiconCache(), provider.id)
     return report
 
 
 def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
     from service.console import run_with_connection, say
-    from service.courses import service, store
+    from service.courses import store
+    from service.courses.inference_job import LexiconCache, reinfer_skills
     from service.errors import NotFound
 
     async def work(conn: asyncpg.Connection) -> None:
@@ -70,7 +63,7 @@ def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
             if row is None:
                 raise NotFound(f"no provider with UKPRN {args.ukprn}")
             provider_id = row["id"]
-        found = await service.reinfer_skills(conn, provider_id, progress=say)
+        found = await reinfer_skills(conn, LexiconCache(), provider_id, progress=say)
         say(f"skills inferred: {found} course-skill links")
 
     run_with_connection(settings, work)

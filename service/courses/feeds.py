@@ -5,7 +5,6 @@ one instance pulls a feed), fetches it outside any transaction, then applies it 
 instance of `ladder serve` and every `ladder worker` may run the scheduler safely.
 """
 
-import asyncio
 from collections.abc import Callable
 from uuid import UUID
 
@@ -15,9 +14,8 @@ import httpx
 from service.actor import Actor
 from service.courses import service, store
 from service.courses.fetch import FetchError, FetchPolicy, fetch_feed
+from service.courses.inference_job import LexiconCache, infer_after_sync, infer_pending_skills
 from service.courses.schemas import PullResult
-from service.courses.xcri import FeedError, parse_xcri
-from service.errors import DomainError
 from service.settings import Settings
 
 CLAIM_BATCH = 10
@@ -47,10 +45,11 @@ async def claim_due_feeds(pool: asyncpg.Pool, settings: Settings) -> list[UUID]:
 
 async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
                        actor: Actor,
-                       transport: httpx.AsyncBaseTransport | None = None) -> PullResult:
+                       transport: httpx.AsyncBaseTransport | None = None, *,
+                       lexicons: LexiconCache) -> PullResult:
     """Fetch and apply a feed this process holds the lease on; always releases the lease."""
     try:
-        return await _pull(pool, feed_id, settings, actor, transport)
+        return await _pull(pool, feed_id, settings, actor, transport, lexicons)
     except Exception:
         async with pool.acquire() as conn:
             await store.finish_pull(conn, feed_id, "failed", "internal error while pulling",
@@ -59,7 +58,7 @@ async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
 
 
 async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Actor,
-                transport: httpx.AsyncBaseTransport | None) -> PullResult:
+                transport: httpx.AsyncBaseTransport | None, lexicons: LexiconCache) -> PullResult:
     async with pool.acquire() as conn:
         feed = await store.get_feed(conn, feed_id)
     if feed is None:
@@ -74,29 +73,29 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Ac
         async with pool.acquire() as conn:
             await store.finish_pull(conn, feed_id, "not_modified", None, None, None)
         return PullResult(feed_id, "not_modified", None, None)
-    try:
-        parsed = await asyncio.to_thread(parse_xcri, fetched.body)
-        service.check_feed_provider(provider, parsed.provider_ukprn)
-    except FeedError as error:
-        return await _failed(pool, provider, feed_id, str(error), actor)
-    except DomainError as error:
-        return await _failed(pool, provider, feed_id, error.detail, actor)
     async with pool.acquire() as conn, conn.transaction():
-        report = await service.apply_sync(conn, provider, parsed.catalogue, mode="full",
-                                          fmt="xcri", actor=actor, warnings=parsed.warnings,
-                                          feed_id=feed_id)
+        try:
+            catalogue, warnings = await service.read_catalogue(
+                conn, provider, fetched.body, fmt="xcri", mode="full", actor=actor,
+                feed_id=feed_id)
+        except service.SyncRefused as refused:  # stored as a failed sync; the pull failed too
+            await store.finish_pull(conn, feed_id, "failed", refused.report.error, None, None)
+            return PullResult(feed_id, "failed", refused.report.error, refused.report)
+        report = await service.apply_sync(conn, provider, catalogue, mode="full", fmt="xcri",
+                                          actor=actor, warnings=warnings, feed_id=feed_id)
         if report.status == "failed":  # PostgreSQL refused it; stored as a failed sync
             await store.finish_pull(conn, feed_id, "failed", report.error, None, None)
             return PullResult(feed_id, "failed", report.error, report)
         await store.finish_pull(conn, feed_id, "synced", None, fetched.etag,
                                 fetched.last_modified)
-    await service.infer_after_sync(pool, provider.id)
+    await infer_after_sync(pool, lexicons, provider.id)
     return PullResult(feed_id, "synced", None, report)
 
 
 async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UUID, error: str,
                   actor: Actor) -> PullResult:
-    """A failed pull is a failed sync in the report; the catalogue is left as it was."""
+    """A feed that could not be fetched is a failed sync in the report; the catalogue is left
+    as it was."""
     async with pool.acquire() as conn, conn.transaction():
         report = await service.record_failed_sync(conn, provider, mode="full", fmt="xcri",
                                                   error=error, actor=actor, feed_id=feed_id)
@@ -105,23 +104,24 @@ async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UU
 
 
 async def pull_due_feeds(pool: asyncpg.Pool, settings: Settings,
-                         transport: httpx.AsyncBaseTransport | None = None) -> list[PullResult]:
+                         transport: httpx.AsyncBaseTransport | None = None, *,
+                         lexicons: LexiconCache) -> list[PullResult]:
     """Claim the feeds that are due, a batch at a time, and pull each."""
     results = []
     while ids := await claim_due_feeds(pool, settings):
         for feed_id in ids:
             results.append(await pull_claimed(pool, feed_id, settings, service.SYSTEM_ACTOR,
-                                              transport))
+                                              transport, lexicons=lexicons))
     return results
 
 
 async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
-                          progress: Callable[[str], None]) -> None:
+                          progress: Callable[[str], None], *, lexicons: LexiconCache) -> None:
     """The scheduler's course job: pull due feeds, then infer skills still pending (catching
     up on syncs whose inference failed)."""
-    results = await pull_due_feeds(pool, settings)
+    results = await pull_due_feeds(pool, settings, lexicons=lexicons)
     async with pool.acquire() as conn:
-        await service.infer_pending_skills(conn)
+        await infer_pending_skills(conn, lexicons)
     for result in results:
         message = f"feed {result.feed_id}: {result.outcome}"
         if result.error:

@@ -71,6 +71,14 @@ def band_for_level(rqf_level: str | None) -> Band | None:
     return _BANDS.get(rqf_level) if rqf_level is not None else None
 
 
+def band_for_search(level: str | None, band: Band | None) -> tuple[Band | None, bool]:
+    """The band a search filters on besides the level, and whether any course can match: a
+    level implies its band, so with both given the band adds nothing, or excludes everything."""
+    if level is None or band is None:
+        return band, True
+    return None, band_for_level(level) == band
+
+
 def is_web_url(value: str) -> bool:
     """Only web links: a `javascript:` or `data:` URL shown as a link would run in a browser."""
     return _WEB_URL.fullmatch(value) is not None

@@ -1,4 +1,3 @@
-import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -15,8 +14,8 @@ from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.bodies import is_json_media_type
 from service.courses import feeds, service, store
-from service.courses.inference import explain
-from service.courses.logic import band_for_level, check_feed_url
+from service.courses.inference_job import infer_after_sync
+from service.courses.logic import check_feed_url
 from service.courses.schemas import (
     AttendancePattern,
     Band,
@@ -32,16 +31,14 @@ from service.courses.schemas import (
     SyncPage,
     SyncReport,
 )
-from service.courses.xcri import FeedError, parse_xcri
 from service.deps import Caller, Db
 from service.errors import (
-    PROBLEM_JSON,
     Conflict,
-    DomainError,
     FieldError,
     NotFound,
     PayloadTooLarge,
-    Problem,
+    UnsupportedMediaType,
+    problem_response,
 )
 from service.openapi import problems
 from service.pagination import (
@@ -112,47 +109,27 @@ class CatalogueController(Controller):
         provider = await service.provider_for(db, principal, ukprn)
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if not (is_json_media_type(media_type) or media_type in XML_TYPES):
-            return _problem(415, "Unsupported media type", "unsupported-media-type",
-                            "send application/json or application/xml (XCRI-CAP 1.2)",
-                            "Content-Type")
+            detail = "send application/json or application/xml (XCRI-CAP 1.2)"
+            raise UnsupportedMediaType(detail, [FieldError("Content-Type", detail)])
         body = await request.body()
         limit = state.settings.catalogue_max_bytes
         if len(body) > limit:
             raise PayloadTooLarge.on_field("body", f"a catalogue may be at most {limit} bytes")
         actor = Actor.of(principal)
         fmt = "xcri" if media_type in XML_TYPES else "json"
-        warnings: list[str] = []
+        # A refusal is answered, not raised, so that the failed sync stored with it is committed.
         try:
-            if fmt == "json":
-                catalogue = await asyncio.to_thread(service.decode_catalogue_json, body)
-            else:
-                parsed = await asyncio.to_thread(parse_xcri, body)
-                service.check_feed_provider(provider, parsed.provider_ukprn)
-                catalogue, warnings = parsed.catalogue, parsed.warnings
-        except service.CatalogueBodyError as error:
-            failed = await service.record_failed_sync(db, provider, mode=mode, fmt=fmt,
-                                                      error=str(error), actor=actor)
-            status = 400 if error.malformed else 422
-            return _problem(status, "Catalogue not readable", "catalogue-not-readable",
-                            f"{error} (stored as failed sync {failed.id})", error.field)
-        except FeedError as error:
-            failed = await service.record_failed_sync(db, provider, mode=mode, fmt=fmt,
-                                                      error=str(error), actor=actor)
-            return _problem(422, "Feed not readable", "feed-not-readable",
-                            f"{error} (stored as failed sync {failed.id})", "body")
-        except DomainError as error:
-            failed = await service.record_failed_sync(db, provider, mode=mode, fmt=fmt,
-                                                      error=error.detail, actor=actor)
-            field = error.errors[0].field if error.errors else "body"
-            return _problem(error.status, error.title, error.slug,
-                            f"{error.detail} (stored as failed sync {failed.id})", field)
+            catalogue, warnings = await service.read_catalogue(db, provider, body, fmt=fmt,
+                                                               mode=mode, actor=actor)
+        except service.SyncRefused as refused:
+            return problem_response(refused)
         report = await service.apply_sync(db, provider, catalogue, mode=mode, fmt=fmt,
                                           actor=actor, warnings=warnings)
         if report.status == "failed":
-            return _problem(422, "Catalogue not stored", "catalogue-not-stored",
-                            f"{report.error} (stored as failed sync {report.id})", "body")
+            return problem_response(service.SyncRefused(
+                service.CatalogueNotStored(report.error or ""), report))
         return Response(report, status_code=200, background=BackgroundTask(
-            service.infer_after_sync, state.pool, provider.id))
+            infer_after_sync, state.pool, state.lexicons, provider.id))
 
     @get("/{ukprn:str}/syncs", summary="A college's syncs with their reports, newest first")
     async def syncs(self, ukprn: FromPath[str], db: Db, principal: Caller,
@@ -190,13 +167,7 @@ class CatalogueController(Controller):
         if not await feeds.claim_feed(state.pool, feed_id, state.settings):
             raise Conflict("this feed is being pulled right now; try again shortly")
         return await feeds.pull_claimed(state.pool, feed_id, state.settings,
-                                        Actor.of(principal))
-
-
-def _problem(status: int, title: str, slug: str, detail: str, field: str) -> Response:
-    """An error answered (not raised), so that the failed sync stored with it is committed."""
-    body = Problem(f"/problems/{slug}", title, status, detail, [FieldError(field, detail)])
-    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON)
+                                        Actor.of(principal), lexicons=state.lexicons)
 
 
 RqfLevel = Literal["E1", "E2", "E3", "1", "2", "3", "4", "5", "6", "7", "8"]
@@ -228,47 +199,13 @@ class CourseController(Controller):
         limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
     ) -> CoursePage:
         key = decode_cursor(cursor, float, date | None, UUID)
-        if level is not None and band is not None:
-            if band_for_level(level) != band:
-                return CoursePage([], None)  # no course has both
-            band = None  # implied by the level
-        skill_id = await _skill_filter(db, skill)
-        provider_id = await _provider_filter(db, provider)
-        query = q.strip() if q and q.strip() else None
-        rows = await store.search_courses(
-            db, q=query, level=level, band=band, provider_id=provider_id, skill_id=skill_id,
-            attendance=attendance, delivery=delivery, max_cost=max_cost,
-            starting_after=starting_after, after=key, limit=limit + 1)
+        rows = await service.search_courses(
+            db, q=q, level=level, band=band, attendance=attendance, delivery=delivery,
+            max_cost=max_cost, skill=skill, starting_after=starting_after, provider=provider,
+            after=key, limit=limit + 1)
         return CoursePage(rows[:limit], next_cursor(
             rows, limit, lambda c: (c.rank, c.first_starts_on, c.id)))
 
     @get("/{course_id:uuid}", summary="A course with its presentations and the skills it teaches")
     async def read(self, course_id: FromPath[UUID], db: Db, principal: Caller) -> Course:
-        course = await store.get_course(db, course_id)
-        if course is None:
-            raise NotFound(f"no course with id {course_id}")
-        course.skills = [
-            store.course_skill(s, explain(s["source"], s["confidence"], s["matched_label"],
-                                          s["matched_words"], s["matched_in"]))
-            for s in await store.course_skills(db, course_id)
-        ]
-        return course
-
-
-async def _provider_filter(db: Any, ukprn: str | None) -> UUID | None:
-    if ukprn is None:
-        return None
-    row = await store.provider_by_ukprn(db, ukprn)
-    return row["id"] if row else UUID(int=0)
-
-
-async def _skill_filter(db: Any, skill: str | None) -> UUID | None:
-    """An unknown skill matches no course; a nil UUID keeps the query's shape."""
-    if skill is None:
-        return None
-    try:
-        as_id = UUID(skill)
-    except ValueError:
-        as_id = None
-    found = await store.skill_id_for(db, skill, as_id)
-    return found or UUID(int=0)
+        return await service.course_detail(db, course_id)

@@ -1,36 +1,46 @@
-"""Catalogue syncs, shared by the API, pulled feeds, the demo and the command line.
+"""Catalogue syncs, shared by the API, pulled feeds, the demo and the command line, and reading
+the catalogue back (search, a course with its skills).
 
-A sync validates every record, then applies the valid ones in one transaction: records whose
-content hash is unchanged are not touched at all; courses missing from a full sync are withdrawn
-(kept, and restored if they come back). Every sync, applied or failed, leaves a report. Skills
-the college did not give are inferred afterwards, by `infer_pending_skills`.
+A body is read by `read_catalogue`, or refused and stored as a failed sync. A sync validates
+every record, then applies the valid ones in one transaction: records whose content hash is
+unchanged are not touched at all; courses missing from a full sync are withdrawn (kept, and
+restored if they come back). Every sync, applied or failed, leaves a report. Skills the college
+did not give are inferred afterwards (`inference_job`).
 """
 
 import asyncio
 import logging
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-import msgspec
 
 from service.actor import Actor
 from service.auth.logic import Principal
-from service.bodies import refuse_repeated_keys
-from service.courses import inference, store
-from service.courses.logic import band_for_level, content_hash, validate_catalogue
-from service.courses.schemas import CatalogueIn, CourseIn, RejectedRecord, SyncReport
-from service.errors import DomainError, Invalid, NotFound
-from service.reference.service import reference_version
+from service.courses import catalogue_body, store
+from service.courses.inference import explain
+from service.courses.logic import (
+    band_for_level,
+    band_for_search,
+    content_hash,
+    validate_catalogue,
+)
+from service.courses.schemas import (
+    Band,
+    CatalogueIn,
+    Course,
+    CourseIn,
+    CourseSummary,
+    RejectedRecord,
+    SyncReport,
+)
+from service.errors import DomainError, FieldError, NotFound
 
 log = logging.getLogger("ladder")
 
 MAX_WARNINGS = 500
-INFERENCE_BATCH = 2000
 SYSTEM_ACTOR = Actor.system("ladder scheduler")
 
 
@@ -49,6 +59,39 @@ async def provider_for(conn: asyncpg.Connection, principal: Principal,
         raise NotFound(f"no provider with UKPRN {ukprn}")
     principal.require_provider(row["id"])
     return ProviderRef(row["id"], row["ukprn"], row["name"])
+
+
+class SyncRefused(DomainError):
+    """A catalogue refused and stored as the failed sync `report`: answered as its cause is, with
+    the stored sync named, so the college can find the report."""
+
+    def __init__(self, cause: DomainError, report: SyncReport) -> None:
+        detail = f"{cause.detail} (stored as failed sync {report.id})"
+        super().__init__(detail, [FieldError(cause.errors[0].field if cause.errors else "body",
+                                             detail)])
+        self.status, self.title, self.slug = cause.status, cause.title, cause.slug
+        self.report = report
+
+
+class CatalogueNotStored(DomainError):
+    """PostgreSQL refused a value that validation let through; see `apply_sync`."""
+
+    status, title, slug = 422, "Catalogue not stored", "catalogue-not-stored"
+
+
+async def read_catalogue(conn: asyncpg.Connection, provider: ProviderRef, body: bytes, *,
+                         fmt: str, mode: str, actor: Actor,
+                         feed_id: UUID | None = None) -> tuple[CatalogueIn, list[str]]:
+    """The catalogue in `body` ("json" or "xcri") and its warnings, read off the event loop. A
+    body that cannot be read is stored as a failed sync and raised as SyncRefused: the API, a
+    pulled feed and `ladder catalogue import` all read here, so they refuse the same bodies and
+    store the same report."""
+    try:
+        return await asyncio.to_thread(catalogue_body.read_body, body, fmt, provider.ukprn)
+    except DomainError as cause:
+        report = await record_failed_sync(conn, provider, mode=mode, fmt=fmt, error=cause.detail,
+                                          actor=actor, feed_id=feed_id)
+        raise SyncRefused(cause, report) from None
 
 
 async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *, mode: str,
@@ -196,140 +239,52 @@ async def _update_college_skills(conn: asyncpg.Connection,
             for _, c in courses for uri in c.skill_uris if uri not in known]
 
 
-class _LexiconCache:
-    """ESCO labels by stem, rebuilt after a reference load that changed something."""
-
-    def __init__(self) -> None:
-        self.version: int | None = -1
-        self.lexicon = inference.Lexicon()
-        self.stems: dict[str, str | None] = {}
+# --- reading the catalogue ----------------------------------------------------------------------
 
 
-_cache = _LexiconCache()
-_MAX_CACHED_STEMS = 500_000
-
-Texts = tuple[Any, str, list[str], str]  # (key, title, subjects, description)
-
-
-async def _stems_for(conn: asyncpg.Connection, words: set[str]) -> dict[str, str | None]:
-    """The stems of these words (a snapshot, safe to read from another thread)."""
-    missing = [w for w in words if w not in _cache.stems]
-    if len(_cache.stems) + len(missing) > _MAX_CACHED_STEMS:
-        _cache.stems.clear()
-        _cache.version = -1
-        missing = list(words)
-    for row in await store.lexemes(conn, missing):
-        _cache.stems[row["word"]] = inference.first_lexeme(row["lexemes"])
-    return {w: _cache.stems.get(w) for w in words}
+async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str | None,
+                         band: Band | None, attendance: str | None, delivery: str | None,
+                         max_cost: int | None, skill: str | None, starting_after: date | None,
+                         provider: str | None, after: tuple | None,
+                         limit: int) -> list[CourseSummary]:
+    """Current courses matching every filter given, best match first, `limit` at most."""
+    band, possible = band_for_search(level, band)
+    if not possible:
+        return []
+    return await store.search_courses(
+        conn, q=q.strip() if q and q.strip() else None, level=level, band=band,
+        provider_id=await _provider_filter(conn, provider),
+        skill_id=await _skill_filter(conn, skill), attendance=attendance, delivery=delivery,
+        max_cost=max_cost, starting_after=starting_after, after=after, limit=limit)
 
 
-async def _lexicon(conn: asyncpg.Connection) -> inference.Lexicon:
-    version = await reference_version(conn)
-    if version != _cache.version:
-        labels = [inference.Label(r["skill_id"], r["label"], r["preferred"])
-                  for r in await store.skill_labels(conn)]
-        words = {w.lower() for label in labels for w in inference.words(label.text)}
-        stems = await _stems_for(conn, words)
-        _cache.lexicon = inference.build_lexicon(labels, stems)
-        _cache.version = version
-    return _cache.lexicon
+async def _provider_filter(conn: asyncpg.Connection, ukprn: str | None) -> UUID | None:
+    if ukprn is None:
+        return None
+    row = await store.provider_by_ukprn(conn, ukprn)
+    return row["id"] if row else UUID(int=0)
 
 
-def _match_all(lexicon: inference.Lexicon, stems: dict[str, str | None],
-               texts: list[Texts]) -> list[tuple[Any, inference.Inferred]]:
-    return [(key, found) for key, title, subjects, description in texts
-            for found in inference.infer_skills(lexicon, stems, title, subjects, description)]
-
-
-async def _infer(conn: asyncpg.Connection,
-                 texts: list[Texts]) -> list[tuple[Any, inference.Inferred]]:
-    """Stems come from PostgreSQL; the pure-Python matching runs off the event loop."""
-    lexicon = await _lexicon(conn)
-    words = {w.lower() for _, title, subjects, description in texts
-             for text in (title, description, *subjects) for w in inference.words(text)}
-    stems = await _stems_for(conn, words)
-    return await asyncio.to_thread(_match_all, lexicon, stems, texts)
-
-
-async def infer_pending_skills(conn: asyncpg.Connection, provider_id: UUID | None = None,
-                               batch: int = INFERENCE_BATCH,
-                               progress: Callable[[str], None] | None = None) -> int:
-    """Infer the skills of courses whose text changed since it was last done, a batch per
-    transaction; returns the links made. Courses are claimed with SKIP LOCKED, so instances
-    share the work, and a crash loses at most one batch. With no ESCO skills loaded nothing is
-    claimed: the courses wait for the reference data."""
-    if not (await _lexicon(conn)).size:
-        return 0
-    links = courses = 0
-    while True:
-        async with conn.transaction():
-            claimed = await store.claim_courses_for_inference(conn, provider_id, batch)
-            if not claimed:
-                return links
-            rows = await store.still_pending_inference(conn, claimed)
-            found = await _infer(conn, [(r["id"], r["title"], r["subjects"], r["description"])
-                                        for r in rows])
-            await store.clear_course_skills(conn, [r["id"] for r in rows])
-            await store.copy_inferred_skills(conn, found)
-            await store.mark_skills_inferred(conn, rows)
-        links, courses = links + len(found), courses + len(rows)
-        if progress:
-            progress(f"skills inferred for {courses} courses ({links} links)")
-
-
-async def infer_after_sync(pool: asyncpg.Pool, provider_id: UUID) -> None:
-    """Run after a sync's response is sent; if it fails, the scheduler catches up later."""
+async def _skill_filter(conn: asyncpg.Connection, skill: str | None) -> UUID | None:
+    """An unknown skill matches no course; a nil UUID keeps the query's shape."""
+    if skill is None:
+        return None
     try:
-        async with pool.acquire() as conn:
-            await infer_pending_skills(conn, provider_id)
-    except Exception:  # noqa: BLE001 - nothing is lost: the courses stay pending
-        log.exception("skill inference after a sync failed; the scheduler will retry")
+        as_id = UUID(skill)
+    except ValueError:
+        as_id = None
+    found = await store.skill_id_for(conn, skill, as_id)
+    return found or UUID(int=0)
 
 
-async def reinfer_skills(conn: asyncpg.Connection, provider_id: UUID | None = None,
-                         progress: Callable[[str], None] | None = None) -> int:
-    """Infer again for every current course without college-given skills (after an ESCO load)."""
-    await store.forget_skill_inferences(conn, provider_id)
-    return await infer_pending_skills(conn, provider_id, progress=progress)
-
-
-# --- reading a body -----------------------------------------------------------------------------
-
-_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
-
-
-class CatalogueBodyError(ValueError):
-    """The body is not a catalogue at all: `field` says where, `malformed` if not even JSON."""
-
-    def __init__(self, message: str, field: str, malformed: bool) -> None:
-        super().__init__(message)
-        self.field = field
-        self.malformed = malformed
-
-
-def decode_catalogue_json(body: bytes) -> CatalogueIn:
-    """Strictly, as request bodies are (`service.bodies`): a key repeated in one object is
-    refused rather than the last one silently winning."""
-    try:
-        catalogue = msgspec.json.decode(body, type=CatalogueIn)
-        refuse_repeated_keys(body)
-        return catalogue
-    except DomainError as error:
-        raise CatalogueBodyError(error.detail, error.errors[0].field, malformed=True) from None
-    except RecursionError:
-        raise CatalogueBodyError("the JSON is nested too deeply to read", "body",
-                                 malformed=True) from None
-    except msgspec.ValidationError as error:
-        message = str(error)
-        match = _MSGSPEC_PATH.search(message)
-        field = match["path"].removeprefix(".") if match and match["path"] else "body"
-        raise CatalogueBodyError(message, field or "body", malformed=False) from None
-    except msgspec.DecodeError as error:
-        raise CatalogueBodyError(f"the body is not JSON: {error}", "body", malformed=True) from None
-
-
-def check_feed_provider(provider: ProviderRef, feed_ukprn: str | None) -> None:
-    """An XCRI-CAP feed naming another college's UKPRN is not this college's catalogue."""
-    if feed_ukprn is not None and feed_ukprn != provider.ukprn:
-        raise Invalid.on_field("provider.ukprn", f"the feed is for UKPRN {feed_ukprn}, not "
-                               f"{provider.ukprn}")
+async def course_detail(conn: asyncpg.Connection, course_id: UUID) -> Course:
+    """A course with its presentations and the skills it teaches, each saying why."""
+    course = await store.get_course(conn, course_id)
+    if course is None:
+        raise NotFound(f"no course with id {course_id}")
+    course.skills = [
+        store.course_skill(s, explain(s["source"], s["confidence"], s["matched_label"],
+                                      s["matched_words"], s["matched_in"]))
+        for s in await store.course_skills(conn, course_id)
+    ]
+    return course

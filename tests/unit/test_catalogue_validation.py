@@ -7,7 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.courses.logic import band_for_level, content_hash, validate_catalogue
+from service.courses.logic import (
+    band_for_level,
+    band_for_search,
+    content_hash,
+    validate_catalogue,
+)
 from service.courses.schemas import CatalogueIn, CourseIn, PresentationIn, RejectedRecord
 
 SKILL = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
@@ -257,6 +262,20 @@ def test_zero_cost_and_places_and_open_ended_dates_are_valid() -> None:
 )
 def test_band_for_level(level: str | None, band: str | None) -> None:
     assert band_for_level(level) == band
+
+
+@pytest.mark.parametrize(
+    ("level", "band", "expected"),
+    [
+        (None, None, (None, True)),
+        (None, "advanced", ("advanced", True)),
+        ("3", None, (None, True)),
+        ("3", "intermediate", (None, True)),  # implied by the level
+        ("3", "advanced", (None, False)),  # no course has both
+    ],
+)
+def test_band_for_search(level: str | None, band: str | None, expected: tuple) -> None:
+    assert band_for_search(level, band) == expected
 
 
 def test_json_decoding_checks_shape_but_leaves_record_rules_to_validation() -> None:

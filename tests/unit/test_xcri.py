@@ -11,15 +11,10 @@ from hypothesis import strategies as st
 
 from service.courses.logic import validate_catalogue
 from service.courses.schemas import CourseIn, PresentationIn
-from service.courses.xcri import (
-    FeedError,
-    ParsedFeed,
-    bounded_int,
-    cost_in_pence,
-    level_from_code,
-    level_from_text,
-    parse_xcri,
-)
+from service.courses.xcri.parse import ParsedFeed, parse_xcri
+from service.courses.xcri.safe_xml import FeedError
+from service.courses.xcri.values import bounded_int, cost_in_pence
+from service.courses.xcri.vocabularies import level_from_code, level_from_text
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "xcri"
 DEMO_FEED = Path(__file__).parents[2] / "catalogue" / "feeds" / "cornwall_college_demo.xml"

@@ -10,6 +10,7 @@ import pytest
 
 from service import scheduler
 from service.courses import feeds
+from service.courses.inference_job import LexiconCache
 from tests.integration.courses.conftest import FIXTURES, answer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("reference_data")]
@@ -222,11 +223,14 @@ async def test_concurrent_schedulers_pull_each_due_feed_once(college, feed_serve
     for i in range(6):
         feed_server.routes[f"/f{i}.xml"] = conditional_feed(WYCHWOLF)
         await register(client, provider, headers, feed_server.url(f"/f{i}.xml"))
-    results = await asyncio.gather(*(feeds.pull_due_feeds(pool, feed_settings)
+    lexicons = LexiconCache()
+    results = await asyncio.gather(*(feeds.pull_due_feeds(pool, feed_settings,
+                                                          lexicons=lexicons)
                                      for _ in range(4)))
     assert sum(len(r) for r in results) == 6
     assert feed_server.hits == {f"/f{i}.xml": 1 for i in range(6)}
-    assert await feeds.pull_due_feeds(pool, feed_settings) == []  # none due until tomorrow
+    assert await feeds.pull_due_feeds(pool, feed_settings,
+                                      lexicons=lexicons) == []  # none due until tomorrow
 
 
 async def test_scheduler_runs_once_and_reports(college, feed_server, pool, feed_settings, client):
@@ -245,7 +249,7 @@ async def test_the_app_lifespan_runs_the_scheduler_unless_disabled(
     provider, headers = college
     feed_server.routes["/feed.xml"] = conditional_feed(WYCHWOLF)
     await register(client, provider, headers, feed_server.url("/feed.xml"))
-    app = SimpleNamespace(state=SimpleNamespace(pool=pool))
+    app = SimpleNamespace(state=SimpleNamespace(pool=pool, lexicons=LexiconCache()))
     fast = feed_settings.model_copy(update={"feed_poll_seconds": 0.05})
     assert fast.run_scheduler is False  # as in every test: LADDER_RUN_SCHEDULER=false
     async with scheduler.scheduler_lifespan(fast)(app):

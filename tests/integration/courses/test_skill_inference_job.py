@@ -6,13 +6,16 @@ import asyncio
 import pytest
 
 from service.actor import Actor
-from service.courses import service
+from service.app import create_app
+from service.courses import inference_job, service
+from service.courses.inference_job import LexiconCache
 from service.courses.schemas import CatalogueIn, CourseIn
 from service.courses.service import ProviderRef
 
 pytestmark = pytest.mark.asyncio
 
 ACTOR = Actor.system("test")
+LEXICONS = LexiconCache()  # kept between tests, as an app keeps its own
 
 
 def catalogue(count: int, title: str = "Welding techniques") -> CatalogueIn:
@@ -43,7 +46,8 @@ async def links_by_course(pool) -> dict[str, int]:
 
 async def infer(pool, provider: ProviderRef | None = None, batch: int = 2000) -> int:
     async with pool.acquire() as conn:
-        return await service.infer_pending_skills(conn, provider.id if provider else None, batch)
+        return await inference_job.infer_pending_skills(conn, LEXICONS,
+                                                        provider.id if provider else None, batch)
 
 
 async def test_a_sync_leaves_skills_pending_and_the_job_infers_them_once(
@@ -124,6 +128,24 @@ async def test_a_reference_load_that_renames_a_label_reaches_the_lexicon(
         async with pool.acquire() as conn:
             await conn.execute(rename.replace("$1", "'zorbing techniques'")
                                .replace("$2", "'welding techniques'"))
+
+
+async def test_concurrent_jobs_build_the_lexicon_once_per_version(pool, reference_data):
+    """Jobs of one app asking at once share one build; nothing they read is reset under them."""
+    cache = LexiconCache()
+    async with pool.acquire() as a, pool.acquire() as b, pool.acquire() as c:
+        built = await asyncio.gather(*(cache.lexicon(conn) for conn in (a, b, c)))
+    assert built[0].size > 0
+    assert built[1] is built[0] and built[2] is built[0]
+    async with pool.acquire() as conn:
+        assert await cache.lexicon(conn) is built[0]  # the version has not moved
+
+
+async def test_each_app_has_its_own_lexicon_cache(settings, pool, app):
+    """Never shared between apps, which may be on different databases at the same version."""
+    other = create_app(settings, pool=pool)
+    assert isinstance(app.state.lexicons, LexiconCache)
+    assert other.state.lexicons is not app.state.lexicons
 
 
 async def test_course_detail_says_while_skills_are_pending(client, api, pool, reference_data,

@@ -1,0 +1,1 @@
+"""XCRI-CAP 1.2 feeds read into the native catalogue: `parse.parse_xcri` is the entry point."""
