@@ -38,9 +38,10 @@ class Settings(BaseSettings):
                                 description="Reference data; the installed copy by default.")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
-    token_cache_seconds: float = Field(default=1.0, ge=0, le=2, description="How long an "
-                                       "instance may answer a token from memory; a token "
-                                       "revoked elsewhere is refused here within this time.")
+    token_cache_seconds: float = Field(default=1.0, ge=0, le=2, description="How long a "
+                                       "server process may answer a token from memory; a "
+                                       "token revoked elsewhere is refused here within this "
+                                       "time.")
     catalogue_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
                                      description="Largest catalogue body or pulled feed.")
     run_scheduler: bool = Field(default=True, description="Run the background jobs (course "
