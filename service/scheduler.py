@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from service.courses import feeds
+from service.outbox import service as outbox
 from service.people import service as people
 from service.settings import Settings
 
@@ -22,6 +23,7 @@ Job = Callable[[asyncpg.Pool, Settings, Callable[[str], None]], Awaitable[None]]
 JOBS: dict[str, Job] = {
     "course feeds and skills": feeds.scheduled_round,
     "priority scores": people.scheduled_round,
+    "outbox": outbox.scheduled_round,
 }
 
 
@@ -66,7 +68,7 @@ def scheduler_lifespan(settings: Settings):
 def register(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser("worker", help="run the background jobs on a schedule: pull due "
                                  "course feeds, infer pending course skills, refresh priority "
-                                 "scores")
+                                 "scores, deliver due outbox messages")
     worker.add_argument("--once", action="store_true", help="run one round, then stop")
     worker.set_defaults(run=cmd_worker)
 

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import sys
 
 import asyncpg
 
@@ -13,7 +14,11 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> None:
     from service.outbox.senders import sender_from
     from service.outbox.service import deliver_due
 
-    sender = sender_from(settings, say)  # a bad LADDER_SMTP_URL stops here, before any claim
+    try:
+        sender = sender_from(settings, say)  # a bad LADDER_SMTP_URL stops here, before a claim
+    except ValueError as error:
+        say(f"error: {error}")
+        sys.exit(2)
 
     async def work(conn: asyncpg.Connection) -> None:
         where = f"SMTP {sender.target!r}" if sender.via == "smtp" else "the log (no SMTP URL)"
