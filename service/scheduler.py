@@ -15,6 +15,7 @@ import asyncpg
 
 from service.courses import feeds
 from service.courses.inference_job import LexiconCache
+from service.outbox import service as outbox
 from service.people import service as people
 from service.settings import Settings
 
@@ -29,6 +30,7 @@ def jobs(lexicons: LexiconCache) -> dict[str, Job]:
     return {
         "course feeds and skills": partial(feeds.scheduled_round, lexicons=lexicons),
         "priority scores": people.scheduled_round,
+        "outbox": outbox.scheduled_round,
     }
 
 
@@ -80,7 +82,7 @@ def scheduler_lifespan(settings: Settings):
 def register(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser("worker", help="run the background jobs on a schedule: pull due "
                                  "course feeds, infer pending course skills, refresh priority "
-                                 "scores")
+                                 "scores, deliver due outbox messages")
     worker.add_argument("--once", action="store_true", help="run one round, then stop")
     worker.set_defaults(run=cmd_worker)
 

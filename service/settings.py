@@ -1,9 +1,10 @@
 """Configuration, read from `LADDER_*` environment variables (and a `.env` file if present)."""
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -54,4 +55,20 @@ class Settings(BaseSettings):
                                         "doubled for each further retry.")
     feed_poll_seconds: float = Field(default=60.0, gt=0, description="How often the scheduler "
                                      "runs a round of background jobs.")
+    smtp_url: SecretStr | None = Field(default=None, description="Where the outbox sends mail: "
+                                       "smtp://[user:password@]host[:port] or smtps://... "
+                                       "Unset: each message is printed to the log instead.")
+    smtp_starttls: Literal["auto", "always", "never"] = Field(
+        default="auto", description="STARTTLS on smtp:// URLs: when the server offers it, "
+        "required, or never.")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=600,
+                                        description="Time limit of one SMTP delivery.")
+    mail_from: str = Field(default="Ladder <ladder@localhost>", min_length=3,
+                           description="The From of the outbox's messages.")
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100, description="Delivery attempts "
+                                     "before a message is marked failed.")
+    outbox_backoff_seconds: float = Field(default=60.0, ge=0, description="Wait after a failed "
+                                          "delivery; doubled for each further failure.")
+    outbox_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0, description="Longest "
+                                              "wait between delivery attempts.")
     debug: bool = False

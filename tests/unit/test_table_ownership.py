@@ -29,6 +29,7 @@ OWNERS: dict[str, frozenset[str]] = {
     "accounts": frozenset({"accounts", "ledger_entries", "holds", "accruals"}),
     "courses": frozenset({"courses", "presentations", "course_skills", "feeds", "syncs",
                           "course_skill_inferences"}),
+    "outbox": frozenset({"outbox"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),
