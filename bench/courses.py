@@ -33,6 +33,8 @@ from service.actor import Actor  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.auth.service import issue_token  # noqa: E402
 from service.courses import service  # noqa: E402
+from service.courses.catalogue_body import decode_catalogue_json  # noqa: E402
+from service.courses.inference_job import LexiconCache, infer_pending_skills  # noqa: E402
 from service.migrations import migrate  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
@@ -87,10 +89,13 @@ def generate(courses: int, per_course: int, seed: int = 7) -> bytes:
     return msgspec.json.encode({"courses": items})
 
 
+LEXICONS = LexiconCache()
+
+
 async def timed_sync(conn: asyncpg.Connection, provider: service.ProviderRef, body: bytes,
                      label: str) -> None:
     started = time.perf_counter()
-    catalogue = service.decode_catalogue_json(body)
+    catalogue = decode_catalogue_json(body)
     decoded = time.perf_counter()
     async with conn.transaction():
         report = await service.apply_sync(conn, provider, catalogue, mode="full", fmt="json",
@@ -99,7 +104,7 @@ async def timed_sync(conn: asyncpg.Connection, provider: service.ProviderRef, bo
     print(f"{label:<22} {done - started:6.2f} s  (decode {decoded - started:.2f} s, validate + "
           f"apply {done - decoded:.2f} s): {report.created} created, {report.updated} updated, "
           f"{report.unchanged} unchanged, {report.withdrawn} withdrawn", flush=True)
-    links = await service.infer_pending_skills(conn, provider.id)
+    links = await infer_pending_skills(conn, LEXICONS, provider.id)
     print(f"{'  then skill inference':<22} {time.perf_counter() - done:6.2f} s  ({links} links; "
           "runs after the sync has committed and answered)", flush=True)
 

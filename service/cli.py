@@ -17,7 +17,8 @@ from service.migrations import MigrationError
 from service.settings import Settings
 
 COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.commands",
-                              "service.courses.commands", "service.scheduler"]
+                              "service.courses.commands", "service.outbox.commands",
+                              "service.scheduler"]
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.
 PREPARE_HOOKS: list[str] = ["service.reference.service:load_if_empty"]

@@ -95,11 +95,11 @@ async def transaction_begun_by(conn: asyncpg.Connection, begin: str) -> AsyncIte
     end, rolled back on any error. Only where no transaction is open (a read)."""
     if conn.is_in_transaction():
         raise RuntimeError("transaction_begun_by needs a connection outside a transaction")
-    await conn.execute(begin)
     try:
+        await conn.execute(begin)
         yield
     except BaseException:
-        if not conn.is_closed():
+        if not conn.is_closed() and conn.is_in_transaction():
             await conn.execute("ROLLBACK")
         raise
     await conn.execute("COMMIT")

@@ -60,8 +60,3 @@ def page(rows: Sequence[R], limit: int, key: Callable[[R], tuple[Any, ...]],
     sent = rows[:limit]
     items = list(sent) if item is None else [item(row) for row in sent]
     return items, encode_cursor(*key(rows[limit - 1])) if len(rows) > limit else None
-
-
-def next_cursor(rows: Sequence[R], limit: int, key: Callable[[R], tuple[Any, ...]]) -> str | None:
-    """`page`'s cursor alone, for the course lists until they call `page` (issue 10)."""
-    return page(rows, limit, key)[1]

@@ -1,9 +1,10 @@
 """Configuration, read from `LADDER_*` environment variables (and a `.env` file if present)."""
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -38,9 +39,10 @@ class Settings(BaseSettings):
                                 description="Reference data; the installed copy by default.")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     token_default_days: int = Field(default=90, ge=1, description="Lifetime of API tokens.")
-    token_cache_seconds: float = Field(default=1.0, ge=0, le=2, description="How long an "
-                                       "instance may answer a token from memory; a token "
-                                       "revoked elsewhere is refused here within this time.")
+    token_cache_seconds: float = Field(default=1.0, ge=0, le=2, description="How long a "
+                                       "server process may answer a token from memory; a "
+                                       "token revoked elsewhere is refused here within this "
+                                       "time.")
     catalogue_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
                                      description="Largest catalogue body or pulled feed.")
     run_scheduler: bool = Field(default=True, description="Run the background jobs (course "
@@ -56,4 +58,20 @@ class Settings(BaseSettings):
     review_offer_hours: float = Field(default=24.0, gt=0, le=336, description="How long a "
                                       "review slot offered from the waiting list is held for "
                                       "the worker it is offered to.")
+    smtp_url: SecretStr | None = Field(default=None, description="Where the outbox sends mail: "
+                                       "smtp://[user:password@]host[:port] or smtps://... "
+                                       "Unset: each message is printed to the log instead.")
+    smtp_starttls: Literal["auto", "always", "never"] = Field(
+        default="auto", description="STARTTLS on smtp:// URLs: when the server offers it, "
+        "required, or never.")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=600,
+                                        description="Time limit of one SMTP delivery.")
+    mail_from: str = Field(default="Ladder <ladder@localhost>", min_length=3,
+                           description="The From of the outbox's messages.")
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100, description="Delivery attempts "
+                                     "before a message is marked failed.")
+    outbox_backoff_seconds: float = Field(default=60.0, ge=0, description="Wait after a failed "
+                                          "delivery; doubled for each further failure.")
+    outbox_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0, description="Longest "
+                                              "wait between delivery attempts.")
     debug: bool = False

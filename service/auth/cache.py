@@ -1,9 +1,14 @@
-"""A short-lived cache of who a bearer token stands for, per app instance.
+"""A short-lived cache of who a bearer token stands for, per app (one per server process: each
+of `ladder serve --workers N` has its own).
 
 Looking a token up costs every request a round trip. Kept for at most `ttl` seconds (one by
-default, `LADDER_TOKEN_CACHE_SECONDS`, never more than two), a token revoked on another
-instance is refused there within that time; on the instance that revokes it, at once. A token
-is never kept past its own expiry, and a token that is unknown is not kept at all."""
+default, `LADDER_TOKEN_CACHE_SECONDS`, never more than two), a token revoked in another process
+is refused there within that time; in the process that revokes it, by the next request. A token
+is never kept past its own expiry, and a token that is unknown is not kept at all.
+
+A lookup that started before a revocation in this process may still read the token live: each
+`forget` raises `generation`, and `put` drops what a lookup begun at an older generation
+found."""
 
 import time
 from collections import OrderedDict
@@ -17,7 +22,7 @@ MAX_TTL_SECONDS = 2.0
 
 
 class TokenCache:
-    __slots__ = ("_ttl", "_max_entries", "_clock", "_wall", "_entries")
+    __slots__ = ("_ttl", "_max_entries", "_clock", "_wall", "_entries", "generation")
 
     def __init__(self, ttl: float, max_entries: int = 10_000,
                  clock: Callable[[], float] = time.monotonic,
@@ -29,6 +34,7 @@ class TokenCache:
         self._clock = clock
         self._wall = wall
         self._entries: OrderedDict[bytes, tuple[float, Principal]] = OrderedDict()
+        self.generation = 0
 
     def get(self, token_hash: bytes) -> Principal | None:
         entry = self._entries.get(token_hash)
@@ -39,8 +45,11 @@ class TokenCache:
             return None
         return entry[1]
 
-    def put(self, token_hash: bytes, principal: Principal, expires_at: datetime | None) -> None:
-        if self._ttl <= 0:
+    def put(self, token_hash: bytes, principal: Principal, expires_at: datetime | None,
+            generation: int) -> None:
+        """Keep what a lookup begun at `generation` (read before it) found, unless a token was
+        revoked here since."""
+        if self._ttl <= 0 or generation != self.generation:
             return
         keep = self._ttl
         if expires_at is not None:
@@ -53,7 +62,8 @@ class TokenCache:
             self._entries.popitem(last=False)
 
     def forget(self, token_id: UUID) -> None:
-        """A token revoked here is refused here by the next request."""
+        """A token revoked here (and committed) is refused here by the next request."""
+        self.generation += 1
         for token_hash, (_, principal) in list(self._entries.items()):
             if principal.token_id == token_id:
                 del self._entries[token_hash]

@@ -32,6 +32,7 @@ async def authenticate(scope: Scope) -> None:
     cache: TokenCache = scope["litestar_app"].state.token_cache
     principal = cache.get(token_hash)
     if principal is None:
+        generation = cache.generation
         holder = db.request_connection(scope)
         found = await store.principal_for_token(await holder.get(), token_hash)
         if scope["method"] in BODY_METHODS:
@@ -39,7 +40,7 @@ async def authenticate(scope: Scope) -> None:
         if found is None:
             raise NotAuthenticated("the token is unknown, expired or revoked")
         principal, expires_at = found
-        cache.put(token_hash, principal, expires_at)
+        cache.put(token_hash, principal, expires_at, generation)
     scope["state"]["principal"] = principal
 
 

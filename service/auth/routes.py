@@ -5,6 +5,7 @@ from litestar.datastructures import State
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
 
+from service import db
 from service.auth.guards import requires, requires_any_role
 from service.auth.logic import Principal
 from service.auth.schemas import TokenCreated, TokenIn, TokenRevoked
@@ -41,8 +42,12 @@ class TokenController(Controller):
 
     @delete("/{token_id:uuid}", status_code=200, guards=[requires_any_role()],
             summary="Revoke a token (admin, or the token's own holder)")
-    async def revoke(self, token_id: FromPath[UUID], db: Db, principal: Caller,
+    async def revoke(self, token_id: FromPath[UUID], request: Request, principal: Caller,
                      state: State) -> TokenRevoked:
-        revoked = await revoke_token(db, principal, token_id)
+        """Committed here, not at the end of the request, so that the token is forgotten by
+        this process's cache only once no lookup can find it live again."""
+        conn = await db.request_connection(request.scope).get()
+        async with conn.transaction():
+            revoked = await revoke_token(conn, principal, token_id)
         state.token_cache.forget(token_id)
         return revoked

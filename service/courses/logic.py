@@ -23,6 +23,7 @@ from service.courses.schemas import (
     StudyMode,
 )
 from service.errors import Invalid
+from service.vocabulary import MAX_PENCE
 
 MAX_REF_LENGTH = 200
 MAX_TITLE_LENGTH = 500
@@ -34,8 +35,8 @@ MAX_SUBJECTS = 200
 MAX_SUBJECT_LENGTH = 200
 MAX_QUALIFICATION_LENGTH = 500
 MAX_URL_LENGTH = 2000  # url and apply_url
-# Far above any real fee or class size; they keep nonsense out of the bigint columns and reports.
-MAX_COST_PENCE = 100_000_000
+# Far above any real class size (fees: vocabulary.MAX_PENCE); they keep nonsense out of the
+# bigint columns and reports.
 MAX_PLACES = 100_000
 
 _BANDS: dict[str, Band] = {
@@ -187,7 +188,7 @@ def presentation_problems(path: str, presentation: PresentationIn) -> list[str]:
         value = getattr(presentation, field)
         if value is not None and value not in choices:
             problems.append(f"{path}.{field}: {value!r} is not one of {', '.join(choices)}")
-    problems += _count_problems(f"{path}.cost_pence", presentation.cost_pence, MAX_COST_PENCE)
+    problems += _count_problems(f"{path}.cost_pence", presentation.cost_pence, MAX_PENCE)
     problems += _count_problems(f"{path}.places", presentation.places, MAX_PLACES)
     starts, ends = presentation.starts_on, presentation.ends_on
     if starts is not None and ends is not None and ends < starts:

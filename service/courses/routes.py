@@ -15,7 +15,6 @@ from service.auth.guards import requires, requires_any_role
 from service.bodies import is_json_media_type
 from service.courses import feeds, service, store
 from service.courses.inference_job import infer_after_sync
-from service.courses.logic import check_feed_url
 from service.courses.schemas import (
     AttendancePattern,
     Band,
@@ -45,10 +44,8 @@ from service.pagination import (
     DEFAULT_LIMIT,
     Cursor,
     Limit,
-    decode_cursor,
-    next_cursor,
-    time_id_cursor,
 )
+from service.vocabulary import MAX_PENCE
 
 XML_TYPES = frozenset({"application/xml", "text/xml"})
 
@@ -134,24 +131,17 @@ class CatalogueController(Controller):
     @get("/{ukprn:str}/syncs", summary="A college's syncs with their reports, newest first")
     async def syncs(self, ukprn: FromPath[str], db: Db, principal: Caller,
                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> SyncPage:
-        provider = await service.provider_for(db, principal, ukprn)
-        rows = await store.list_syncs(db, provider.id, time_id_cursor(cursor), limit + 1)
-        return SyncPage(rows[:limit], next_cursor(rows, limit, lambda s: (s.started_at, s.id)))
+        return await service.list_syncs(db, principal, ukprn, cursor, limit)
 
     @post("/{ukprn:str}/feeds", summary="Register a feed URL that Ladder pulls on a schedule")
     async def add_feed(self, ukprn: FromPath[str], data: JSONBody[FeedIn], db: Db,
                        principal: Caller) -> Feed:
-        provider = await service.provider_for(db, principal, ukprn)
-        check_feed_url(data.url)
-        feed_id = await store.insert_feed(db, provider.id, data.url, data.interval_minutes)
-        return store.feed_from_row(await store.get_feed(db, feed_id))
+        return await service.add_feed(db, principal, ukprn, data)
 
     @get("/{ukprn:str}/feeds", summary="A college's registered feeds and how their pulls went")
     async def list_feeds(self, ukprn: FromPath[str], db: Db, principal: Caller,
                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> FeedPage:
-        provider = await service.provider_for(db, principal, ukprn)
-        rows = await store.list_feeds(db, provider.id, time_id_cursor(cursor), limit + 1)
-        return FeedPage(rows[:limit], next_cursor(rows, limit, lambda f: (f.created_at, f.id)))
+        return await service.list_feeds(db, principal, ukprn, cursor, limit)
 
     @post("/{ukprn:str}/feeds/{feed_id:uuid}/pull", status_code=200,
           summary="Pull a feed now; 409 if another instance is pulling it",
@@ -187,7 +177,7 @@ class CourseController(Controller):
         band: FromQuery[Band | None] = None,
         attendance: FromQuery[AttendancePattern | None] = None,
         delivery: FromQuery[Delivery | None] = None,
-        max_cost: Annotated[int | None, Parameter(ge=0, le=100_000_000,
+        max_cost: Annotated[int | None, Parameter(ge=0, le=MAX_PENCE,
                                                   description="Most pence a presentation may "
                                                   "cost")] = None,
         skill: Annotated[str | None, Parameter(max_length=300, description="ESCO skill URI "
@@ -198,13 +188,10 @@ class CourseController(Controller):
                                                   description="UKPRN")] = None,
         limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
     ) -> CoursePage:
-        key = decode_cursor(cursor, float, date | None, UUID)
-        rows = await service.search_courses(
+        return await service.search_courses(
             db, q=q, level=level, band=band, attendance=attendance, delivery=delivery,
             max_cost=max_cost, skill=skill, starting_after=starting_after, provider=provider,
-            after=key, limit=limit + 1)
-        return CoursePage(rows[:limit], next_cursor(
-            rows, limit, lambda c: (c.rank, c.first_starts_on, c.id)))
+            cursor=cursor, limit=limit)
 
     @get("/{course_id:uuid}", summary="A course with its presentations and the skills it teaches")
     async def read(self, course_id: FromPath[UUID], db: Db, principal: Caller) -> Course:

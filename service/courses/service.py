@@ -24,6 +24,7 @@ from service.courses.inference import explain
 from service.courses.logic import (
     band_for_level,
     band_for_search,
+    check_feed_url,
     content_hash,
     validate_catalogue,
 )
@@ -32,11 +33,16 @@ from service.courses.schemas import (
     CatalogueIn,
     Course,
     CourseIn,
-    CourseSummary,
+    CoursePage,
+    Feed,
+    FeedIn,
+    FeedPage,
     RejectedRecord,
+    SyncPage,
     SyncReport,
 )
 from service.errors import DomainError, FieldError, NotFound
+from service.pagination import decode_cursor, page, time_id_cursor
 
 log = logging.getLogger("ladder")
 
@@ -245,17 +251,40 @@ async def _update_college_skills(conn: asyncpg.Connection,
 async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str | None,
                          band: Band | None, attendance: str | None, delivery: str | None,
                          max_cost: int | None, skill: str | None, starting_after: date | None,
-                         provider: str | None, after: tuple | None,
-                         limit: int) -> list[CourseSummary]:
-    """Current courses matching every filter given, best match first, `limit` at most."""
+                         provider: str | None, cursor: str | None, limit: int) -> CoursePage:
+    """A page of the current courses matching every filter given, best match first."""
+    after = decode_cursor(cursor, float, date | None, UUID)
     band, possible = band_for_search(level, band)
     if not possible:
-        return []
-    return await store.search_courses(
+        return CoursePage([], None)
+    rows = await store.search_courses(
         conn, q=q.strip() if q and q.strip() else None, level=level, band=band,
         provider_id=await _provider_filter(conn, provider),
         skill_id=await _skill_filter(conn, skill), attendance=attendance, delivery=delivery,
-        max_cost=max_cost, starting_after=starting_after, after=after, limit=limit)
+        max_cost=max_cost, starting_after=starting_after, after=after, limit=limit + 1)
+    return CoursePage(*page(rows, limit, lambda c: (c.rank, c.first_starts_on, c.id)))
+
+
+async def list_syncs(conn: asyncpg.Connection, principal: Principal, ukprn: str,
+                     cursor: str | None, limit: int) -> SyncPage:
+    provider = await provider_for(conn, principal, ukprn)
+    rows = await store.list_syncs(conn, provider.id, time_id_cursor(cursor), limit + 1)
+    return SyncPage(*page(rows, limit, lambda s: (s.started_at, s.id)))
+
+
+async def add_feed(conn: asyncpg.Connection, principal: Principal, ukprn: str,
+                   data: FeedIn) -> Feed:
+    provider = await provider_for(conn, principal, ukprn)
+    check_feed_url(data.url)
+    feed_id = await store.insert_feed(conn, provider.id, data.url, data.interval_minutes)
+    return store.feed_from_row(await store.get_feed(conn, feed_id))
+
+
+async def list_feeds(conn: asyncpg.Connection, principal: Principal, ukprn: str,
+                     cursor: str | None, limit: int) -> FeedPage:
+    provider = await provider_for(conn, principal, ukprn)
+    rows = await store.list_feeds(conn, provider.id, time_id_cursor(cursor), limit + 1)
+    return FeedPage(*page(rows, limit, lambda f: (f.created_at, f.id)))
 
 
 async def _provider_filter(conn: asyncpg.Connection, ukprn: str | None) -> UUID | None:

@@ -232,10 +232,16 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                "attendance": attendance, "delivery": delivery, "max_cost": max_cost,
                "starting_after": starting_after,
                "presentations_together": presentation_filters > 1}
-    if conn.is_in_transaction():  # the caller's transaction; a savepoint keeps it apart
-        async with conn.transaction():
+    if conn.is_in_transaction():
+        # Inside the caller's transaction, a savepoint rolled back after the read: a SET LOCAL
+        # survives a savepoint's release, not its rollback, so the caller keeps its own plans.
+        savepoint = conn.transaction()
+        await savepoint.start()
+        try:
             await conn.execute(*Q.custom_plans())
             return await _search(conn, q, filters, after, limit)
+        finally:
+            await savepoint.rollback()
     async with db.transaction_begun_by(conn, *Q.begin_with_custom_plans()):
         return await _search(conn, q, filters, after, limit)
 

@@ -5,7 +5,7 @@ import pytest
 
 from service.auth.logic import Principal, bearer_token, hash_token, new_token
 from service.errors import Forbidden, Invalid
-from service.pagination import decode_cursor, encode_cursor, next_cursor, page, time_id_cursor
+from service.pagination import decode_cursor, encode_cursor, page, time_id_cursor
 from service.sql import load_queries
 
 
@@ -82,8 +82,8 @@ def test_a_cursor_number_beyond_bigint_is_not_a_cursor():
 
 def test_next_cursor_only_when_a_row_is_left_over():
     rows = [{"id": i} for i in range(3)]
-    assert next_cursor(rows, 3, lambda r: (r["id"],)) is None
-    assert decode_cursor(next_cursor(rows, 2, lambda r: (r["id"],)), int) == (1,)
+    assert page(rows, 3, lambda r: (r["id"],))[1] is None
+    assert decode_cursor(page(rows, 2, lambda r: (r["id"],))[1], int) == (1,)
 
 
 def test_page_sends_the_limit_and_a_cursor_only_when_a_row_is_left_over():

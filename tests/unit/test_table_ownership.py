@@ -30,6 +30,7 @@ OWNERS: dict[str, frozenset[str]] = {
     "courses": frozenset({"courses", "presentations", "course_skills", "feeds", "syncs",
                           "course_skill_inferences"}),
     "reviews": frozenset({"review_slots", "reviews", "review_waitlist", "review_calendar_tokens"}),
+    "outbox": frozenset({"outbox"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),

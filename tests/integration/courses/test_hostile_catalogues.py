@@ -235,9 +235,9 @@ async def test_a_key_repeated_in_a_json_catalogue_is_a_stored_failed_sync(client
 async def test_a_postgresql_size_limit_is_a_422_not_a_500(client, college, monkeypatch):
     """The mapping behind the validation: were a too-wide URL let through, PostgreSQL's index
     limit (ProgramLimitExceededError) is still a client error."""
-    from service.courses import routes
+    from service.courses import service
 
-    monkeypatch.setattr(routes, "check_feed_url", lambda url: None)
+    monkeypatch.setattr(service, "check_feed_url", lambda url: None)
     provider, headers = college
     rng = random.Random(2)
     wide = "https://example.org/" + "".join(chr(rng.randrange(0x4E00, 0x9FFF))

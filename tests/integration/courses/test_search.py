@@ -251,4 +251,5 @@ async def test_search_inside_a_callers_transaction_answers_the_same_and_leaves_i
         async with conn.transaction():
             inside = await search_courses(conn, q="welding", **filters)
             assert conn.is_in_transaction()
+            assert await conn.fetchval("SHOW plan_cache_mode") == "auto"  # not the search's
     assert [c.ref for c in alone] == [c.ref for c in inside] == by_api

@@ -114,3 +114,16 @@ async def test_a_transaction_cannot_be_begun_inside_another(pool):
             async with transaction_begun_by(conn, BEGIN_CUSTOM):
                 pass
         assert conn.is_in_transaction()
+
+
+async def test_a_begin_whose_settings_fail_leaves_no_transaction_open(pool):
+    import asyncpg
+
+    from service.db import transaction_begun_by
+
+    async with pool.acquire() as conn:
+        with pytest.raises(asyncpg.PostgresError):
+            async with transaction_begun_by(conn, "BEGIN; SET LOCAL no_such_setting_at_all = 1"):
+                pass
+        assert not conn.is_in_transaction()
+        assert await conn.fetchval("SELECT 1") == 1
