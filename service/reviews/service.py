@@ -18,7 +18,7 @@ from service.people import service as people
 from service.people.schemas import Worker
 from service.policy.service import policy_on
 from service.reference import service as reference
-from service.reviews import logic, store, waitlist
+from service.reviews import logic, notify, store, waitlist
 from service.reviews.schemas import (
     OutcomeIn,
     Review,
@@ -95,8 +95,9 @@ async def cancel_slot(conn: asyncpg.Connection, principal: Principal, slot_id: U
     active = await store.active_review_on_slot(conn, slot_id)
     if active is not None:
         await store.lock_review(conn, active["id"])
-        await store.cancel_review(conn, active["id"], f"the slot was cancelled: {reason}",
-                                  who(actor), False, now)
+        why = f"the slot was cancelled: {reason}"
+        await store.cancel_review(conn, active["id"], why, who(actor), False, now)
+        await notify.cancelled(conn, await store.get_review(conn, active["id"]), why)
         await audit.record(conn, actor, "reviews.slot_cancelled", [active["worker_id"]],
                            {"review_id": str(active["id"]), "reason": reason})
     offer = await store.offer_on_slot(conn, slot_id)
@@ -137,6 +138,7 @@ async def _book(conn: asyncpg.Connection, actor: Actor, worker: Worker, slot_id:
         await require_eligible(conn, worker, now)
     review_id = await store.insert_review(conn, slot_id, worker.id, worker.branch, who(actor))
     await waitlist.booked(conn, worker.id, review_id, slot_id, now, hours)
+    await notify.booked(conn, worker, await store.get_review(conn, review_id), now)
     return review_id
 
 
@@ -162,13 +164,14 @@ async def _review_for(conn: asyncpg.Connection, principal: Principal, review_id:
 
 
 async def _cancel(conn: asyncpg.Connection, actor: Actor, review: Review, reason: str,
-                  now: datetime) -> None:
+                  now: datetime, *, tell: bool = True) -> None:
     if review.status != "booked":
         raise Conflict.on_field("review_id", f"the review is {review.status}")
     if review.starts_at <= now:
         raise Conflict.on_field("review_id", "the review has started; record its outcome")
     await store.cancel_review(conn, review.id, reason, who(actor),
                               logic.is_late(review.starts_at, now), now)
+    await notify.cancelled(conn, review, reason, tell=tell)
 
 
 async def cancel(conn: asyncpg.Connection, principal: Principal, review_id: UUID, reason: str,
@@ -189,7 +192,7 @@ async def reschedule(conn: asyncpg.Connection, principal: Principal, review_id: 
     if slot_id == review.slot_id:
         raise Conflict.on_field("slot_id", "the review is already in this slot")
     actor = Actor.of(principal)
-    await _cancel(conn, actor, review, f"rescheduled to slot {slot_id}", now)
+    await _cancel(conn, actor, review, f"rescheduled to slot {slot_id}", now, tell=False)
     new_id = await _book(conn, actor, worker, slot_id, now, hours, check_eligible=False)
     await waitlist.offer_slot(conn, review.slot_id, now, hours)
     return shown(principal, await store.get_review(conn, new_id))
@@ -211,6 +214,10 @@ async def record_outcome(conn: asyncpg.Connection, principal: Principal, review_
     for skill in data.assessed_skills:
         await record_skill(conn, actor, worker.id, skill.skill_id, skill.level, "review",
                            f"mid-life career review {review_id}")
+    if data.outcome == "no_show":
+        await notify.no_show(conn, worker, review)
+    else:
+        await notify.done(conn, review)
     if data.outcome == "attended":
         policy = await policy_on(conn, now.date())
         if logic.age_on(worker.birth_date, now.date()) >= policy.rules.midlife_min_age:

@@ -14,7 +14,7 @@ from service.errors import Conflict, NotFound
 from service.oversight import service as audit
 from service.pagination import decode_cursor, page
 from service.people import service as people
-from service.reviews import logic, store
+from service.reviews import logic, notify, store
 from service.reviews.schemas import OfferIn, WaitlistEntry, WaitlistPage
 from service.settings import Settings
 
@@ -38,6 +38,8 @@ async def offer_slot(conn: asyncpg.Connection, slot_id: UUID, now: datetime, hou
         return None
     expires = min(logic.offer_expiry(now, hours), slot.starts_at)
     await store.make_offer(conn, entry["id"], slot_id, now, expires, None)
+    await notify.offered(conn, entry["worker_id"], entry["id"], slot_id, slot.starts_at, now,
+                         expires)
     await audit.record(conn, actor, "reviews.waitlist.offer", [entry["worker_id"]],
                        {"slot_id": str(slot_id), "expires_at": expires.isoformat()})
     return entry["id"]
@@ -132,6 +134,8 @@ async def offer_out_of_order(conn: asyncpg.Connection, principal: Principal, ent
     previous = entry["offered_slot_id"]
     expires = min(logic.offer_expiry(now, hours), slot.starts_at)
     await store.make_offer(conn, entry_id, data.slot_id, now, expires, data.reason)
+    await notify.offered(conn, entry["worker_id"], entry_id, data.slot_id, slot.starts_at, now,
+                         expires)
     await audit.record(conn, Actor.of(principal), "reviews.waitlist.offer_out_of_order",
                        [entry["worker_id"]], {"slot_id": str(data.slot_id),
                                               "reason": data.reason,
