@@ -280,6 +280,15 @@ async def add_feed(conn: asyncpg.Connection, principal: Principal, ukprn: str,
     return store.feed_from_row(await store.get_feed(conn, feed_id))
 
 
+async def check_feed(conn: asyncpg.Connection, principal: Principal, ukprn: str,
+                     feed_id: UUID) -> None:
+    """404 unless the feed is one of the college's (which the caller may manage)."""
+    provider = await provider_for(conn, principal, ukprn)
+    feed = await store.get_feed(conn, feed_id)
+    if feed is None or feed["provider_id"] != provider.id:
+        raise NotFound(f"no feed {feed_id} for UKPRN {ukprn}")
+
+
 async def list_feeds(conn: asyncpg.Connection, principal: Principal, ukprn: str,
                      cursor: str | None, limit: int) -> FeedPage:
     provider = await provider_for(conn, principal, ukprn)
