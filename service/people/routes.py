@@ -38,9 +38,6 @@ class WorkerController(Controller):
     async def list_workers(self, db: Db, principal: Caller,
                            branch: str | None = Parameter(default=None, max_length=200),
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> WorkerPage:
-        if principal.role == "rep":
-            principal.require_branch(branch or principal.branch or "")
-            branch = principal.branch
         return await service.list_workers(db, principal, branch, cursor, limit)
 
     @get("/{worker_id:uuid}", guards=[requires_any_role()], summary="A worker's record")

@@ -73,8 +73,14 @@ def worker_or_refuse(found: tuple[Worker, bool] | None, worker_id: UUID) -> Work
 
 async def list_workers(conn: asyncpg.Connection, principal: Principal, branch: str | None,
                        cursor: str | None, limit: int) -> WorkerPage:
-    """A page of workers, newest first, of one branch or all; the caller's scope is checked
-    before. The workers sent are audited."""
+    """A page of workers, newest first, of one branch or all (admins); a rep's own branch only,
+    whichever they name (403 for another). Other roles list nobody. The workers sent are
+    audited."""
+    if principal.role == "rep":
+        principal.require_branch(branch or principal.branch or "")
+        branch = principal.branch
+    elif principal.role != "admin":
+        raise Forbidden(f"a {principal.role} token may not list workers")
     rows = await store.list_workers(conn, branch, time_id_cursor(cursor), limit + 1)
     items, following = page(rows, limit, lambda w: (w.created_at, w.id))
     await audit.record(conn, Actor.of(principal), "worker.list", [w.id for w in items])
