@@ -148,11 +148,13 @@ async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
     return logic.priority(facts, today, await priority_rules(conn, today))
 
 
-async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
-                        data: WorkerIn) -> Worker:
-    """`principal=None` is the command line (the demo), acting as the system."""
-    if principal is not None:  # the role is checked by the route
-        principal.require_branch(data.branch)
+async def create_worker(conn: asyncpg.Connection, actor: Actor, data: WorkerIn, *,
+                        scope: Principal | None = None) -> Worker:
+    """`actor` is who creates the worker, as everywhere (`SYSTEM` for the demo and imports);
+    `scope` is the token holder's Principal, when there is one: a rep creates workers of their
+    own branch only (the role is checked by the route)."""
+    if scope is not None:
+        scope.require_branch(data.branch)
     today = date.today()
     logic.check_birth_date(data.birth_date, today)
     logic.check_weekly_hours(data.weekly_hours)
@@ -160,8 +162,7 @@ async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
     fields = msgspec.structs.asdict(data)
     score, _ = await _priority_of(conn, fields, today)
     worker = await store.insert_worker(conn, fields, score)
-    await audit.record(conn, Actor.of(principal) if principal else SYSTEM, "worker.create",
-                       [worker.id])
+    await audit.record(conn, actor, "worker.create", [worker.id])
     return worker
 
 
