@@ -117,7 +117,7 @@ async def _create_records(conn: asyncpg.Connection, progress: Progress):
     worker_ids = []
     for (ref, name, born, branch, employer, region, occupation, contract, hours, qualification,
          redundancy) in WORKERS:
-        worker = await people.create_worker(conn, None, WorkerIn(
+        worker = await people.create_worker(conn, SYSTEM, WorkerIn(
             external_ref=ref, name=name, birth_date=born, branch=REPS[branch][2],
             employer=employer, region=region, contract_type=contract, weekly_hours=hours,
             highest_qualification=qualification, occupation=occupation,

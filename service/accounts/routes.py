@@ -6,7 +6,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, Parameter
 
 from service import db
-from service.accounts import service, store
+from service.accounts import service
 from service.accounts.schemas import (
     Account,
     AccrualIn,
@@ -24,14 +24,7 @@ from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.idempotency import IdempotencyKey, once
 from service.openapi import problems
-from service.pagination import (
-    DEFAULT_LIMIT,
-    Cursor,
-    Limit,
-    decode_cursor,
-    page,
-    time_id_cursor,
-)
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit
 from service.people.service import visible_worker
 
 IDEMPOTENT = problems({409: "The Idempotency-Key was used for a different request, or the "
@@ -54,10 +47,7 @@ class AccountController(Controller):
     async def entries(self, worker_id: FromPath[UUID], db: Db, principal: Caller,
                       kind: EntryKind | None = Parameter(default=None, description="Entry kind"),
                       limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> EntryPage:
-        key = decode_cursor(cursor, int)  # before the audited read: a bad cursor reads nothing
-        await visible_worker(db, principal, worker_id, "account.entries.read")
-        rows = await store.list_entries(db, worker_id, kind, key[0] if key else None, limit + 1)
-        return EntryPage(*page(rows, limit, lambda r: (r[0],), lambda r: r[1]))
+        return await service.entries_page(db, principal, worker_id, kind, cursor, limit)
 
     @get("/holds", guards=[requires_any_role()],
          summary="Money set aside for courses, newest first, optionally by status "
@@ -66,10 +56,7 @@ class AccountController(Controller):
                     status: HoldStatus | None = Parameter(default=None,
                                                           description="Hold status"),
                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> HoldPage:
-        after = time_id_cursor(cursor)  # before the audited read: a bad cursor reads nothing
-        await visible_worker(db, principal, worker_id, "account.holds.read")
-        rows = await store.list_holds(db, worker_id, status, after, limit + 1)
-        return HoldPage(*page(rows, limit, lambda h: (h.created_at, h.id)))
+        return await service.holds_page(db, principal, worker_id, status, cursor, limit)
 
     @get("/statement.csv", guards=[requires_any_role()],
          summary="The statement as CSV, with running balance",

@@ -23,7 +23,9 @@ from service.accounts.schemas import (
     ContributionIn,
     EarmarkedMoney,
     Entry,
+    EntryPage,
     Hold,
+    HoldPage,
     NextAccrual,
     PathwayEarmark,
 )
@@ -31,6 +33,7 @@ from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.errors import Conflict, Forbidden, Invalid, NotFound
 from service.oversight import service as audit
+from service.pagination import decode_cursor, page, time_id_cursor
 from service.people import service as people
 from service.people.logic import age_on
 from service.people.schemas import Worker
@@ -224,6 +227,24 @@ async def account(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
                    totals.credited, ceiling, credit, "enhanced" if enhanced else "standard",
                    policy.version, earmarked,
                    NextAccrual(period, logic.annual_credit(totals.balance, credit, ceiling)))
+
+
+async def entries_page(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
+                       kind: str | None, cursor: str | None, limit: int) -> EntryPage:
+    """A page of the worker's ledger, newest first, optionally of one kind."""
+    key = decode_cursor(cursor, int)  # before the audited read: a bad cursor reads nothing
+    await visible_worker(conn, principal, worker_id, "account.entries.read")
+    rows = await store.list_entries(conn, worker_id, kind, key[0] if key else None, limit + 1)
+    return EntryPage(*page(rows, limit, lambda r: (r[0],), lambda r: r[1]))
+
+
+async def holds_page(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
+                     status: str | None, cursor: str | None, limit: int) -> HoldPage:
+    """A page of the worker's holds, newest first, optionally by status."""
+    after = time_id_cursor(cursor)  # before the audited read: a bad cursor reads nothing
+    await visible_worker(conn, principal, worker_id, "account.holds.read")
+    rows = await store.list_holds(conn, worker_id, status, after, limit + 1)
+    return HoldPage(*page(rows, limit, lambda h: (h.created_at, h.id)))
 
 
 async def statement_csv(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> str:

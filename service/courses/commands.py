@@ -28,14 +28,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
     from service.actor import Actor
-    from service.courses import service, store
+    from service.courses import service
     from service.courses.inference_job import LexiconCache, infer_pending_skills
     from service.errors import NotFound
+    from service.people import service as people
 
-    row = await store.provider_by_ukprn(conn, ukprn)
-    if row is None:
+    found = await people.provider_by_ukprn(conn, ukprn)
+    if found is None:
         raise NotFound(f"no provider with UKPRN {ukprn}; create it with POST /v1/providers")
-    provider = service.ProviderRef(row["id"], row["ukprn"], row["name"])
+    provider = service.ProviderRef(found.id, found.ukprn, found.name)
     actor = Actor.system("ladder catalogue import")
     data = await asyncio.to_thread(path.read_bytes)
     fmt = "json" if data.lstrip()[:1] in (b"{", b"[") else "xcri"
@@ -52,17 +53,17 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
 
 def cmd_infer(args: argparse.Namespace, settings: Settings) -> None:
     from service.console import run_with_connection, say
-    from service.courses import store
     from service.courses.inference_job import LexiconCache, reinfer_skills
     from service.errors import NotFound
+    from service.people import service as people
 
     async def work(conn: asyncpg.Connection) -> None:
         provider_id = None
         if args.ukprn:
-            row = await store.provider_by_ukprn(conn, args.ukprn)
-            if row is None:
+            found = await people.provider_by_ukprn(conn, args.ukprn)
+            if found is None:
                 raise NotFound(f"no provider with UKPRN {args.ukprn}")
-            provider_id = row["id"]
+            provider_id = found.id
         found = await reinfer_skills(conn, LexiconCache(), provider_id, progress=say)
         say(f"skills inferred: {found} course-skill links")
 

@@ -1,8 +1,3 @@
--- name: provider_by_ukprn
-SELECT id, ukprn, name
-FROM people_providers
-WHERE ukprn = :ukprn
-
 -- name: lock_provider_catalogue
 -- One sync per provider at a time, through people's row lock on the provider (NO KEY UPDATE,
 -- which does not block rows that refer to the provider).

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.bodies import is_json_media_type
-from service.courses import feeds, service, store
+from service.courses import feeds, service
 from service.courses.inference_job import infer_after_sync
 from service.courses.schemas import (
     AttendancePattern,
@@ -34,7 +34,6 @@ from service.deps import Caller, Db
 from service.errors import (
     Conflict,
     FieldError,
-    NotFound,
     PayloadTooLarge,
     UnsupportedMediaType,
     problem_response,
@@ -150,10 +149,7 @@ class CatalogueController(Controller):
                    state: State) -> PullResult:
         """No request transaction here: the fetch must not hold a database connection."""
         async with state.pool.acquire() as conn:
-            provider = await service.provider_for(conn, principal, ukprn)
-            feed = await store.get_feed(conn, feed_id)
-        if feed is None or feed["provider_id"] != provider.id:
-            raise NotFound(f"no feed {feed_id} for UKPRN {ukprn}")
+            await service.check_feed(conn, principal, ukprn, feed_id)
         if not await feeds.claim_feed(state.pool, feed_id, state.settings):
             raise Conflict("this feed is being pulled right now; try again shortly")
         return await feeds.pull_claimed(state.pool, feed_id, state.settings,

@@ -43,6 +43,7 @@ from service.courses.schemas import (
 )
 from service.errors import DomainError, FieldError, NotFound
 from service.pagination import decode_cursor, page, time_id_cursor
+from service.people import service as people
 
 log = logging.getLogger("ladder")
 
@@ -60,11 +61,11 @@ class ProviderRef:
 async def provider_for(conn: asyncpg.Connection, principal: Principal,
                        ukprn: str) -> ProviderRef:
     """The provider's catalogue, syncs and feeds are the admin's and that college's alone."""
-    row = await store.provider_by_ukprn(conn, ukprn)
-    if row is None:
+    found = await people.provider_by_ukprn(conn, ukprn)
+    if found is None:
         raise NotFound(f"no provider with UKPRN {ukprn}")
-    principal.require_provider(row["id"])
-    return ProviderRef(row["id"], row["ukprn"], row["name"])
+    principal.require_provider(found.id)
+    return ProviderRef(found.id, found.ukprn, found.name)
 
 
 class SyncRefused(DomainError):
@@ -280,6 +281,15 @@ async def add_feed(conn: asyncpg.Connection, principal: Principal, ukprn: str,
     return store.feed_from_row(await store.get_feed(conn, feed_id))
 
 
+async def check_feed(conn: asyncpg.Connection, principal: Principal, ukprn: str,
+                     feed_id: UUID) -> None:
+    """404 unless the feed is one of the college's (which the caller may manage)."""
+    provider = await provider_for(conn, principal, ukprn)
+    feed = await store.get_feed(conn, feed_id)
+    if feed is None or feed["provider_id"] != provider.id:
+        raise NotFound(f"no feed {feed_id} for UKPRN {ukprn}")
+
+
 async def list_feeds(conn: asyncpg.Connection, principal: Principal, ukprn: str,
                      cursor: str | None, limit: int) -> FeedPage:
     provider = await provider_for(conn, principal, ukprn)
@@ -290,8 +300,8 @@ async def list_feeds(conn: asyncpg.Connection, principal: Principal, ukprn: str,
 async def _provider_filter(conn: asyncpg.Connection, ukprn: str | None) -> UUID | None:
     if ukprn is None:
         return None
-    row = await store.provider_by_ukprn(conn, ukprn)
-    return row["id"] if row else UUID(int=0)
+    found = await people.provider_by_ukprn(conn, ukprn)
+    return found.id if found else UUID(int=0)
 
 
 async def _skill_filter(conn: asyncpg.Connection, skill: str | None) -> UUID | None:

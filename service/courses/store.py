@@ -26,10 +26,6 @@ INFERRED_COLUMNS = ["course_id", "skill_id", "source", "confidence", "matched_la
                     "matched_words", "matched_in"]
 
 
-async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(*Q.provider_by_ukprn(ukprn=ukprn))
-
-
 async def lock_provider_catalogue(conn: asyncpg.Connection, provider_id: UUID) -> None:
     await conn.execute(*Q.lock_provider_catalogue(provider_id=provider_id))
 

@@ -3,6 +3,7 @@ from uuid import UUID
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
+from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
 from service.openapi import problems
@@ -31,16 +32,13 @@ class WorkerController(Controller):
           responses=problems({409: "A worker with this `external_ref` exists"}))
     async def create(self, data: JSONBody[WorkerIn], db: Db,
                      principal: Caller) -> Worker:
-        return await service.create_worker(db, principal, data)
+        return await service.create_worker(db, Actor.of(principal), data, scope=principal)
 
     @get("/", guards=[requires("admin", "rep")],
          summary="List workers, newest first (admin; a rep sees their branch)")
     async def list_workers(self, db: Db, principal: Caller,
                            branch: str | None = Parameter(default=None, max_length=200),
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> WorkerPage:
-        if principal.role == "rep":
-            principal.require_branch(branch or principal.branch or "")
-            branch = principal.branch
         return await service.list_workers(db, principal, branch, cursor, limit)
 
     @get("/{worker_id:uuid}", guards=[requires_any_role()], summary="A worker's record")

@@ -73,8 +73,14 @@ def worker_or_refuse(found: tuple[Worker, bool] | None, worker_id: UUID) -> Work
 
 async def list_workers(conn: asyncpg.Connection, principal: Principal, branch: str | None,
                        cursor: str | None, limit: int) -> WorkerPage:
-    """A page of workers, newest first, of one branch or all; the caller's scope is checked
-    before. The workers sent are audited."""
+    """A page of workers, newest first, of one branch or all (admins); a rep's own branch only,
+    whichever they name (403 for another). Other roles list nobody. The workers sent are
+    audited."""
+    if principal.role == "rep":
+        principal.require_branch(branch or principal.branch or "")
+        branch = principal.branch
+    elif principal.role != "admin":
+        raise Forbidden(f"a {principal.role} token may not list workers")
     rows = await store.list_workers(conn, branch, time_id_cursor(cursor), limit + 1)
     items, following = page(rows, limit, lambda w: (w.created_at, w.id))
     await audit.record(conn, Actor.of(principal), "worker.list", [w.id for w in items])
@@ -142,11 +148,13 @@ async def _priority_of(conn: asyncpg.Connection, fields: dict[str, Any],
     return logic.priority(facts, today, await priority_rules(conn, today))
 
 
-async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
-                        data: WorkerIn) -> Worker:
-    """`principal=None` is the command line (the demo), acting as the system."""
-    if principal is not None:  # the role is checked by the route
-        principal.require_branch(data.branch)
+async def create_worker(conn: asyncpg.Connection, actor: Actor, data: WorkerIn, *,
+                        scope: Principal | None = None) -> Worker:
+    """`actor` is who creates the worker, as everywhere (`SYSTEM` for the demo and imports);
+    `scope` is the token holder's Principal, when there is one: a rep creates workers of their
+    own branch only (the role is checked by the route)."""
+    if scope is not None:
+        scope.require_branch(data.branch)
     today = date.today()
     logic.check_birth_date(data.birth_date, today)
     logic.check_weekly_hours(data.weekly_hours)
@@ -154,8 +162,7 @@ async def create_worker(conn: asyncpg.Connection, principal: Principal | None,
     fields = msgspec.structs.asdict(data)
     score, _ = await _priority_of(conn, fields, today)
     worker = await store.insert_worker(conn, fields, score)
-    await audit.record(conn, Actor.of(principal) if principal else SYSTEM, "worker.create",
-                       [worker.id])
+    await audit.record(conn, actor, "worker.create", [worker.id])
     return worker
 
 

@@ -6,17 +6,9 @@ from litestar.params import JSONBody, Parameter
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.deps import Caller, Db
-from service.errors import NotFound
 from service.openapi import problems
-from service.pagination import (
-    DEFAULT_LIMIT,
-    Cursor,
-    Int4Key,
-    Limit,
-    decode_cursor,
-    page,
-)
-from service.policy import service, store
+from service.pagination import DEFAULT_LIMIT, Cursor, Limit
+from service.policy import service
 from service.policy.schemas import Policy, PolicyIn, PolicyPage
 
 
@@ -35,10 +27,7 @@ class PolicyController(Controller):
                       ) -> Policy:
         if version is None:
             return await service.policy_on(db, on)
-        policy = await store.get_policy(db, version)
-        if policy is None:
-            raise NotFound(f"no policy version {version}")
-        return policy
+        return await service.policy_version(db, version)
 
     @post("/", guards=[requires("admin")],
           summary="Publish a new policy version, taking effect on 1 January of a coming "
@@ -49,6 +38,4 @@ class PolicyController(Controller):
     @get("/versions", guards=[requires_any_role()], summary="Every policy version, newest first")
     async def versions(self, db: Db, principal: Caller, limit: Limit = DEFAULT_LIMIT,
                        cursor: Cursor = None) -> PolicyPage:
-        key = decode_cursor(cursor, Int4Key)
-        rows = await store.list_policies(db, key[0] if key else None, limit + 1)
-        return PolicyPage(*page(rows, limit, lambda p: (p.version,)))
+        return await service.policies_page(db, cursor, limit)

@@ -7,8 +7,9 @@ import asyncpg
 
 from service.actor import Actor
 from service.errors import NotFound
+from service.pagination import Int4Key, decode_cursor, page
 from service.policy import logic, store
-from service.policy.schemas import Policy, PolicyIn, PriorityPoints
+from service.policy.schemas import Policy, PolicyIn, PolicyPage, PriorityPoints
 
 
 async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy:
@@ -16,6 +17,20 @@ async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy
     if policy is None:
         raise NotFound(f"no policy was in force on {day or date.today()}")
     return policy
+
+
+async def policy_version(conn: asyncpg.Connection, version: int) -> Policy:
+    policy = await store.get_policy(conn, version)
+    if policy is None:
+        raise NotFound(f"no policy version {version}")
+    return policy
+
+
+async def policies_page(conn: asyncpg.Connection, cursor: str | None, limit: int) -> PolicyPage:
+    """A page of every policy version, newest first."""
+    key = decode_cursor(cursor, Int4Key)
+    rows = await store.list_policies(conn, key[0] if key else None, limit + 1)
+    return PolicyPage(*page(rows, limit, lambda p: (p.version,)))
 
 
 async def policy_in_force_on(conn: asyncpg.Connection, day: date) -> Policy | None:

@@ -27,7 +27,7 @@ async def new_worker(conn: asyncpg.Connection, **fields) -> uuid.UUID:
                 birth_date=date(1970, 5, 1), branch="Leeds UNISON", employer="Leeds CC",
                 region="E12000003", contract_type="permanent", weekly_hours=37.0,
                 highest_qualification="3") | fields
-    return (await people.create_worker(conn, None, WorkerIn(**body))).id
+    return (await people.create_worker(conn, SYSTEM, WorkerIn(**body))).id
 
 
 async def fund(conn: asyncpg.Connection, worker_id: uuid.UUID, amount: int,

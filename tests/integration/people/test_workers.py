@@ -1,5 +1,10 @@
+import uuid
+
 import pytest
 
+from service.auth.logic import Principal
+from service.errors import Forbidden
+from service.people import service as people
 from tests.conftest import worker_body
 
 pytestmark = pytest.mark.asyncio
@@ -189,3 +194,18 @@ async def test_workers_list_pages_with_cursor(api, client):
                            headers=await api.admin())
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_list_workers_scopes_every_caller_not_only_the_route(api, pool):
+    """The service itself keeps a rep to their branch, whatever branch a caller passes."""
+    ours = await api.worker(branch="Leeds UNISON")
+    await api.worker(branch="Cornwall UNISON")
+    rep = Principal(uuid.uuid4(), "rep", "Rita Rep", rep_id=uuid.uuid4(), branch="Leeds UNISON")
+    async with pool.acquire() as conn:
+        listed = await people.list_workers(conn, rep, None, None, 50)
+        assert [w.id for w in listed.items] == [uuid.UUID(ours["id"])]
+        with pytest.raises(Forbidden):
+            await people.list_workers(conn, rep, "Cornwall UNISON", None, 50)
+        worker = Principal(uuid.uuid4(), "worker", "Pat", worker_id=uuid.UUID(ours["id"]))
+        with pytest.raises(Forbidden):
+            await people.list_workers(conn, worker, None, None, 50)
