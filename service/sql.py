@@ -13,6 +13,7 @@ alone. A block that still holds a `$1` parameter is refused, so the two are neve
 never built from strings.
 """
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,10 +113,9 @@ def compile_named(sql: str) -> tuple[str, tuple[str, ...]]:
 class Queries(dict[str, Query]):
     """The named queries of one file, read as `Q.name`.
 
-    A name missing from the file is an AttributeError only when the code runs, so it is not
-    left to a request to find: tests/unit/test_query_names.py reads every module with `ast` and
-    fails on any `Q.name` or `Q["name"]` that its queries.sql does not define, and on keywords
-    that are not the query's parameters.
+    A name the file lacks fails the import of the module that names it (`load_queries` reads
+    the module's source), not a request. tests/unit/test_query_names.py also checks each call's
+    keywords against the query's parameters.
     """
 
     def __getattr__(self, name: str) -> Query:
@@ -138,6 +138,7 @@ def load_queries(path: str | Path) -> Queries:
     `<module>.sql` when there is one (a shared module such as `service/idempotency.py`); or
     the given .sql path."""
     path = Path(path)
+    module = path if path.suffix == ".py" else None
     if path.suffix != ".sql":
         own = path.with_suffix(".sql")
         path = own if own.exists() else path.with_name("queries.sql")
@@ -155,4 +156,23 @@ def load_queries(path: str | Path) -> Queries:
         except ValueError as error:
             raise ValueError(f"{path}: query {name!r}: {error}") from None
         queries[name] = Query(name, compiled, params, description)
+    if module is not None and module.exists():
+        _check_names_used(module, queries)
     return queries
+
+
+def _check_names_used(module: Path, queries: Queries) -> None:
+    """Refuse, at import, a module that names a query its file does not define: `Q.name` where
+    `Q = load_queries(...)` is assigned at the module's top level."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    holders = {target.id for node in tree.body if isinstance(node, ast.Assign)
+               and isinstance(node.value, ast.Call)
+               and getattr(node.value.func, "id", None) == "load_queries"
+               for target in node.targets if isinstance(target, ast.Name)}
+    missing = [f"{module}:{node.lineno}: {node.value.id}.{node.attr}"
+               for node in ast.walk(tree)
+               if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+               and node.value.id in holders and node.attr not in queries
+               and not hasattr(Queries, node.attr)]
+    if missing:
+        raise ValueError("queries named but not defined:\n" + "\n".join(missing))

@@ -145,3 +145,16 @@ def test_a_missing_query_is_an_attribute_error_naming_it(tmp_path):
     assert queries.present.sql == "SELECT 1"
     with pytest.raises(AttributeError, match="absent"):
         _ = queries.absent
+
+
+def test_a_module_naming_a_query_its_file_lacks_fails_at_import(tmp_path, monkeypatch):
+    package = tmp_path / "queries_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "queries.sql").write_text("-- name: present\nSELECT 1\n")
+    (package / "store.py").write_text(
+        "from service.sql import load_queries\n\nQ = load_queries(__file__)\n\n\n"
+        "def read():\n    return Q.present, Q.absent\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ValueError, match=r"store.py:7: Q.absent"):
+        importlib.import_module("queries_probe.store")
