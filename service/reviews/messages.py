@@ -3,6 +3,10 @@ Pure: (subject, body) from the facts; the outbox sends them."""
 
 from datetime import datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+# The workers and reps are in the UK: times are told in UK time, summer time included.
+UK = ZoneInfo("Europe/London")
 
 REBOOK = ("To book another time, ask your union learning rep, or choose a free slot in Ladder "
           "(GET /v1/slots, then POST /v1/reviews).")
@@ -18,8 +22,10 @@ class Message(NamedTuple):
 
 
 def when(moment: datetime) -> str:
-    """`Tuesday 3 March 2026 at 14:30 (UTC)`: one way of writing a time, in words."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y} at {moment:%H:%M} ({moment.tzname() or 'UTC'})"
+    """`Tuesday 3 March 2026 at 14:30 (GMT)`: one way of writing a time, in words, in UK time
+    (the database gives UTC)."""
+    local = moment.astimezone(UK)
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({local.tzname()})"
 
 
 def _where(mode: str, location: str | None) -> str:

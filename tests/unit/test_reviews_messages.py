@@ -19,7 +19,7 @@ ALL = [
 @pytest.mark.parametrize("message", ALL)
 def test_every_message_is_short_plain_and_says_how_to_rebook(message):
     assert message.body.startswith("Hello Ann,")
-    assert "Tuesday 3 March 2026 at 14:30 (UTC)" in message.body
+    assert "Tuesday 3 March 2026 at 14:30 (GMT)" in message.body
     assert "union learning rep" in message.body
     assert "/v1/reviews" in message.body
     assert len(message.body) < 600 and len(message.subject) < 60
@@ -36,3 +36,8 @@ def test_the_details_are_in_the_words():
 def test_first_name():
     assert messages.first_name("Maureen  Walsh") == "Maureen"
     assert messages.first_name("") == ""
+
+
+def test_a_summer_time_is_told_in_uk_summer_time():
+    summer = datetime(2026, 7, 14, 13, 30, tzinfo=UTC)
+    assert messages.when(summer) == "Tuesday 14 July 2026 at 14:30 (BST)"
