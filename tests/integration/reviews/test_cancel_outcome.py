@@ -166,6 +166,26 @@ async def test_the_action_plan_is_the_workers_and_their_branch_reps(rv: Reviews,
     assert [r["action_plan"] for r in listed.json()["items"]] == [None]
 
 
+async def test_a_worker_moved_to_another_branch_is_listed_by_the_new_branchs_reps(rv: Reviews,
+                                                                                   api, pool):
+    """The reviews follow the worker's current branch: the old branch's reps no longer see
+    them (nor their action plan), the new branch's reps do."""
+    worker, _ = await rv.worker()
+    slot = await rv.slot()
+    review = (await rv.book(worker, slot)).json()
+    await shift_into_past(pool, slot["id"])
+    await outcome(rv, review, {"outcome": "attended", "action_plan": "Private plan."})
+    york_rep = await api.rep_token(await api.rep(branch=OTHER_BRANCH))
+    moved = await rv.client.patch(f"/v1/workers/{worker['id']}", headers=rv.admin,
+                                  json={"branch": OTHER_BRANCH})
+    assert moved.status_code == 200, moved.text
+    old = await rv.client.get("/v1/reviews", headers=rv.rep_auth)
+    assert old.status_code == 200 and old.json()["items"] == []
+    new = await rv.client.get("/v1/reviews", headers=york_rep)
+    assert [(r["id"], r["action_plan"]) for r in new.json()["items"]] == [
+        (review["id"], "Private plan.")]
+
+
 async def test_a_no_show_is_recorded_and_grants_nothing(rv: Reviews, pool):
     worker, auth = await rv.worker()
     slot = await rv.slot()

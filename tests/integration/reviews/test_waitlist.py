@@ -276,3 +276,22 @@ async def test_booking_another_slot_gives_up_the_offer_held(rv: Reviews, pool):
     # so the next to join is offered it at once
     younger, _ = await rv.worker(**YOUNGER)
     assert (await join(rv, younger)).json()["offered_slot_id"] == offered["id"]
+
+
+async def test_a_moved_workers_entry_waits_in_their_current_branchs_queue(rv: Reviews, api):
+    """An entry follows the worker's current branch: after a move it leaves the old branch's
+    queue and is offered only the new branch's slots."""
+    worker, _ = await rv.worker(**OLDER)
+    entry = (await join(rv, worker)).json()
+    moved = await rv.client.patch(f"/v1/workers/{worker['id']}", headers=rv.admin,
+                                  json={"branch": OTHER_BRANCH})
+    assert moved.status_code == 200, moved.text
+    assert await queue(rv) == []
+    leeds = await rv.slot()
+    assert leeds["offered"] is False
+    york = await api.rep(branch=OTHER_BRANCH)
+    york_auth = await api.rep_token(york)
+    york_slot = await rv.slot(rep=york)
+    (shown,) = await queue(rv, york_auth)
+    assert (shown["id"], shown["status"], shown["offered_slot_id"], shown["branch"]) == (
+        entry["id"], "offered", york_slot["id"], OTHER_BRANCH)
