@@ -218,7 +218,8 @@ async def record_outcome(conn: asyncpg.Connection, principal: Principal, review_
         await notify.no_show(conn, worker, review)
     else:
         await notify.done(conn, review)
-    if data.outcome == "attended":
+    if data.outcome == "attended" and not await store.attended_before(conn, worker.id,
+                                                                      review_id):
         policy = await policy_on(conn, now.date())
         if logic.age_on(worker.birth_date, now.date()) >= policy.rules.midlife_min_age:
             await grant_midlife_topup(conn, worker.id, review_id, actor=actor, today=now.date())

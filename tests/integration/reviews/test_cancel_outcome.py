@@ -1,5 +1,10 @@
+import uuid
+from datetime import date, timedelta
+
 import pytest
 
+from service.reviews import service
+from service.reviews.schemas import OutcomeIn
 from tests.integration.reviews.helpers import (
     NOT_ELIGIBLE,
     OTHER_BRANCH,
@@ -148,6 +153,30 @@ async def test_an_attended_review_updates_the_profile_and_grants_the_top_up_once
                                   params={"kind": "midlife_topup"}, headers=rv.admin)
     assert [(e["amount_pence"], e["reference"]) for e in entries.json()["items"]] == [
         (100_000, f"review {review['id']}")]
+
+
+async def test_the_top_up_comes_with_the_first_attended_review_only(rv: Reviews, pool):
+    """First attended at 44 (eligible by an insecure contract: no top-up), a second attended
+    once 45: still none, as the top-up is for a first review."""
+    soon = date.today() + timedelta(days=30)
+    birth = soon.replace(year=soon.year - 45, day=min(soon.day, 28))
+    worker, auth = await rv.worker(birth_date=birth.isoformat())
+    first_slot = await rv.slot(at(days=2))
+    first = (await rv.book(worker, first_slot, auth)).json()
+    await shift_into_past(pool, first_slot["id"])
+    assert (await outcome(rv, first, {"outcome": "attended",
+                                      "action_plan": "Start with the basics."})).status_code == 200
+    second_slot = await rv.slot(at(days=3))
+    second = (await rv.book(worker, second_slot, auth)).json()
+    later = at(days=60)
+    async with pool.acquire() as conn, conn.transaction():
+        done = await service.record_outcome(
+            conn, rv.rep_principal(), uuid.UUID(second["id"]),
+            OutcomeIn("attended", action_plan="Now the next step."), later)
+    assert done.status == "attended"
+    entries = await rv.client.get(f"/v1/workers/{worker['id']}/account/entries",
+                                  params={"kind": "midlife_topup"}, headers=rv.admin)
+    assert entries.status_code == 200 and entries.json()["items"] == []
 
 
 @pytest.mark.usefixtures("reference_data")
