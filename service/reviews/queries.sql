@@ -70,10 +70,14 @@ SELECT EXISTS (SELECT 1 FROM reviews
                WHERE worker_id = :worker_id AND status = 'attended' AND id <> :review_id)
 
 -- name: list_reviews
+-- :branch is the worker's branch now (people's), not the one recorded at booking: a worker who
+-- moves takes their reviews, action plans included, to the new branch's reps.
 SELECT * FROM reviews_shown AS r
 WHERE (:worker_id::uuid IS NULL OR r.worker_id = :worker_id)
   AND (:rep_id::uuid IS NULL OR r.rep_id = :rep_id)
-  AND (:branch::text IS NULL OR r.branch = :branch)
+  AND (:branch::text IS NULL
+       OR EXISTS (SELECT 1 FROM people_subjects AS p
+                  WHERE p.kind = 'worker' AND p.id = r.worker_id AND p.branch = :branch))
   AND (:status::text IS NULL OR r.status = :status)
   AND (:after_starts_at::timestamptz IS NULL
        OR (r.starts_at, r.id) > (:after_starts_at, :after_id::uuid))
@@ -86,12 +90,13 @@ VALUES (:worker_id, :branch, :priority_score, :reasons, :now, :now)
 RETURNING id
 
 -- name: get_entry
-SELECT id, worker_id, branch, NULL::integer AS position, priority_score, reasons, asked_at,
+-- An entry's branch is its worker's branch now (people's): a worker who moves waits there.
+SELECT id, worker_id, (SELECT p.branch FROM people_subjects AS p WHERE p.kind = 'worker' AND p.id = worker_id) AS branch, NULL::integer AS position, priority_score, reasons, asked_at,
        status, offered_slot_id, offered_at, offer_expires_at, offer_reason, review_id, updated_at
 FROM review_waitlist WHERE id = :entry_id
 
 -- name: lock_entry
-SELECT id, worker_id, branch, status, offered_slot_id
+SELECT id, worker_id, (SELECT p.branch FROM people_subjects AS p WHERE p.kind = 'worker' AND p.id = worker_id) AS branch, status, offered_slot_id
 FROM review_waitlist WHERE id = :entry_id FOR UPDATE
 
 -- name: active_entry_of
@@ -105,14 +110,16 @@ FROM review_waitlist WHERE offered_slot_id = :slot_id AND status = 'offered'
 FOR UPDATE
 
 -- name: next_waiting
--- The first waiting entry of the branch by priority, then time of asking; an entry another
--- transaction is offering to is skipped, not waited for.
-SELECT id, worker_id
-FROM review_waitlist
-WHERE branch = :branch AND status = 'waiting'
-ORDER BY priority_score DESC, asked_at, id
+-- The first waiting entry of the branch (its worker's branch now, people's) by priority, then
+-- time of asking; an entry another transaction is offering to is skipped, not waited for.
+SELECT w.id, w.worker_id
+FROM review_waitlist AS w
+WHERE w.status = 'waiting'
+  AND EXISTS (SELECT 1 FROM people_subjects AS p
+              WHERE p.kind = 'worker' AND p.id = w.worker_id AND p.branch = :branch)
+ORDER BY w.priority_score DESC, w.asked_at, w.id
 LIMIT 1
-FOR UPDATE SKIP LOCKED
+FOR UPDATE OF w SKIP LOCKED
 
 -- name: make_offer
 UPDATE review_waitlist
@@ -141,18 +148,20 @@ LIMIT :limit
 FOR UPDATE OF w, s SKIP LOCKED
 
 -- name: list_waitlist
--- position counts the entries still in the queue (waiting or offered), by priority then time.
+-- position counts the entries still in the queue (waiting or offered), by priority then time;
+-- the branch is the worker's branch now (people's), so a worker who moves waits there.
 SELECT * FROM (
-    SELECT w.id, w.worker_id, w.branch,
+    SELECT w.id, w.worker_id, p.branch,
            CASE WHEN w.status IN ('waiting', 'offered') THEN
-               row_number() OVER (PARTITION BY w.branch, w.status IN ('waiting', 'offered')
+               row_number() OVER (PARTITION BY p.branch, w.status IN ('waiting', 'offered')
                                   ORDER BY w.priority_score DESC, w.asked_at, w.id)
            END::integer AS position,
            w.priority_score, w.reasons, w.asked_at, w.status, w.offered_slot_id, w.offered_at,
            w.offer_expires_at, w.offer_reason, w.review_id, w.updated_at,
            CASE WHEN w.status IN ('waiting', 'offered') THEN 0 ELSE 1 END AS queue_rank
     FROM review_waitlist AS w
-    WHERE (:branch::text IS NULL OR w.branch = :branch)
+    JOIN people_subjects AS p ON p.kind = 'worker' AND p.id = w.worker_id
+    WHERE (:branch::text IS NULL OR p.branch = :branch)
 ) AS q
 WHERE (:status::text IS NULL OR q.status = :status)
   AND (:after_rank::integer IS NULL

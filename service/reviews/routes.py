@@ -79,8 +79,9 @@ class SlotController(Controller):
           summary="Cancel a slot (its rep, or admin); a booking on it is cancelled and the "
           "worker told", responses=problems({409: "Already cancelled or started"}))
     async def cancel(self, slot_id: FromPath[UUID], data: JSONBody[CancelIn], db: Db,
-                     principal: Caller) -> Slot:
-        return await service.cancel_slot(db, principal, slot_id, data.reason, service.utcnow())
+                     principal: Caller, state: State) -> Slot:
+        return await service.cancel_slot(db, principal, slot_id, data.reason, service.utcnow(),
+                                         hours(state))
 
 
 class ReviewController(Controller):

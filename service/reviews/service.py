@@ -79,9 +79,10 @@ async def list_slots(conn: asyncpg.Connection, principal: Principal, *, branch: 
 
 
 async def cancel_slot(conn: asyncpg.Connection, principal: Principal, slot_id: UUID,
-                      reason: str, now: datetime) -> Slot:
+                      reason: str, now: datetime, hours: float) -> Slot:
     """Frees a booking on it (recorded on the review, with the reason) and takes back an
-    offer of it (that entry waits again, in its place)."""
+    offer of it (that entry waits again, in its place, and the branch's free slots are
+    offered again)."""
     if not await store.lock_slot(conn, slot_id):
         raise NotFound(f"no slot with id {slot_id}")
     slot, _ = await store.get_slot(conn, slot_id)
@@ -104,6 +105,8 @@ async def cancel_slot(conn: asyncpg.Connection, principal: Principal, slot_id: U
     if offer is not None:
         await store.set_entry_status(conn, offer["id"], "waiting", now)
     await store.cancel_slot(conn, slot_id, reason, now)
+    if offer is not None:
+        await waitlist.offer_free_slots(conn, slot.branch, now, hours)
     return (await store.get_slot(conn, slot_id))[0]
 
 
@@ -218,7 +221,8 @@ async def record_outcome(conn: asyncpg.Connection, principal: Principal, review_
         await notify.no_show(conn, worker, review)
     else:
         await notify.done(conn, review)
-    if data.outcome == "attended":
+    if data.outcome == "attended" and not await store.attended_before(conn, worker.id,
+                                                                      review_id):
         policy = await policy_on(conn, now.date())
         if logic.age_on(worker.birth_date, now.date()) >= policy.rules.midlife_min_age:
             await grant_midlife_topup(conn, worker.id, review_id, actor=actor, today=now.date())

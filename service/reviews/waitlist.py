@@ -120,7 +120,8 @@ async def withdraw(conn: asyncpg.Connection, principal: Principal, entry_id: UUI
 async def offer_out_of_order(conn: asyncpg.Connection, principal: Principal, entry_id: UUID,
                              data: OfferIn, now: datetime, hours: float) -> WaitlistEntry:
     """A rep (or admin) offers a slot to an entry that is not first, with a written reason,
-    which is audited. Whoever held the slot's offer goes back to waiting in their place."""
+    which is audited. Whoever held the slot's offer goes back to waiting in their place, and
+    the branch's free slots are offered again."""
     if not await store.lock_slot(conn, data.slot_id):
         raise NotFound(f"no slot with id {data.slot_id}")
     entry = await _entry_for(conn, principal, entry_id, "reviews.waitlist.offer_out_of_order")
@@ -143,6 +144,8 @@ async def offer_out_of_order(conn: asyncpg.Connection, principal: Principal, ent
                                               and held["id"] != entry_id else None})
     if previous is not None and previous != data.slot_id:
         await offer_slot(conn, previous, now, hours)
+    if held is not None and held["id"] != entry_id:
+        await offer_free_slots(conn, slot.branch, now, hours)
     return await store.get_entry(conn, entry_id)
 
 

@@ -1,5 +1,10 @@
+import uuid
+from datetime import date, timedelta
+
 import pytest
 
+from service.reviews import service
+from service.reviews.schemas import OutcomeIn
 from tests.integration.reviews.helpers import (
     NOT_ELIGIBLE,
     OTHER_BRANCH,
@@ -150,6 +155,30 @@ async def test_an_attended_review_updates_the_profile_and_grants_the_top_up_once
         (100_000, f"review {review['id']}")]
 
 
+async def test_the_top_up_comes_with_the_first_attended_review_only(rv: Reviews, pool):
+    """First attended at 44 (eligible by an insecure contract: no top-up), a second attended
+    once 45: still none, as the top-up is for a first review."""
+    soon = date.today() + timedelta(days=30)
+    birth = soon.replace(year=soon.year - 45, day=min(soon.day, 28))
+    worker, auth = await rv.worker(birth_date=birth.isoformat())
+    first_slot = await rv.slot(at(days=2))
+    first = (await rv.book(worker, first_slot, auth)).json()
+    await shift_into_past(pool, first_slot["id"])
+    assert (await outcome(rv, first, {"outcome": "attended",
+                                      "action_plan": "Start with the basics."})).status_code == 200
+    second_slot = await rv.slot(at(days=3))
+    second = (await rv.book(worker, second_slot, auth)).json()
+    later = at(days=60)
+    async with pool.acquire() as conn, conn.transaction():
+        done = await service.record_outcome(
+            conn, rv.rep_principal(), uuid.UUID(second["id"]),
+            OutcomeIn("attended", action_plan="Now the next step."), later)
+    assert done.status == "attended"
+    entries = await rv.client.get(f"/v1/workers/{worker['id']}/account/entries",
+                                  params={"kind": "midlife_topup"}, headers=rv.admin)
+    assert entries.status_code == 200 and entries.json()["items"] == []
+
+
 @pytest.mark.usefixtures("reference_data")
 async def test_the_action_plan_is_the_workers_and_their_branch_reps(rv: Reviews, pool):
     worker, auth = await rv.worker()
@@ -164,6 +193,26 @@ async def test_the_action_plan_is_the_workers_and_their_branch_reps(rv: Reviews,
     assert (await rv.client.get(path, headers=rv.admin)).json()["action_plan"] is None
     listed = await rv.client.get("/v1/reviews", headers=rv.admin)
     assert [r["action_plan"] for r in listed.json()["items"]] == [None]
+
+
+async def test_a_worker_moved_to_another_branch_is_listed_by_the_new_branchs_reps(rv: Reviews,
+                                                                                   api, pool):
+    """The reviews follow the worker's current branch: the old branch's reps no longer see
+    them (nor their action plan), the new branch's reps do."""
+    worker, _ = await rv.worker()
+    slot = await rv.slot()
+    review = (await rv.book(worker, slot)).json()
+    await shift_into_past(pool, slot["id"])
+    await outcome(rv, review, {"outcome": "attended", "action_plan": "Private plan."})
+    york_rep = await api.rep_token(await api.rep(branch=OTHER_BRANCH))
+    moved = await rv.client.patch(f"/v1/workers/{worker['id']}", headers=rv.admin,
+                                  json={"branch": OTHER_BRANCH})
+    assert moved.status_code == 200, moved.text
+    old = await rv.client.get("/v1/reviews", headers=rv.rep_auth)
+    assert old.status_code == 200 and old.json()["items"] == []
+    new = await rv.client.get("/v1/reviews", headers=york_rep)
+    assert [(r["id"], r["action_plan"]) for r in new.json()["items"]] == [
+        (review["id"], "Private plan.")]
 
 
 async def test_a_no_show_is_recorded_and_grants_nothing(rv: Reviews, pool):

@@ -8,6 +8,7 @@ import pytest
 
 from service.errors import Conflict
 from service.reviews import service, waitlist
+from service.reviews.schemas import OfferIn
 from service.scheduler import run_round
 from tests.integration.reviews.helpers import (
     ELIGIBLE,
@@ -276,3 +277,57 @@ async def test_booking_another_slot_gives_up_the_offer_held(rv: Reviews, pool):
     # so the next to join is offered it at once
     younger, _ = await rv.worker(**YOUNGER)
     assert (await join(rv, younger)).json()["offered_slot_id"] == offered["id"]
+
+
+async def test_a_moved_workers_entry_waits_in_their_current_branchs_queue(rv: Reviews, api):
+    """An entry follows the worker's current branch: after a move it leaves the old branch's
+    queue and is offered only the new branch's slots."""
+    worker, _ = await rv.worker(**OLDER)
+    entry = (await join(rv, worker)).json()
+    moved = await rv.client.patch(f"/v1/workers/{worker['id']}", headers=rv.admin,
+                                  json={"branch": OTHER_BRANCH})
+    assert moved.status_code == 200, moved.text
+    assert await queue(rv) == []
+    leeds = await rv.slot()
+    assert leeds["offered"] is False
+    york = await api.rep(branch=OTHER_BRANCH)
+    york_auth = await api.rep_token(york)
+    york_slot = await rv.slot(rep=york)
+    (shown,) = await queue(rv, york_auth)
+    assert (shown["id"], shown["status"], shown["offered_slot_id"], shown["branch"]) == (
+        entry["id"], "offered", york_slot["id"], OTHER_BRANCH)
+
+
+async def test_an_offer_taken_back_by_a_slot_cancellation_takes_another_free_slot(rv: Reviews):
+    worker, _ = await rv.worker(**OLDER)
+    await join(rv, worker)
+    offered = await rv.slot(at(days=3))
+    free = await rv.slot(at(days=4))
+    assert (offered["offered"], free["offered"]) == (True, False)
+    cancelled = await rv.client.post(f"/v1/slots/{offered['id']}/cancel", headers=rv.rep_auth,
+                                     json={"reason": "rep off sick"})
+    assert cancelled.status_code == 200, cancelled.text
+    (entry,) = await queue(rv)
+    assert (entry["status"], entry["offered_slot_id"]) == ("offered", free["id"])
+
+
+async def test_an_entry_displaced_out_of_order_takes_another_free_slot(rv: Reviews, pool):
+    """The younger entry holds a slot that starts before the rep's out-of-order offer (so it
+    cannot pass on to the older entry the offer displaces); the older takes the free slot."""
+    younger, _ = await rv.worker(**YOUNGER)
+    younger_entry = (await join(rv, younger)).json()
+    await rv.slot(at(hours=2))
+    older, _ = await rv.worker(**OLDER)
+    await join(rv, older)
+    held = await rv.slot(at(days=3))
+    free = await rv.slot(at(days=4))
+    assert (held["offered"], free["offered"]) == (True, False)
+    async with pool.acquire() as conn, conn.transaction():
+        await waitlist.offer_out_of_order(
+            conn, rv.rep_principal(), uuid.UUID(younger_entry["id"]),
+            OfferIn(uuid.UUID(held["id"]), "only slot after their shift"), at(hours=3), 24)
+    by_worker = {e["worker_id"]: e for e in await queue(rv)}
+    assert (by_worker[younger["id"]]["status"], by_worker[younger["id"]]["offered_slot_id"]) == (
+        "offered", held["id"])
+    assert (by_worker[older["id"]]["status"], by_worker[older["id"]]["offered_slot_id"]) == (
+        "offered", free["id"])
