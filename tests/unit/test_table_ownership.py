@@ -23,7 +23,7 @@ OWNERS: dict[str, frozenset[str]] = {
     "oversight": frozenset({"audit_log"}),
     "reference": frozenset({"occupations", "skills", "occupation_labels", "skill_labels",
                             "occupation_skills", "isco_group_risks", "reference_loads",
-                            "everyday_job_titles"}),
+                            "everyday_job_titles", "skill_tags", "occupation_transitions"}),
     "skills": frozenset({"worker_skills", "worker_skill_history"}),
     "policy": frozenset({"policies"}),
     "accounts": frozenset({"accounts", "ledger_entries", "holds", "accruals"}),
