@@ -147,7 +147,10 @@ async def _book(conn: asyncpg.Connection, actor: Actor, worker: Worker, slot_id:
 
 async def book(conn: asyncpg.Connection, principal: Principal, worker_id: UUID, slot_id: UUID,
                now: datetime, hours: float) -> Review:
-    worker = await people.visible_worker(conn, principal, worker_id, "reviews.book")
+    # The worker's row lock orders a booking against a waiting-list join for the same worker
+    # (see `waitlist.join`), so neither misses the other's row.
+    worker = await people.visible_worker(conn, principal, worker_id, "reviews.book",
+                                         for_update=True)
     review_id = await _book(conn, Actor.of(principal), worker, slot_id, now, hours,
                             check_eligible=True)
     return shown(principal, await store.get_review(conn, review_id))

@@ -98,7 +98,10 @@ async def booked(conn: asyncpg.Connection, worker_id: UUID, review_id: UUID, slo
 
 async def join(conn: asyncpg.Connection, principal: Principal, worker_id: UUID, now: datetime,
                hours: float) -> WaitlistEntry:
-    worker = await people.visible_worker(conn, principal, worker_id, "reviews.waitlist.join")
+    """Under the worker's row lock, which a booking takes too: a booking committed first is
+    seen here (409), and one that waits for this join finds the entry and marks it booked."""
+    worker = await people.visible_worker(conn, principal, worker_id, "reviews.waitlist.join",
+                                         for_update=True)
     if await store.upcoming_review_of(conn, worker.id):
         raise Conflict.on_field("worker_id", "the worker already has an upcoming review")
     score, reasons = await people.priority_of(conn, worker, now.date())
