@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from service import clock
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.console import Progress
@@ -104,7 +105,7 @@ async def join(conn: asyncpg.Connection, principal: Principal, worker_id: UUID, 
                                          for_update=True)
     if await store.upcoming_review_of(conn, worker.id):
         raise Conflict.on_field("worker_id", "the worker already has an upcoming review")
-    score, reasons = await people.priority_of(conn, worker, now.date())
+    score, reasons = await people.priority_of(conn, worker, clock.day_of(now))
     entry_id = await store.insert_entry(conn, worker.id, worker.branch, score,
                                         msgspec.to_builtins(reasons), now)
     await offer_free_slots(conn, worker.branch, now, hours)
