@@ -88,7 +88,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     port = args.port or settings.port
     say(f"Ladder on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
     Granian("service.asgi:app", address=host, port=port, interface=Interfaces.ASGI,
-            workers=args.workers or settings.workers, log_access=args.access_log).serve()
+            workers=args.workers or settings.workers, log_access=args.access_log,
+            log_dictconfig=serve_log_config()).serve()
+
+
+def serve_log_config() -> dict:
+    """Granian's logging, plus Ladder's own logger at INFO on the same console, so that what
+    the scheduler reports in `ladder serve` (a message printed by the outbox when no SMTP
+    server is set, a feed pulled) is seen; granian's default leaves it at WARNING."""
+    from granian.log import LOGGING_CONFIG
+
+    loggers = LOGGING_CONFIG["loggers"] | {
+        "ladder": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+    return {"loggers": loggers}
 
 
 def build_parser() -> argparse.ArgumentParser:

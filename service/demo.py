@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service import clock
 from service.accounts import service as accounts
 from service.accounts.logic import pounds
 from service.accounts.schemas import ContributionIn
@@ -88,7 +89,7 @@ async def load_demo(conn: asyncpg.Connection, settings: Settings,
 
 async def _accrue_this_year(conn: asyncpg.Connection, progress: Progress) -> None:
     """The annual credit, as `ladder accrue` gives it: once per worker and period."""
-    period = str(date.today().year)
+    period = str(clock.today().year)
     try:
         result = await accounts.accrue(conn, SYSTEM, period)
     except Conflict:

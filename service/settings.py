@@ -74,4 +74,7 @@ class Settings(BaseSettings):
                                           "delivery; doubled for each further failure.")
     outbox_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0, description="Longest "
                                               "wait between delivery attempts.")
+    outbox_keep_days: int = Field(default=30, ge=1, le=3660, description="Days a sent, failed "
+                                  "or cancelled message keeps its address and text before the "
+                                  "outbox redacts them.")
     debug: bool = False

@@ -1,11 +1,10 @@
-from datetime import date
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, Parameter
 
-from service import db
+from service import clock, db
 from service.accounts import service
 from service.accounts.schemas import (
     Account,
@@ -64,7 +63,7 @@ class AccountController(Controller):
     async def statement(self, worker_id: FromPath[UUID], db: Db,
                         principal: Caller) -> Response[str]:
         text = await service.statement_csv(db, principal, worker_id)
-        filename = f"ladder-statement-{worker_id}-{date.today().isoformat()}.csv"
+        filename = f"ladder-statement-{worker_id}-{clock.today().isoformat()}.csv"
         return Response(text, media_type="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
+from service import clock
 from service.accounts import logic, store
 from service.accounts.logic import GENERAL, HoldPurpose
 from service.accounts.schemas import (
@@ -109,7 +110,7 @@ async def grant_midlife_topup(conn: asyncpg.Connection, worker_id: UUID, review_
                               today: date | None = None) -> Entry | None:
     """The mid-life review top-up, once per worker aged 45+ (the policy's age); None if the
     worker already had it."""
-    today = today or date.today()
+    today = today or clock.today()
     worker = await _worker(conn, worker_id)
     policy = await policy_on(conn, today)
     age = age_on(worker.birth_date, today)
@@ -207,7 +208,7 @@ async def _close_hold(conn: asyncpg.Connection, hold_id: UUID, kind: str, status
 
 
 async def account(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> Account:
-    today = date.today()
+    today = clock.today()
     period = str(today.year)
     summary = await store.account_summary(conn, worker_id, period, today,
                                           audited_read(principal, "account.read"))
@@ -279,7 +280,7 @@ async def accrue(conn: asyncpg.Connection, actor: Actor, period: str, *,
     `conn` must not be inside a transaction. One run per period at a time (an advisory lock:
     a second caller gets 409); a run that died part-way is finished by the next one, and a
     finished period gains nothing from a re-run except workers added since."""
-    day = logic.check_period(period, today or date.today())
+    day = logic.check_period(period, today or clock.today())
     if batch_size < 1:
         raise Invalid.on_field("batch_size", "at least 1")
     if not await store.try_accrual_lock(conn, period):

@@ -69,3 +69,18 @@ SET status = CASE WHEN :give_up THEN 'failed' ELSE 'pending' END,
     last_error = :error, claim_token = NULL,
     next_attempt_at = now() + make_interval(secs => :retry_seconds)
 WHERE id = :id
+
+-- name: redact_done
+-- One batch of messages done with (sent, failed or cancelled) longer than the keep period:
+-- their address and text emptied. Rows another transaction holds are left to the next round.
+UPDATE outbox AS o
+SET recipient = '', subject = '', body = '', last_error = NULL, redacted_at = now()
+FROM (SELECT id
+      FROM outbox
+      WHERE redacted_at IS NULL AND status <> 'pending'
+        AND coalesce(sent_at, cancelled_at, last_attempt_at, created_at)
+            < now() - make_interval(days => :keep_days)
+      ORDER BY created_at
+      LIMIT :limit
+      FOR UPDATE SKIP LOCKED) AS done
+WHERE o.id = done.id

@@ -63,13 +63,15 @@ class DeliveryReport:
     retrying: int = 0  # failed this time, tried again later
     failed: int = 0  # gave up
     lost: int = 0  # claimed but taken over or cancelled before it could be sent
+    redacted: int = 0  # done with for longer than the keep period: address and text emptied
 
     def __bool__(self) -> bool:
-        return bool(self.sent or self.retrying or self.failed or self.lost)
+        return bool(self.sent or self.retrying or self.failed or self.lost or self.redacted)
 
     def summary(self) -> str:
         return (f"outbox: {self.sent} sent, {self.retrying} to retry, {self.failed} failed"
-                + (f", {self.lost} taken over or cancelled" if self.lost else ""))
+                + (f", {self.lost} taken over or cancelled" if self.lost else "")
+                + (f", {self.redacted} old messages redacted" if self.redacted else ""))
 
 
 async def deliver_due(conn: asyncpg.Connection, settings: Settings, *,
@@ -87,6 +89,7 @@ async def deliver_due(conn: asyncpg.Connection, settings: Settings, *,
         if lease_seconds is None else lease_seconds
     report = DeliveryReport()
     report.failed += await store.give_up_abandoned(conn, settings.outbox_max_attempts)
+    report.redacted += await redact_done(conn, settings.outbox_keep_days)
     tried = 0
     while limit is None or tried < limit:
         size = batch if limit is None else min(batch, limit - tried)
@@ -99,6 +102,17 @@ async def deliver_due(conn: asyncpg.Connection, settings: Settings, *,
         for message in claimed:
             await _deliver_one(conn, settings, sender, message, report, progress)
     return report
+
+
+async def redact_done(conn: asyncpg.Connection, keep_days: int, batch: int = 1000) -> int:
+    """Empty the address and text of messages done with for over `keep_days` (personal data
+    kept no longer than needed), a batch per transaction; the rows stay for their dedupe keys."""
+    redacted = 0
+    while (count := await store.redact_done(conn, keep_days, batch)) > 0:
+        redacted += count
+        if count < batch:
+            break
+    return redacted
 
 
 async def _deliver_one(conn: asyncpg.Connection, settings: Settings, sender: Sender,

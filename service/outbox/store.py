@@ -48,3 +48,8 @@ async def record_failure(conn: asyncpg.Connection, message_id: UUID, *, error: s
                          give_up: bool, retry_seconds: float) -> None:
     await conn.execute(*Q.record_failure(id=message_id, error=error, give_up=give_up,
                                          retry_seconds=retry_seconds))
+
+
+async def redact_done(conn: asyncpg.Connection, keep_days: int, limit: int) -> int:
+    status = await conn.execute(*Q.redact_done(keep_days=keep_days, limit=limit))
+    return int(status.rsplit(" ", 1)[1])

@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from service import db
+from service import clock, db
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.console import Progress
@@ -155,7 +155,7 @@ async def create_worker(conn: asyncpg.Connection, actor: Actor, data: WorkerIn, 
     own branch only (the role is checked by the route)."""
     if scope is not None:
         scope.require_branch(data.branch)
-    today = date.today()
+    today = clock.today()
     logic.check_birth_date(data.birth_date, today)
     logic.check_weekly_hours(data.weekly_hours)
     await require_known_occupation(conn, data.occupation)
@@ -178,7 +178,7 @@ async def update_worker(conn: asyncpg.Connection, principal: Principal, worker_i
                                      "and region; ask your union learning rep for the rest")
     if "branch" in changes:
         principal.require_branch(changes["branch"])
-    today = date.today()
+    today = clock.today()
     if "birth_date" in changes:
         logic.check_birth_date(changes["birth_date"], today)
     if "weekly_hours" in changes:
@@ -194,7 +194,7 @@ async def worker_priority(conn: asyncpg.Connection, principal: Principal,
                           worker_id: UUID) -> tuple[int, list[PriorityReason]]:
     worker = await visible_worker(conn, principal, worker_id, "worker.priority.read")
     fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS}
-    return await _priority_of(conn, fields, date.today())
+    return await _priority_of(conn, fields, clock.today())
 
 
 async def refresh_priorities_if_due(conn: asyncpg.Connection,
@@ -203,7 +203,7 @@ async def refresh_priorities_if_due(conn: asyncpg.Connection,
     priority points move them); returns how many changed, or None when it was not due or
     another instance is doing it. Batches commit as they go, so worker edits wait for one batch
     at most; a crash leaves the day's refresh undone, and the next round does it again."""
-    today = today or date.today()
+    today = today or clock.today()
     policy = await policy_in_force_on(conn, today)
     version = policy.version if policy else 0
     if not await store.try_lock_priority_refresh(conn):
@@ -221,7 +221,7 @@ async def refresh_priorities_if_due(conn: asyncpg.Connection,
 async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
                           progress: Progress) -> None:
     """The scheduler's people job: keep stored priority scores current."""
-    today = date.today()
+    today = clock.today()
     async with db.session_connection(pool) as conn:  # the job holds a session lock
         changed = await refresh_priorities_if_due(conn, today)
     if changed is not None:
@@ -234,7 +234,7 @@ async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
     returns how many changed. `GET .../priority` is always computed afresh; the stored score
     orders queues, so it must not lag behind the reference data. A transaction per batch (a
     savepoint inside the caller's), with the batch's workers locked while it is scored."""
-    today = today or date.today()
+    today = today or clock.today()
     rules = await priority_rules(conn, today)
     changed, after = 0, None
     while True:
@@ -266,4 +266,4 @@ async def priority_of(conn: asyncpg.Connection, worker: Worker,
     """The priority score and its reasons, worked out afresh, for a worker the caller has
     already read through `visible_worker` (reviews' waiting list keeps them)."""
     fields = {c: getattr(worker, c) for c in store.WORKER_COLUMNS}
-    return await _priority_of(conn, fields, today or date.today())
+    return await _priority_of(conn, fields, today or clock.today())

@@ -5,6 +5,7 @@ from typing import Any
 
 import asyncpg
 
+from service import clock
 from service.actor import Actor
 from service.errors import NotFound
 from service.pagination import Int4Key, decode_cursor, page
@@ -13,9 +14,9 @@ from service.policy.schemas import Policy, PolicyIn, PolicyPage, PriorityPoints
 
 
 async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy:
-    policy = await store.policy_on(conn, day or date.today())
+    policy = await store.policy_on(conn, day or clock.today())
     if policy is None:
-        raise NotFound(f"no policy was in force on {day or date.today()}")
+        raise NotFound(f"no policy was in force on {day or clock.today()}")
     return policy
 
 
@@ -46,12 +47,12 @@ def policy_from_fields(fields: dict[str, Any]) -> Policy:
 
 async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> PriorityPoints:
     """The priority points in force: the published policy is what the score uses."""
-    policy = await store.policy_on(conn, day or date.today())
+    policy = await store.policy_on(conn, day or clock.today())
     return policy.rules.priority if policy else PriorityPoints()
 
 
 async def publish(conn: asyncpg.Connection, actor: Actor, data: PolicyIn) -> Policy:
-    logic.check_new_policy(data, date.today())
+    logic.check_new_policy(data, clock.today())
     latest = await store.lock_latest(conn)  # held until commit: publications queue here
     logic.check_after_published(data.effective_from, latest)
     return await store.insert_policy(conn, data.effective_from, data.rules, data.note, actor)

@@ -3,10 +3,8 @@ Pure: (subject, body) from the facts; the outbox sends them."""
 
 from datetime import datetime
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-# The workers and reps are in the UK: times are told in UK time, summer time included.
-UK = ZoneInfo("Europe/London")
+from service.clock import UK
 
 REBOOK = ("To book another time, ask your union learning rep, or choose a free slot in Ladder "
           "(GET /v1/slots, then POST /v1/reviews).")

@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from service import clock
 from service.accounts.service import grant_midlife_topup
 from service.actor import Actor
 from service.auth.logic import Principal
@@ -111,11 +112,12 @@ async def cancel_slot(conn: asyncpg.Connection, principal: Principal, slot_id: U
 
 
 async def require_eligible(conn: asyncpg.Connection, worker: Worker, now: datetime) -> list[str]:
-    policy = await policy_on(conn, now.date())
+    day = clock.day_of(now)
+    policy = await policy_on(conn, day)
     facts = logic.EligibilityFacts(worker.birth_date, worker.contract_type,
                                    worker.facing_redundancy,
                                    await people.occupation_risk_category(conn, worker.occupation))
-    rules = logic.eligible_rules(facts, now.date(), policy.rules.midlife_min_age)
+    rules = logic.eligible_rules(facts, day, policy.rules.midlife_min_age)
     if not rules:
         raise logic.refuse_not_eligible(policy.rules.midlife_min_age)
     return rules
@@ -147,7 +149,10 @@ async def _book(conn: asyncpg.Connection, actor: Actor, worker: Worker, slot_id:
 
 async def book(conn: asyncpg.Connection, principal: Principal, worker_id: UUID, slot_id: UUID,
                now: datetime, hours: float) -> Review:
-    worker = await people.visible_worker(conn, principal, worker_id, "reviews.book")
+    # The worker's row lock orders a booking against a waiting-list join for the same worker
+    # (see `waitlist.join`), so neither misses the other's row.
+    worker = await people.visible_worker(conn, principal, worker_id, "reviews.book",
+                                         for_update=True)
     review_id = await _book(conn, Actor.of(principal), worker, slot_id, now, hours,
                             check_eligible=True)
     return shown(principal, await store.get_review(conn, review_id))
@@ -223,9 +228,10 @@ async def record_outcome(conn: asyncpg.Connection, principal: Principal, review_
         await notify.done(conn, review)
     if data.outcome == "attended" and not await store.attended_before(conn, worker.id,
                                                                       review_id):
-        policy = await policy_on(conn, now.date())
-        if logic.age_on(worker.birth_date, now.date()) >= policy.rules.midlife_min_age:
-            await grant_midlife_topup(conn, worker.id, review_id, actor=actor, today=now.date())
+        day = clock.day_of(now)
+        policy = await policy_on(conn, day)
+        if logic.age_on(worker.birth_date, day) >= policy.rules.midlife_min_age:
+            await grant_midlife_topup(conn, worker.id, review_id, actor=actor, today=day)
     return shown(principal, await store.get_review(conn, review_id))
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from service import clock
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
 from service.console import Progress
@@ -98,10 +99,13 @@ async def booked(conn: asyncpg.Connection, worker_id: UUID, review_id: UUID, slo
 
 async def join(conn: asyncpg.Connection, principal: Principal, worker_id: UUID, now: datetime,
                hours: float) -> WaitlistEntry:
-    worker = await people.visible_worker(conn, principal, worker_id, "reviews.waitlist.join")
+    """Under the worker's row lock, which a booking takes too: a booking committed first is
+    seen here (409), and one that waits for this join finds the entry and marks it booked."""
+    worker = await people.visible_worker(conn, principal, worker_id, "reviews.waitlist.join",
+                                         for_update=True)
     if await store.upcoming_review_of(conn, worker.id):
         raise Conflict.on_field("worker_id", "the worker already has an upcoming review")
-    score, reasons = await people.priority_of(conn, worker, now.date())
+    score, reasons = await people.priority_of(conn, worker, clock.day_of(now))
     entry_id = await store.insert_entry(conn, worker.id, worker.branch, score,
                                         msgspec.to_builtins(reasons), now)
     await offer_free_slots(conn, worker.branch, now, hours)

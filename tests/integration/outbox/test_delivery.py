@@ -207,3 +207,37 @@ async def test_a_message_cancelled_after_its_claim_is_not_sent(pool, settings, s
             await outbox._deliver_one(conn, settings, slow, message, report, print)
     assert (report.sent, report.lost) == (1, 1)
     assert [m["Subject"] for m in smtp_server.recorder.messages] == ["Reminder 0"]
+
+
+async def test_messages_done_with_are_redacted_after_the_keep_period(pool, settings):
+    """Sent, failed and cancelled messages older than LADDER_OUTBOX_KEEP_DAYS lose their
+    address and text; newer ones and pending ones keep theirs; the dedupe key still holds."""
+    async with pool.acquire() as conn:
+        ids = await enqueue_many(conn, 5)
+        old_sent, old_failed, old_cancelled, new_sent, old_pending = ids
+        await conn.execute("UPDATE outbox SET status = 'sent', sent_at = now() - interval "
+                           "'31 days', sent_via = 'log' WHERE id = $1", old_sent)
+        await conn.execute("UPDATE outbox SET status = 'failed', last_attempt_at = now() - "
+                           "interval '31 days', last_error = 'refused' WHERE id = $1", old_failed)
+        await conn.execute("UPDATE outbox SET status = 'cancelled', cancelled_at = now() - "
+                           "interval '31 days' WHERE id = $1", old_cancelled)
+        await conn.execute("UPDATE outbox SET status = 'sent', sent_at = now() - interval "
+                           "'29 days', sent_via = 'log' WHERE id = $1", new_sent)
+        await conn.execute("UPDATE outbox SET created_at = now() - interval '31 days', "
+                           "due_at = now() + interval '1 day', next_attempt_at = now() + "
+                           "interval '1 day' WHERE id = $1", old_pending)
+        report = await outbox.deliver_due(conn, settings.model_copy(
+            update={"outbox_keep_days": 30}))
+        rows = {r["id"]: r for r in await conn.fetch(
+            "SELECT id, recipient, subject, body, last_error, redacted_at FROM outbox")}
+        again = await outbox.enqueue(conn, kind="review.reminder", to="worker0@example.org",
+                                     subject="Reminder 0", body="again",
+                                     dedupe_key="review:0:reminder")
+    assert report.redacted == 3 and "3 old messages redacted" in report.summary()
+    for message_id in (old_sent, old_failed, old_cancelled):
+        assert (rows[message_id]["recipient"], rows[message_id]["subject"],
+                rows[message_id]["body"], rows[message_id]["last_error"]) == ("", "", "", None)
+        assert rows[message_id]["redacted_at"] is not None
+    for message_id in (new_sent, old_pending):
+        assert rows[message_id]["redacted_at"] is None and rows[message_id]["body"] != ""
+    assert again is None  # the redacted sent message's key still holds

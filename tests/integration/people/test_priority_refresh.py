@@ -7,6 +7,7 @@ import pytest
 from service import scheduler
 from service.people.service import refresh_priorities, refresh_priorities_if_due
 from tests.conftest import worker_body
+from tests.integration.locks import wait_for_lock_wait
 
 pytestmark = pytest.mark.asyncio
 
@@ -123,24 +124,6 @@ async def test_a_birthday_moves_the_stored_score_on_the_day(api, pool):
     assert await stored_score(pool, worker["id"]) == 2  # 45 to 49
     assert await refresh_if_due(pool, tomorrow) == 1
     assert await stored_score(pool, worker["id"]) == 3  # 50 and over
-
-
-async def wait_for_lock_wait(pool, holder, waiter: asyncio.Task) -> None:
-    """Until another backend waits for a lock that `holder`'s backend holds (pg_locks), so the
-    test goes on exactly when the race it sets up has happened; fails after 30 s, or at once
-    with the waiter's own error if it ends without waiting."""
-    holder_pid = holder.get_server_pid()
-    async with pool.acquire() as conn:
-        for _ in range(3000):
-            if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
-                                   "WHERE $1 = ANY (pg_blocking_pids(pid)))", holder_pid):
-                return
-            if waiter.done():
-                waiter.result()  # raises the waiter's error, if it failed
-                raise AssertionError("the refresh finished without waiting for the row lock")
-            await asyncio.sleep(0.01)
-    waiter.cancel()
-    raise AssertionError("the refresh never waited for the edit's row lock")
 
 
 async def test_an_edit_during_a_refresh_keeps_its_own_score(api, pool):

@@ -1,9 +1,11 @@
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
+from service.reviews import service
 from tests.integration.reviews.helpers import NOT_ELIGIBLE, OTHER_BRANCH, Reviews, at
 
 
@@ -151,3 +153,15 @@ async def test_review_lists_by_scope(rv: Reviews, api):
     assert (await rv.client.get(f"/v1/reviews/{review['id']}", headers=auth)).status_code == 200
     assert (await rv.client.get(f"/v1/reviews/{review['id']}",
                                 headers=booked[1][1])).status_code == 403
+
+
+async def test_eligibility_by_age_goes_by_the_uk_date(rv: Reviews, pool):
+    """At 23:30 UTC on 10 July it is already 11 July in the UK (summer time): a worker born on
+    11 July 1981 is 45 there, and may book; by the UTC date she would still be 44."""
+    worker, _ = await rv.worker(**NOT_ELIGIBLE | {"birth_date": "1981-07-11"})
+    slot = await rv.slot()
+    now = datetime(2026, 7, 10, 23, 30, tzinfo=UTC)
+    async with pool.acquire() as conn, conn.transaction():
+        review = await service.book(conn, rv.rep_principal(), uuid.UUID(worker["id"]),
+                                    uuid.UUID(slot["id"]), now, 24)
+    assert review.status == "booked"

@@ -10,6 +10,7 @@ from service.errors import Conflict
 from service.reviews import service, waitlist
 from service.reviews.schemas import OfferIn
 from service.scheduler import run_round
+from tests.integration.locks import wait_for_lock_wait
 from tests.integration.reviews.helpers import (
     ELIGIBLE,
     NOT_ELIGIBLE,
@@ -331,3 +332,50 @@ async def test_an_entry_displaced_out_of_order_takes_another_free_slot(rv: Revie
         "offered", held["id"])
     assert (by_worker[older["id"]]["status"], by_worker[older["id"]]["offered_slot_id"]) == (
         "offered", free["id"])
+
+
+@pytest.mark.parametrize("first", ["book", "join"])
+async def test_a_join_racing_a_booking_leaves_no_waiting_entry_beside_the_review(
+        rv: Reviews, pool, first):
+    """Booking and joining take the worker's row lock, so the second waits for the first:
+    a join after a booking is refused (409), and a booking after a join marks the entry
+    booked. Without the lock a join after an uncommitted booking goes through, leaving a
+    review and an entry still waiting (the other order is also held by the slot locks of the
+    join's offer)."""
+    await rv.slot(at(days=3))  # the join is offered this one: the booking takes the other
+    slot = await rv.slot(at(days=4))
+    worker, _ = await rv.worker()
+    worker_id, now = uuid.UUID(worker["id"]), datetime.now(UTC)
+
+    async def book(conn):
+        return await service.book(conn, rv.rep_principal(), worker_id, uuid.UUID(slot["id"]),
+                                  now, 24)
+
+    async def join_(conn):
+        return await waitlist.join(conn, rv.rep_principal(), worker_id, now, 24)
+
+    steps = {"book": book, "join": join_}
+    second_step = steps["join" if first == "book" else "book"]
+    async with pool.acquire() as holder, pool.acquire() as other:
+        async def second():
+            async with other.transaction():
+                return await second_step(other)
+
+        transaction = holder.transaction()
+        await transaction.start()
+        await steps[first](holder)
+        racer = asyncio.create_task(second())
+        await wait_for_lock_wait(pool, holder, racer)
+        await transaction.commit()
+        if first == "book":
+            with pytest.raises(Conflict):
+                await racer
+        else:
+            await racer
+    async with pool.acquire() as conn:
+        statuses = await conn.fetch("SELECT status FROM review_waitlist WHERE worker_id = $1",
+                                    worker_id)
+        reviews = await conn.fetchval("SELECT count(*) FROM reviews WHERE worker_id = $1 "
+                                      "AND status = 'booked'", worker_id)
+    assert reviews == 1
+    assert [r["status"] for r in statuses] == ([] if first == "book" else ["booked"])

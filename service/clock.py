@@ -1,0 +1,18 @@
+"""The scheme's calendar is the UK's: a worker turns 45, a policy takes effect and a review
+is "today" by the date in Europe/London, not by the server's clock zone or UTC (which differ
+from it by an hour all summer)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+
+
+def today() -> date:
+    """Today's date in the UK."""
+    return datetime.now(UK).date()
+
+
+def day_of(moment: datetime) -> date:
+    """The UK date of an aware moment."""
+    return moment.astimezone(UK).date()
