@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             yield
             return
         url = await asyncio.to_thread(db.database_url, settings)
-        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
+        app.state.pool = await db.create_app_pool(url, settings)
         try:
             yield
         finally:
@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[db.RequestConnectionMiddleware, AuthenticationMiddleware],
+        middleware=[db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
+                    AuthenticationMiddleware],
         before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ProblemResponses()],

@@ -77,4 +77,16 @@ class Settings(BaseSettings):
     outbox_keep_days: int = Field(default=30, ge=1, le=3660, description="Days a sent, failed "
                                   "or cancelled message keeps its address and text before the "
                                   "outbox redacts them.")
+    pool_acquire_timeout_seconds: float = Field(default=5.0, gt=0, le=600, description="How "
+                                                "long a request waits for a database connection "
+                                                "before it answers 503.")
+    statement_timeout_ms: int = Field(default=30000, ge=0, description="PostgreSQL's "
+                                      "statement_timeout on the server's connections (0: none); "
+                                      "a request whose statement runs longer answers 503.")
+    lock_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL's lock_timeout on "
+                                 "the server's connections (0: none); a request that waits "
+                                 "longer for a lock answers 503.")
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, description="Longest time "
+                                        "a request body may take to arrive; a slower one "
+                                        "answers 503.")
     debug: bool = False
