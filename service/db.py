@@ -4,7 +4,7 @@ connection per request (with one transaction for a request that may write)."""
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -258,7 +258,24 @@ async def provide_connection(
         if request.method in READ_ONLY_METHODS:
             yield conn
         else:
-            async with conn.transaction():
+            async with request_transaction(conn):
                 yield conn
     finally:
         await holder.release()
+
+
+@asynccontextmanager
+async def request_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """`conn.transaction()`, except that when the request fails on a connection that is gone
+    (the server restarted), the request's own error goes on (to be answered 503) rather than
+    asyncpg's complaint that there is no connection to roll back on: Litestar would gather the
+    two into an ExceptionGroup, a 500."""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        yield
+    except BaseException:
+        with suppress(asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
+            await transaction.rollback()  # on a lost connection, there is nothing to undo
+        raise
+    await transaction.commit()

@@ -89,4 +89,8 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, description="Longest time "
                                         "a request body may take to arrive; a slower one "
                                         "answers 503.")
+    pg_bin: Path | None = Field(default=None, description="Directory of pg_dump and pg_restore "
+                                "for `ladder backup` and `ladder restore`; unset: the external "
+                                "server's /usr/lib/postgresql/<major>/bin if present, else the "
+                                "embedded wheel's.")
     debug: bool = False
