@@ -8,7 +8,6 @@ import asyncio
 import json
 import signal
 import threading
-import uuid
 from pathlib import Path
 
 import asyncpg
@@ -83,7 +82,7 @@ async def test_a_killed_accrual_run_again_credits_every_worker_once(api, pool, d
 def catalogue_file(path: Path, courses: int, title: str) -> Path:
     path.write_text(json.dumps({"courses": [
         {"ref": f"C{i}", "title": f"{title} {i}", "description": "Spreadsheets at work",
-         "presentations": [{"ref": f"P{i}-{j}", "starts_on": "2027-09-0{}".format(j + 1),
+         "presentations": [{"ref": f"P{i}-{j}", "starts_on": f"2027-09-0{j + 1}",
                             "cost_pence": 10000 + j, "places": 12} for j in range(2)]}
         for i in range(courses)]}))
     return path
