@@ -37,6 +37,7 @@ from service.reviews.routes import (
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
+from service.system.headers import security_headers
 from service.system.routes import health, ready
 
 ROUTE_HANDLERS = [
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         middleware=[db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
                     AuthenticationMiddleware],
         before_request=strict_json_body,
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ProblemResponses()],
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],
