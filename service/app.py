@@ -20,6 +20,7 @@ from service.bodies import strict_json_body
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
+from service.logs import RequestLogMiddleware
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
@@ -75,7 +76,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
+        middleware=[*([RequestLogMiddleware] if settings.request_log else []),
+                    db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
                     AuthenticationMiddleware],
         before_request=strict_json_body,
         before_send=[security_headers],

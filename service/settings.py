@@ -93,4 +93,9 @@ class Settings(BaseSettings):
                                 "for `ladder backup` and `ladder restore`; unset: the external "
                                 "server's /usr/lib/postgresql/<major>/bin if present, else the "
                                 "embedded wheel's.")
+    log_format: Literal["plain", "json"] = Field(default="plain", description="Ladder's log "
+                                                 "lines in `ladder serve`: plain text, or one "
+                                                 "JSON object per line.")
+    request_log: bool = Field(default=True, description="Log one line per request (method, "
+                              "route, status, duration, request id).")
     debug: bool = False
