@@ -160,6 +160,25 @@ class RequestConnection:
             conn, self._conn = self._conn, None
             await self._pool.release(conn)
 
+    def discard(self) -> None:
+        """After an error that says the connection broke: closed at once, never put back in
+        the pool in a state asyncpg cannot tell (a later query would fail with
+        InternalClientError); the pool opens a new one when it needs it."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            with suppress(asyncpg.InterfaceError):  # closed already: the pool has it back
+                conn.terminate()  # asyncpg gives the pool its slot back as it closes
+
+
+# Errors after which a connection may be unusable: lost, refused, ended by the server
+# (57P01-57P03), or in a protocol state asyncpg cannot recover from. Not a statement or lock
+# timeout: the connection is fine after those.
+BROKEN_CONNECTION: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+    asyncpg.AdminShutdownError, asyncpg.CrashShutdownError, asyncpg.CannotConnectNowError,
+    OSError,
+)
+
 
 async def acquire(pool: asyncpg.Pool, wait: float | None) -> asyncpg.Connection:
     """A pool connection within `wait` seconds, else `Unavailable` (503): the pool is
@@ -234,6 +253,11 @@ class RequestConnectionMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await self.app(scope, receive, send)
+        except BROKEN_CONNECTION:
+            holder = scope.get(_SCOPE_KEY)
+            if holder is not None:
+                holder.discard()
+            raise
         finally:
             holder = scope.get(_SCOPE_KEY)
             if holder is not None:
@@ -260,6 +284,9 @@ async def provide_connection(
         else:
             async with request_transaction(conn):
                 yield conn
+    except BROKEN_CONNECTION:
+        holder.discard()
+        raise
     finally:
         await holder.release()
 

@@ -213,7 +213,8 @@ def unavailable(exc: Exception) -> Response:
 def connection_lost_handler(request: Request, exc: Exception) -> Response:
     """A connection closed under the request (the server restarted, the network broke): 503.
     asyncpg raises InterfaceError for a closed connection and for misuse alike; misuse is ours."""
-    closed = isinstance(exc, OSError) or "closed" in str(exc)
+    closed = (isinstance(exc, OSError | asyncpg.InternalClientError)  # a broken protocol state
+              or "closed" in str(exc))
     return unavailable(exc) if closed else internal_error_handler(request, exc)
 
 
@@ -255,6 +256,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_error_handler,
     asyncpg.PostgresError: database_error_handler,
     asyncpg.InterfaceError: connection_lost_handler,
+    asyncpg.InternalClientError: connection_lost_handler,
     ConnectionError: connection_lost_handler,
     Exception: internal_error_handler,
 }
