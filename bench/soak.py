@@ -39,19 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 from service.auth.service import issue_token  # noqa: E402
 from service.pgserver import EmbeddedServer  # noqa: E402
+from tests.integration.accounts.test_accruals import CACHE_EQUALS_LEDGER  # noqa: E402
 
 GRACE_SECONDS = 10  # after PostgreSQL is back: pools reconnect, a retry's backoff runs out
 WORDS = ["care", "data", "digital", "nursing", "accounts", "welding", "spreadsheets", "coding",
          "leadership", "customer", "safety", "logistics", "teaching", "cyber", "green"]
-CACHE_EQUALS_LEDGER = """
-SELECT count(*) FROM accounts AS a
-LEFT JOIN LATERAL (
-    SELECT coalesce(sum(ledger_balance_delta(kind, amount_pence)), 0) AS balance,
-           coalesce(sum(ledger_held_delta(kind, amount_pence)), 0) AS held,
-           coalesce(sum(ledger_credited_delta(kind, amount_pence)), 0) AS credited
-    FROM ledger_entries AS e WHERE e.worker_id = a.worker_id) AS l ON true
-WHERE (a.balance_pence, a.held_pence, a.credited_pence) <> (l.balance, l.held, l.credited)
-"""
 
 
 def free_port() -> int:
