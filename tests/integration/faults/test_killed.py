@@ -1,6 +1,7 @@
 """Processes killed with SIGKILL in the middle of their work (no chance to clean up), then run
 again: the accrual credits every worker exactly once, a large catalogue sync leaves the old
-catalogue as it was and the next sync applies, the outbox sends nothing twice and loses nothing.
+catalogue as it was and the next sync applies, the outbox sends nothing twice and loses nothing,
+a round passing lapsed review offers on leaves them to the next round, which passes each once.
 Each kill is set up exactly: the process is made to wait for a lock (or an SMTP answer) the test
 holds, at a known point, and killed while it waits."""
 
@@ -18,6 +19,8 @@ from tests.conftest import run_ladder, start_ladder
 from tests.integration.accounts.test_accruals import CACHE_EQUALS_LEDGER, PERIOD
 from tests.integration.locks import wait_for_lock_wait
 from tests.integration.outbox.conftest import Recorder, SmtpServer
+from tests.integration.reviews.helpers import Reviews, at
+from tests.integration.reviews.test_waitlist import OLDER, YOUNGER, join, queue
 
 BLOCKED_BY = "SELECT pid, query FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))"
 
@@ -177,3 +180,37 @@ async def test_a_killed_outbox_delivery_sends_nothing_twice_and_loses_nothing(
     assert len(message_ids) == 5 and all(str(i) in " ".join(message_ids) for i in ids)
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM outbox WHERE status = 'sent'") == 5
+
+
+async def test_a_killed_offer_round_passes_each_lapsed_offer_on_once(api, pool, database_url):
+    rv = await Reviews(api).setup()
+    first = [await rv.worker(**OLDER) for _ in range(3)]
+    then = [await rv.worker(**YOUNGER) for _ in range(3)]
+    for worker, _ in first + then:
+        await join(rv, worker)
+    slots = [await rv.slot(at(days=d)) for d in (3, 4, 5)]
+    async with pool.acquire() as conn:  # the offers' day has passed
+        await conn.execute("UPDATE review_waitlist SET offer_expires_at = now() - interval "
+                           "'1 minute' WHERE status = 'offered'")
+        messages = await conn.fetchval("SELECT count(*) FROM outbox")
+    async with pool.acquire() as holder:
+        async with holder.transaction():  # the first offer's message waits for this
+            await holder.execute("LOCK TABLE outbox IN EXCLUSIVE MODE")
+            backend = await kill_while_waiting(pool, holder, "worker", "--once",
+                                               url=database_url)
+        await wait_until_gone(pool, backend["pid"])
+    assert "INSERT INTO outbox" in backend["query"]
+    entries = {e["worker_id"]: e for e in await queue(rv)}
+    assert {entries[w["id"]]["status"] for w, _ in first} == {"offered"}  # all rolled back
+    again = await asyncio.to_thread(run_ladder, "worker", "--once", url=database_url)
+    assert again.returncode == 0, again.stderr
+    assert "review offers: 3 lapsed and passed on" in again.stderr
+    entries = {e["worker_id"]: e for e in await queue(rv)}
+    assert {entries[w["id"]]["status"] for w, _ in first} == {"expired"}
+    assert sorted(entries[w["id"]]["offered_slot_id"] for w, _ in then) == sorted(
+        s["id"] for s in slots)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == messages + 3
+        assert await conn.fetchval("SELECT count(DISTINCT worker_id) FROM outbox "
+                                   "WHERE worker_id = ANY($1::uuid[])",
+                                   [w["id"] for w, _ in then]) == 3
