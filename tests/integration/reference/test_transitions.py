@@ -24,7 +24,7 @@ from service.auth.service import issue_token
 from service.migrations import migrate
 from service.reference import logic, transitions
 from service.settings import Settings
-from tests.conftest import ROOT, with_database
+from tests.conftest import ROOT, run_ladder, with_database
 
 OCCUPATION = "http://data.europa.eu/esco/occupation/"
 SKILL = "http://data.europa.eu/esco/skill/"
@@ -265,3 +265,17 @@ async def test_route_needs_a_token_and_is_open_to_every_role(small_client, small
     response = await client.get(path, headers={"Authorization": f"Bearer {token.token}"})
     assert response.status_code == 200
     assert len(response.json()["items"]) == 4
+
+
+async def test_cli_rebuilds_the_transitions_alone_with_progress(small, small_url):
+    kept = await small.fetchval("SELECT count(*) FROM occupation_transitions")
+    await small.execute("DELETE FROM occupation_transitions WHERE occupation_id = $1",
+                        ident("occupation", "source"))
+    loads = await small.fetchval("SELECT count(*) FROM reference_loads")
+    run = await asyncio.to_thread(run_ladder, "reference", "transitions", url=small_url)
+    assert run.returncode == 0, run.stderr
+    assert "occupation_transitions       4 rows changed" in run.stdout
+    assert f"transitions            {kept:>7} kept for" in run.stdout
+    assert "transitions: scoring every pair" in run.stderr and "built in" in run.stderr
+    assert await small.fetchval("SELECT count(*) FROM occupation_transitions") == kept
+    assert await small.fetchval("SELECT count(*) FROM reference_loads") == loads + 1
