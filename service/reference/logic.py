@@ -49,10 +49,10 @@ SKILL_TAGS = ("digital", "digcomp", "green", "transversal")
 
 def risk_words(risk: float, category: str, source: str | None) -> str:
     """`3.12 (Other)`, and where the score is the ISCO group's average, that it is."""
-    words = f"{risk:.2f} ({category})"
     if source == "isco_average":
-        words += ", the average of its ISCO group as Nesta has no score of its own"
-    return words
+        return (f"{risk:.2f} ({category}; its ISCO group's average, as Nesta has no score of "
+                "its own)")
+    return f"{risk:.2f} ({category})"
 
 
 def transition_why(source_label: str, source_risk: float, source_risk_source: str | None,

@@ -60,7 +60,7 @@ def _transition(row: asyncpg.Record) -> Transition:
         target=TransitionTarget(row["id"], row["uri"], row["label"], row["risk"],
                                 row["risk_category"], row["risk_source"],
                                 row["risk_source"] == "isco_average"),
-        similarity=row["similarity"], risk_drop=row["risk_drop"],
+        similarity=row["similarity"], risk_drop=round(row["risk_drop"], 6),
         shared_essential=row["shared_essential"], missing_essential=row["missing_essential"],
         why=logic.transition_why(row["source_label"], row["source_risk"],
                                  row["source_risk_source"], row["label"], row["risk"],

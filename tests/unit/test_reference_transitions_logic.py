@@ -15,7 +15,7 @@ def test_why_says_when_a_risk_is_the_isco_group_average():
     why = logic.transition_why("a", 3.5, "isco_average", "b", 3.0, "Low", "isco_average", 0.5,
                                1, 0)
     assert "b needs 1 essential skill:" in why
-    assert "3.00 (Low), the average of its ISCO group as Nesta has no score of its own" in why
+    assert "3.00 (Low; its ISCO group's average, as Nesta has no score of its own)" in why
     assert "against 3.50 (its ISCO group's average) for a" in why
 
 

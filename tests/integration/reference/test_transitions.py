@@ -205,7 +205,8 @@ async def test_route_answers_targets_in_order_with_risk_counts_and_why(small_cli
         "3.80 for source: 0.80 lower.")
     estimated = body["items"][1]
     assert estimated["target"]["risk_estimated"] is True
-    assert "the average of its ISCO group" in estimated["why"]
+    assert "3.10 (Other; its ISCO group's average, as Nesta has no score of its own)" in (
+        estimated["why"])
 
 
 async def test_route_takes_an_esco_code_or_uri_and_pages_with_a_cursor(small_client):
