@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             yield
             return
         url = await asyncio.to_thread(db.database_url, settings)
-        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
+        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size,
+                                              durable_read_audit=settings.durable_read_audit)
         try:
             yield
         finally:
