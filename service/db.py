@@ -94,23 +94,6 @@ async def create_pool(url: str, min_size: int = 2, max_size: int = 10, *,
 
 
 @asynccontextmanager
-async def transaction_begun_by(conn: asyncpg.Connection, begin: str) -> AsyncIterator[None]:
-    """A transaction opened by `begin`, a BEGIN with the SET LOCALs it needs sent as one simple
-    query: one round trip where `conn.transaction()` and a SET LOCAL take two. Committed at the
-    end, rolled back on any error. Only where no transaction is open (a read)."""
-    if conn.is_in_transaction():
-        raise RuntimeError("transaction_begun_by needs a connection outside a transaction")
-    try:
-        await conn.execute(begin)
-        yield
-    except BaseException:
-        if not conn.is_closed() and conn.is_in_transaction():
-            await conn.execute("ROLLBACK")
-        raise
-    await conn.execute("COMMIT")
-
-
-@asynccontextmanager
 async def session_connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """A pool connection for work that takes session state (a session advisory lock held across
     the transactions of a long job): fully reset before it goes back."""
