@@ -127,27 +127,30 @@ def cover(gaps: Sequence[Gap], offers: Sequence[Offer], needs: Needs) -> Cover:
     by_id = {g.skill_id: g for g in gaps}
     open_ = set(by_id)
     result = Cover()
-    candidates = [o for o in offers if o.teaches & open_]
+    # what does not change between rounds, worked out once per course
+    candidates = [(o, _tier(o, needs), o.cost_pence or 0,
+                   level_rank(o.level, needs.level_rank), str(o.course_id))
+                  for o in offers if not o.teaches.isdisjoint(open_)]
     phases = [{g.skill_id for g in gaps if g.digital}] if needs.focus_digital else []
     for wanted in [*phases, set(by_id)]:
-        while True:
+        while candidates:
             best, best_key = None, None
-            for offer in candidates:
-                closes = offer.teaches & open_ & wanted
+            for candidate in candidates:
+                offer, tier, cost, rank, name = candidate
+                closes = len(offer.teaches & open_ & wanted)
                 if not closes:
                     continue
-                cost = offer.cost_pence or 0
-                key = (_tier(offer, needs), -len(closes) / (cost + COURSE_OVERHEAD_PENCE), cost,
-                       level_rank(offer.level, needs.level_rank), str(offer.course_id))
+                key = (tier, -closes / (cost + COURSE_OVERHEAD_PENCE), cost, rank, name)
                 if best_key is None or key < best_key:
-                    best, best_key = offer, key
+                    best, best_key = candidate, key
             if best is None or best_key is None:
                 break
-            closes = best.teaches & open_
-            open_ -= closes
-            candidates.remove(best)
-            covered = tuple(sorted((by_id[s] for s in closes), key=lambda g: g.label))
-            result.choices.append(Choice(best, covered, *best_key[0]))
+            offer, tier = best[0], best[1]
+            closed = offer.teaches & open_
+            open_ -= closed
+            candidates = [c for c in candidates if not c[0].teaches.isdisjoint(open_)]
+            covered = tuple(sorted((by_id[s] for s in closed), key=lambda g: g.label))
+            result.choices.append(Choice(offer, covered, *tier))
     result.uncovered = [g for g in gaps if g.skill_id in open_]
     result.choices = in_order(result.choices, needs)
     return result

@@ -2,7 +2,8 @@
 -- The worker read and audited through people's worker_audited (the scope_, actor_, token_id
 -- and action parameters are the caller's scope and who reads and why; no row if there is no
 -- such worker), their occupation with its risk, their available and earmarked money, and the
--- full-time week of the policy in force on :day, in one round trip.
+-- full-time week of the policy in force on :day, in one round trip. The joins name :worker_id,
+-- not w.id: the planner takes a function's result for 1,000 rows and would hash all workers.
 SELECT w.*, o.id AS occupation_id, o.uri AS occupation_uri, o.code AS occupation_code,
        o.label AS occupation_label, o.risk AS occupation_risk,
        o.risk_category AS occupation_risk_category, o.risk_source AS occupation_risk_source,
@@ -11,9 +12,9 @@ SELECT w.*, o.id AS occupation_id, o.uri AS occupation_uri, o.code AS occupation
        (p.rules -> 'priority' ->> 'full_time_hours')::float8 AS full_time_hours
 FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :actor_role,
                     :actor_id, :actor_name, :token_id, :action, :lock) AS w
-LEFT JOIN people_workers AS pw ON pw.id = w.id
+LEFT JOIN people_workers AS pw ON pw.id = :worker_id
 LEFT JOIN reference_occupations AS o ON o.id = pw.occupation_id
-LEFT JOIN accounts_available AS a ON a.worker_id = w.id
+LEFT JOIN accounts_available AS a ON a.worker_id = :worker_id
 LEFT JOIN LATERAL policy_in_force(:day) AS p ON true
 
 -- name: targets_with_gaps
@@ -55,8 +56,9 @@ ORDER BY t.similarity DESC, t.risk_drop DESC, t.target_id, k.label, k.id
 -- can take: not full, starting after :today (or with no start date, or a flexible one still
 -- running), online or with a venue in one of :areas (the postcode areas of the worker's
 -- region). Those whose hours suit first (when :flexible_hours: evening, weekend, self-paced,
--- online or blended), then cheapest, then soonest. Each comes once, with the gap skills (of
--- :skill_ids) its course teaches.
+-- online or blended), then cheapest, then soonest. Each comes once, with every skill its
+-- course teaches (a handful: the caller keeps the gaps among them; filtering here by
+-- :skill_ids made the planner probe the skill index once per gap and row).
 WITH fitting AS (
     SELECT DISTINCT ON (f.presentation_id) f.*
     FROM unnest(:skill_ids::uuid[]) AS g(skill_id)
@@ -83,8 +85,7 @@ WITH fitting AS (
     ORDER BY f.presentation_id
 )
 SELECT f.*,
-       ARRAY(SELECT s.skill_id FROM courses_taught_skills AS s
-             WHERE s.course_id = f.course_id AND s.skill_id = ANY (:skill_ids::uuid[]))
+       ARRAY(SELECT s.skill_id FROM courses_taught_skills AS s WHERE s.course_id = f.course_id)
            AS teaches
 FROM fitting AS f
 

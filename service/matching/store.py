@@ -54,10 +54,11 @@ async def offers(conn: asyncpg.Connection, skill_ids: list[UUID], today: date,
                  areas: list[str], flexible_hours: bool, per_skill: int) -> list[Offer]:
     rows = await conn.fetch(*Q.offers(skill_ids=skill_ids, today=today, areas=areas,
                                       flexible_hours=flexible_hours, per_skill=per_skill))
+    wanted = frozenset(skill_ids)
     return [Offer(r["course_id"], r["title"], r["rqf_level"], r["band"], r["presentation_id"],
                   r["starts_on"], r["ends_on"], r["study_mode"], r["attendance_pattern"],
                   r["delivery"], r["venue_postcode"], r["places_left"], r["cost_pence"],
-                  r["provider_name"], frozenset(r["teaches"])) for r in rows]
+                  r["provider_name"], wanted.intersection(r["teaches"])) for r in rows]
 
 
 async def insert_choice(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
