@@ -14,6 +14,7 @@ to the app in-process (httpx over ASGI), so they include the auth guard and the 
 
 import argparse
 import logging
+import os
 import random
 import statistics
 import sys
@@ -198,6 +199,8 @@ async def bench(url: str, args: argparse.Namespace) -> None:
             digital = await timed(client, [f"/v1/workers/{w}/matches?focus=digital"
                                            for w in sample], headers)
         base = statistics.median(read)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"load average at the end (1, 5, 15 min): {load}", flush=True)
         print(f"{args.requests} requests each, one at a time, workers drawn at random; e.g. "
               f"{len(body['pathways'])} pathways, "
               f"{sum(len(p['courses']) for p in body['pathways'])} courses", flush=True)

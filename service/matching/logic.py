@@ -2,7 +2,8 @@
 chooses few, cheap courses covering the most gaps, and the order they are taken in
 (docs/matching.md, "Gaps and pathways")."""
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -128,32 +129,43 @@ def cover(gaps: Sequence[Gap], offers: Sequence[Offer], needs: Needs) -> Cover:
     open_ = set(by_id)
     result = Cover()
     # what does not change between rounds, worked out once per course
-    candidates = [(o, _tier(o, needs), o.cost_pence or 0,
-                   level_rank(o.level, needs.level_rank), str(o.course_id))
-                  for o in offers if not o.teaches.isdisjoint(open_)]
+    candidates = [(_tier(o, needs), o.cost_pence or 0, level_rank(o.level, needs.level_rank),
+                   str(o.course_id), o) for o in offers if not o.teaches.isdisjoint(open_)]
     phases = [{g.skill_id for g in gaps if g.digital}] if needs.focus_digital else []
     for wanted in [*phases, set(by_id)]:
-        while candidates:
-            best, best_key = None, None
-            for candidate in candidates:
-                offer, tier, cost, rank, name = candidate
-                closes = len(offer.teaches & open_ & wanted)
-                if not closes:
-                    continue
-                key = (tier, -closes / (cost + COURSE_OVERHEAD_PENCE), cost, rank, name)
-                if best_key is None or key < best_key:
-                    best, best_key = candidate, key
-            if best is None or best_key is None:
-                break
-            offer, tier = best[0], best[1]
+        for offer, tier in _greedy(candidates, open_, wanted):
             closed = offer.teaches & open_
             open_ -= closed
-            candidates = [c for c in candidates if not c[0].teaches.isdisjoint(open_)]
             covered = tuple(sorted((by_id[s] for s in closed), key=lambda g: g.label))
             result.choices.append(Choice(offer, covered, *tier))
     result.uncovered = [g for g in gaps if g.skill_id in open_]
     result.choices = in_order(result.choices, needs)
     return result
+
+
+def _greedy(candidates: list[tuple], open_: set[UUID],
+            wanted: set[UUID]) -> Iterator[tuple[Offer, tuple[bool, bool]]]:
+    """The rounds of the cover, lazily (a course's key only gets worse as gaps close, so a
+    course whose key, worked out again, is still the best on the heap is the round's best):
+    each round's course, with its tier; the caller closes its gaps before the next round."""
+    def key(candidate: tuple) -> tuple | None:
+        tier, cost, rank, name, offer = candidate
+        closes = len(offer.teaches & open_ & wanted)
+        if not closes:
+            return None
+        return (tier, -closes / (cost + COURSE_OVERHEAD_PENCE), cost, rank, name)
+
+    heap = [(k, i) for i, c in enumerate(candidates) if (k := key(c)) is not None]
+    heapq.heapify(heap)
+    while heap:
+        stale, i = heapq.heappop(heap)
+        fresh = key(candidates[i])
+        if fresh is None:
+            continue
+        if fresh != stale and heap and heap[0][0] < fresh:
+            heapq.heappush(heap, (fresh, i))
+            continue
+        yield candidates[i][4], candidates[i][0]
 
 
 def in_order(choices: list[Choice], needs: Needs) -> list[Choice]:
