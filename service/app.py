@@ -20,6 +20,7 @@ from service.bodies import strict_json_body
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
 from service.errors import EXCEPTION_HANDLERS
+from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
@@ -46,7 +47,7 @@ ROUTE_HANDLERS = [
     OccupationController, SkillController, WorkerSkillController,
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
-    calendar_feed,
+    calendar_feed, MatchingController,
 ]
 
 
