@@ -17,8 +17,14 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.consents.routes import ConsentController
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
+from service.enrolments.routes import (
+    EnrolmentController,
+    provider_enrolments,
+    worker_enrolments,
+)
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
@@ -47,6 +53,7 @@ ROUTE_HANDLERS = [
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
     calendar_feed,
+    EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
 ]
 
 
