@@ -133,3 +133,16 @@ async def test_two_instances_pass_a_lapsed_offer_on_once(en: Enrolments, pool):
                                     uuid.UUID(pid))
     found = {r["status"]: r["count"] for r in statuses}
     assert found == {"cancelled": 1, "expired": 1, "offered": 1, "waiting": 1}
+
+
+async def test_the_same_enrolment_twice_at_once_on_two_instances_holds_once(en: Enrolments,
+                                                                            instances):
+    pid = await en.offer()
+    worker, auth = await en.worker()
+    responses = await asyncio.gather(*(en.enrol(worker, pid, auth, client=client)
+                                       for client in instances))
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    refused = next(r for r in responses if r.status_code == 409).json()
+    assert refused["errors"][0]["field"] == "presentation_id"
+    assert await en.holds() == 1
+    assert (await en.account(worker))["held_pence"] == COST
