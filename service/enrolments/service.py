@@ -121,6 +121,8 @@ async def accept(conn: asyncpg.Connection, principal: Principal, enrolment_id: U
     """The worker (or a rep of their branch) takes an offered place: the hold is placed now."""
     presentation, enrolment = await _locked(conn, principal, enrolment_id, "enrolments.accept")
     logic.check_acceptable(enrolment["status"], enrolment["offer_expires_at"], now)
+    logic.check_enrollable(presentation["withdrawn"], presentation["starts_on"],
+                           presentation["cost_pence"], clock.day_of(now))
     actor = Actor.of(principal)
     hold_id = await _hold(conn, actor, enrolment["worker_id"], presentation,
                           f"enrolment on presentation {presentation['id']}")

@@ -208,3 +208,14 @@ async def test_places_raised_by_a_sync_are_offered_by_the_job(en: Enrolments, po
         assert await places.pass_on_lapsed(conn, datetime.now(UTC), 48) == 1
     shown = (await en.client.get(f"/v1/enrolments/{waiting['id']}", headers=auth)).json()
     assert shown["status"] == "offered"
+
+
+async def test_an_offer_on_a_presentation_withdrawn_since_cannot_be_accepted(en: Enrolments):
+    pid = await en.offer(places=1)
+    _, auth, holder = await booked(en, pid)
+    worker, first_auth, first = await booked(en, pid)
+    await en.act(holder, "cancel", auth)
+    await en.catalogue(course(ref="C2"))  # C1 and its presentation withdrawn
+    refused = await en.act(first, "accept", first_auth)
+    assert refused.status_code == 409 and "withdrawn" in refused.json()["detail"]
+    assert (await en.account(worker))["held_pence"] == 0
