@@ -17,8 +17,14 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.consents.routes import ConsentController
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
+from service.enrolments.routes import (
+    EnrolmentController,
+    provider_enrolments,
+    worker_enrolments,
+)
 from service.errors import EXCEPTION_HANDLERS
 from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
@@ -31,7 +37,7 @@ from service.reviews.routes import (
     ReviewController,
     SlotController,
     WaitlistController,
-    calendar_feed,
+    calendar_feed, MatchingController,
     calendar_token,
     create_slot,
 )
@@ -48,6 +54,7 @@ ROUTE_HANDLERS = [
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
     calendar_feed, MatchingController,
+    EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
 ]
 
 

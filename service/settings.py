@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     review_offer_hours: float = Field(default=24.0, gt=0, le=336, description="How long a "
                                       "review slot offered from the waiting list is held for "
                                       "the worker it is offered to.")
+    enrolment_offer_hours: float = Field(default=48.0, gt=0, le=336, description="How long "
+                                         "a course place offered from a presentation's "
+                                         "waiting list is held for the worker it is offered "
+                                         "to.")
     smtp_url: SecretStr | None = Field(default=None, description="Where the outbox sends mail: "
                                        "smtp://[user:password@]host[:port] or smtps://... "
                                        "Unset: each message is printed to the log instead.")

@@ -39,27 +39,29 @@ RETURNING id, ref
 -- name: upsert_presentations
 -- Keyed by (course, the college's ref) so that a presentation keeps its id across syncs.
 INSERT INTO presentations (course_id, ref, starts_on, ends_on, study_mode, attendance_pattern,
-                           delivery, cost_pence, places, venue_postcode, apply_url)
+                           delivery, cost_pence, places, min_places, venue_postcode, apply_url)
 SELECT r.course_id, r.ref, r.starts_on, r.ends_on, r.study_mode, r.attendance_pattern,
-       r.delivery, r.cost_pence, r.places, r.venue_postcode, r.apply_url
+       r.delivery, r.cost_pence, r.places, r.min_places, r.venue_postcode, r.apply_url
 FROM jsonb_to_recordset(:rows::jsonb) AS r(course_id uuid, ref text, starts_on date, ends_on date,
                                        study_mode text, attendance_pattern text, delivery text,
-                                       cost_pence bigint, places integer, venue_postcode text,
-                                       apply_url text)
+                                       cost_pence bigint, places integer, min_places integer,
+                                       venue_postcode text, apply_url text)
 ON CONFLICT (course_id, ref) DO UPDATE
 SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
     study_mode = EXCLUDED.study_mode, attendance_pattern = EXCLUDED.attendance_pattern,
     delivery = EXCLUDED.delivery, cost_pence = EXCLUDED.cost_pence, places = EXCLUDED.places,
+    min_places = EXCLUDED.min_places,
     venue_postcode = EXCLUDED.venue_postcode, apply_url = EXCLUDED.apply_url,
     updated_at = now(), withdrawn_at = NULL
 WHERE presentations.withdrawn_at IS NOT NULL
    OR (presentations.starts_on, presentations.ends_on, presentations.study_mode,
        presentations.attendance_pattern, presentations.delivery, presentations.cost_pence,
-       presentations.places, presentations.venue_postcode, presentations.apply_url)
+       presentations.places, presentations.min_places, presentations.venue_postcode,
+       presentations.apply_url)
       IS DISTINCT FROM
       (EXCLUDED.starts_on, EXCLUDED.ends_on, EXCLUDED.study_mode, EXCLUDED.attendance_pattern,
-       EXCLUDED.delivery, EXCLUDED.cost_pence, EXCLUDED.places, EXCLUDED.venue_postcode,
-       EXCLUDED.apply_url)
+       EXCLUDED.delivery, EXCLUDED.cost_pence, EXCLUDED.places, EXCLUDED.min_places,
+       EXCLUDED.venue_postcode, EXCLUDED.apply_url)
 
 -- name: withdraw_missing_presentations
 -- Presentations of the changed courses that the college no longer lists.
@@ -212,7 +214,7 @@ WHERE c.id = :course_id
 
 -- name: course_presentations
 SELECT id, ref, starts_on, ends_on, study_mode, attendance_pattern, delivery, cost_pence,
-       places, venue_postcode, apply_url
+       places, min_places, venue_postcode, apply_url
 FROM presentations
 WHERE course_id = :course_id
   AND withdrawn_at IS NULL

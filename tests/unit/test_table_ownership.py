@@ -32,6 +32,8 @@ OWNERS: dict[str, frozenset[str]] = {
     "reviews": frozenset({"review_slots", "reviews", "review_waitlist", "review_calendar_tokens"}),
     "outbox": frozenset({"outbox"}),
     "matching": frozenset({"pathway_choices"}),
+    "enrolments": frozenset({"enrolments"}),
+    "consents": frozenset({"consents"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),
