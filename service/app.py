@@ -17,15 +17,18 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.challenges.routes import ChallengeController, raise_challenge
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
+from service.equality.routes import EqualityController
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
-from service.policy.routes import PolicyController
+from service.policy.routes import PolicyController, transparency
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
+from service.reports.routes import equality_report
 from service.reviews.routes import (
     ReviewController,
     SlotController,
@@ -47,6 +50,7 @@ ROUTE_HANDLERS = [
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
     calendar_feed,
+    EqualityController, raise_challenge, ChallengeController, equality_report, transparency,
 ]
 
 
