@@ -94,6 +94,11 @@ def tabulate(rows: Iterable[Mapping[str, Any]]) -> tuple[Cell, dict[str, dict[st
         total.add(row)
         for name, (group_of, _) in DIMENSIONS.items():
             tables[name].setdefault(group_of(row), Cell()).add(row)
+    for measure, value in total.values.items():
+        if value is None:  # not available at all: unknown in every group, not 0
+            for cells in tables.values():
+                for cell in cells.values():
+                    cell.values[measure] = None
     return total, tables
 
 
