@@ -2,6 +2,7 @@
 (priority, eligibility, matches, waiting-list order); a rep of the worker's branch or an admin
 answers. Every worker is reached through people's `visible_worker` (audited)."""
 
+import logging
 from datetime import datetime
 from uuid import UUID
 
@@ -12,9 +13,13 @@ from service.auth.logic import Principal
 from service.challenges import logic, store
 from service.challenges.schemas import AnswerIn, Challenge, ChallengeIn, ChallengePage
 from service.errors import Conflict, Forbidden, NotFound
+from service.outbox.service import enqueue
 from service.oversight import service as audit
 from service.pagination import page, time_id_cursor
 from service.people import service as people
+from service.people.schemas import Worker
+
+log = logging.getLogger("ladder")
 
 
 async def raise_challenge(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
@@ -33,14 +38,32 @@ async def answer(conn: asyncpg.Connection, principal: Principal, challenge_id: U
     if status is None:
         raise NotFound(f"no challenge with id {challenge_id}")
     challenge = await store.get(conn, challenge_id, now)
-    await people.visible_worker(conn, principal, challenge.worker_id, "challenges.answer")
+    worker = await people.visible_worker(conn, principal, challenge.worker_id,
+                                         "challenges.answer")
     if status != "open":
         raise Conflict.on_field("challenge_id", "the challenge is already answered")
     await store.answer(conn, challenge_id, data.outcome, data.explanation,
                        logic.who(principal.role, principal.name), now)
     await audit.record(conn, Actor.of(principal), "challenges.answered", [challenge.worker_id],
                        {"challenge_id": str(challenge_id), "outcome": data.outcome})
+    await _tell(conn, worker, challenge, data)
     return await store.get(conn, challenge_id, now)
+
+
+async def _tell(conn: asyncpg.Connection, worker: Worker, challenge: Challenge,
+                data: AnswerIn) -> None:
+    """The worker is told by the outbox, in the answer's transaction (nothing without an
+    email address, or with one mail cannot take)."""
+    if not worker.email:
+        return
+    subject, body = logic.answer_message(worker.name.split()[0] if worker.name else "",
+                                         challenge.decision, data.outcome, data.explanation)
+    try:
+        await enqueue(conn, kind="challenge.answered", to=worker.email, subject=subject,
+                      body=body, dedupe_key=f"challenge:{challenge.id}:answered",
+                      worker_id=worker.id)
+    except ValueError as exc:
+        log.warning("challenges: answer not enqueued for worker %s: %s", worker.id, exc)
 
 
 async def list_challenges(conn: asyncpg.Connection, principal: Principal, *,

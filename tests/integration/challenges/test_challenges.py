@@ -113,7 +113,11 @@ async def test_a_rep_of_the_branch_answers_once(s: Setup, client, pool):
     assert [c["outcome"] for c in listed.json()["items"]] == ["changed"]
     async with pool.acquire() as conn:
         actions = {r["action"] for r in await conn.fetch("SELECT action FROM audit_log")}
+        told = await conn.fetch("SELECT recipient, subject, body FROM outbox "
+                                "WHERE kind = 'challenge.answered'")
     assert {"challenges.raise", "challenges.answer", "challenges.answered"} <= actions
+    assert len(told) == 1 and told[0]["recipient"] == s.worker["email"]
+    assert "changed" in told[0]["body"] and answer["explanation"] in told[0]["body"]
 
 
 async def test_an_admin_answers_and_upholds(s: Setup, client):
