@@ -17,6 +17,7 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.challenges.routes import ChallengeController, raise_challenge
 from service.consents.routes import ConsentController
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
@@ -25,19 +26,21 @@ from service.enrolments.routes import (
     provider_enrolments,
     worker_enrolments,
 )
+from service.equality.routes import EqualityController
 from service.errors import EXCEPTION_HANDLERS
 from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
-from service.policy.routes import PolicyController
+from service.policy.routes import PolicyController, transparency
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
+from service.reports.routes import equality_report
 from service.reviews.routes import (
     ReviewController,
     SlotController,
     WaitlistController,
-    calendar_feed, MatchingController,
+    calendar_feed,
     calendar_token,
     create_slot,
 )
@@ -55,6 +58,7 @@ ROUTE_HANDLERS = [
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
     calendar_feed, MatchingController,
     EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
+    EqualityController, raise_challenge, ChallengeController, equality_report, transparency,
 ]
 
 

@@ -86,4 +86,12 @@ class Settings(BaseSettings):
     outbox_keep_days: int = Field(default=30, ge=1, le=3660, description="Days a sent, failed "
                                   "or cancelled message keeps its address and text before the "
                                   "outbox redacts them.")
+    transparency_website: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", max_length=500,
+        description="The scheme's public web page, named in the algorithmic transparency "
+        "record (GET /v1/transparency); unset: this service's own address.")
+    transparency_contact: str | None = Field(
+        default=None, pattern=r"^[^@\s]+@[^@\s]+$", max_length=300,
+        description="The email address the transparency record gives for questions and "
+        "challenges; unset: the address of LADDER_MAIL_FROM.")
     debug: bool = False

@@ -34,6 +34,9 @@ OWNERS: dict[str, frozenset[str]] = {
     "matching": frozenset({"pathway_choices"}),
     "enrolments": frozenset({"enrolments"}),
     "consents": frozenset({"consents"}),
+    "equality": frozenset({"equality_answers"}),
+    "challenges": frozenset({"challenges"}),
+    "reports": frozenset(),  # reads others' views only (migration 0023)
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),
