@@ -19,6 +19,7 @@ from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
+from service.datarights.routes import DataRightsController, erasure_requests
 from service.errors import EXCEPTION_HANDLERS
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
@@ -46,7 +47,7 @@ ROUTE_HANDLERS = [
     OccupationController, SkillController, WorkerSkillController,
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
-    calendar_feed,
+    calendar_feed, DataRightsController, erasure_requests,
 ]
 
 

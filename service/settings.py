@@ -77,4 +77,9 @@ class Settings(BaseSettings):
     outbox_keep_days: int = Field(default=30, ge=1, le=3660, description="Days a sent, failed "
                                   "or cancelled message keeps its address and text before the "
                                   "outbox redacts them.")
+    retention_inactive_years: int = Field(default=6, ge=1, le=100, description="`ladder "
+                                          "retention` pseudonymises workers whose data nobody "
+                                          "but the system has read or changed for this long.")
+    audit_retention_years: int = Field(default=7, ge=1, le=100, description="`ladder "
+                                       "retention` deletes audit rows older than this.")
     debug: bool = False
