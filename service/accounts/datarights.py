@@ -23,7 +23,7 @@ async def export(conn: asyncpg.Connection, worker_id: UUID, viewer: Viewer) -> M
 
 
 async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]:
-    await conn.execute(*Q.allow_ledger_erasure(worker_id=erasure.worker_id))
+    await conn.execute(*Q.allow_ledger_erasure(worker_id=str(erasure.worker_id)))
     entries = await conn.execute(*Q.erase_ledger_text(worker_id=erasure.worker_id, erased=ERASED))
     holds = await conn.execute(*Q.erase_hold_text(worker_id=erasure.worker_id, erased=ERASED))
     return {"ledger_entries": int(entries.split()[-1]), "holds": int(holds.split()[-1])}

@@ -20,7 +20,7 @@ FROM accruals WHERE worker_id = :worker_id ORDER BY period
 -- name: allow_ledger_erasure
 -- The one edit of ledger entries the append-only trigger allows (migration 0024), for this
 -- worker's entries, until the transaction ends.
-SELECT set_config('ladder.erasing_worker', :worker_id::text, true)
+SELECT set_config('ladder.erasing_worker', :worker_id, true)
 
 -- name: erase_ledger_text
 -- Amounts, kinds, pots and links stay, so balances and totals still add up.
