@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from service.accounts import service as accounts
+from service.accounts.schemas import ContributionIn
 from service.actor import Actor
 from service.datarights import service
 from service.errors import Conflict
@@ -157,3 +159,41 @@ async def test_two_erasures_at_once_one_wins_and_the_other_is_a_conflict(api, rv
             await racer
         assert await second.fetchval("SELECT count(*) FROM audit_log WHERE worker_id = $1 "
                                      "AND action = 'worker.erase'", worker_id) == 1
+
+
+async def test_a_contribution_racing_an_erasure_either_is_erased_or_finds_nobody(api, rv, pool):
+    admin = Actor("admin", "test admin")
+    body = {"amount_pence": 700, "source": "union", "reference": "for Zebedee Quartermaine"}
+
+    # the erasure first: the contribution waits for it, then finds no worker
+    worker, _ = await rv.worker(**ZEB)
+    async with pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        await service.erase(conn, admin, uuid.UUID(worker["id"]))
+        contribution = asyncio.create_task(api.client.post(
+            f"/v1/workers/{worker['id']}/account/contributions", json=body,
+            headers={**rv.rep_auth, "Idempotency-Key": "race-1"}))
+        await wait_for_lock_wait(pool, conn, contribution)
+        await transaction.commit()
+    assert (await contribution).status_code == 404
+
+    # the contribution first: the erasure waits for it, then clears its reference
+    worker, _ = await rv.worker(**OTHER)
+    worker_id = uuid.UUID(worker["id"])
+    async with pool.acquire() as conn, pool.acquire() as eraser:
+        transaction = conn.transaction()
+        await transaction.start()
+        await accounts.check_contribution(conn, rv.rep_principal(), worker_id,
+                                          ContributionIn(**body))
+        await accounts.contribute(conn, admin, worker_id, ContributionIn(**body))
+
+        async def erase():
+            async with eraser.transaction():
+                return await service.erase(eraser, admin, worker_id)
+
+        erasure = asyncio.create_task(erase())
+        await wait_for_lock_wait(pool, conn, erasure)
+        await transaction.commit()
+        assert (await erasure).changed["ledger_entries"] == 1
+    assert await find_anywhere(pool, ["Zebedee", "Quartermaine"]) == []
