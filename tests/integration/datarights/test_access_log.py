@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 
+from service.actor import Actor
+from service.oversight import service as audit
 from tests.integration.reviews.helpers import OTHER_BRANCH, Reviews
 
 
@@ -10,27 +12,33 @@ async def rv(api) -> Reviews:
     return await Reviews(api).setup()
 
 
-async def test_the_access_log_shows_a_reps_read_of_the_account_by_the_reps_name(api, rv):
+async def test_the_access_log_shows_a_reps_read_of_the_account_by_the_reps_name(api, rv, pool):
     worker, auth = await rv.worker(name="Maureen Wilson")
     rep_laptop = await api.token("rep", rv.rep["id"], name="laptop in the branch office")
     college = await api.provider(name="Leeds City College")
     read = await api.client.get(f"/v1/workers/{worker['id']}/account", headers=rep_laptop)
     assert read.status_code == 200
+    # a college's read (enrolments will make them), recorded under its token's name
+    async with pool.acquire() as conn:
+        await audit.record(conn, Actor("college", "admissions desk", uuid.UUID(college["id"])),
+                           "enrolments.read", [uuid.UUID(worker["id"])])
 
     response = await api.client.get(f"/v1/workers/{worker['id']}/access-log", headers=auth)
     assert response.status_code == 200, response.text
     items = response.json()["items"]
-    # newest first: this read of the log itself, the rep's read, the admin's creation
-    assert [i["action"] for i in items] == ["datarights.access_log", "account.read",
-                                            "worker.create"]
-    mine, reps, created = items
+    # newest first: this read of the log itself, the college's, the rep's, the admin's creation
+    assert [i["action"] for i in items] == ["datarights.access_log", "enrolments.read",
+                                            "account.read", "worker.create"]
+    mine, colleges, reps, created = items
+    assert (colleges["role"], colleges["name"]) == ("college", "Leeds City College")
+    assert colleges["what"] == "enrolments read"  # an action not described yet: its name
     assert (mine["role"], mine["name"], mine["kind"]) == ("worker", "you", "read")
     assert (reps["role"], reps["name"]) == ("rep", rv.rep["name"])  # the rep, not the token
     assert reps["what"] == "read your learning account" and reps["kind"] == "read"
     assert (created["role"], created["name"], created["kind"]) == ("admin", "test admin",
                                                                    "change")
     assert mine["at"] >= reps["at"] >= created["at"]
-    assert college["name"] not in response.text
+    assert "laptop" not in response.text and "admissions desk" not in response.text
 
 
 async def test_the_access_log_is_paged_newest_first(api, rv):
