@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.datarights.logic import ERASED, Erasure, Section, Viewer, rows
+from service.datarights.logic import ERASED, Erasure, Section, Viewer, changed, rows
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -26,7 +26,7 @@ async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]
     await conn.execute(*Q.allow_ledger_erasure(worker_id=str(erasure.worker_id)))
     entries = await conn.execute(*Q.erase_ledger_text(worker_id=erasure.worker_id, erased=ERASED))
     holds = await conn.execute(*Q.erase_hold_text(worker_id=erasure.worker_id, erased=ERASED))
-    return {"ledger_entries": int(entries.split()[-1]), "holds": int(holds.split()[-1])}
+    return {"ledger_entries": changed(entries), "holds": changed(holds)}
 
 
 SECTION = Section("accounts", frozenset({"accounts", "ledger_entries", "holds", "accruals"}),

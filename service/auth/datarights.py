@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.datarights.logic import ERASED, Erasure, Section, Viewer, rows
+from service.datarights.logic import ERASED, Erasure, Section, Viewer, changed, rows
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -21,7 +21,7 @@ async def export(conn: asyncpg.Connection, worker_id: UUID, viewer: Viewer) -> M
 async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]:
     done = await conn.execute(*Q.revoke_worker_tokens(worker_id=erasure.worker_id,
                                                       now=erasure.now, erased=ERASED))
-    return {"api_tokens": int(done.split()[-1])}
+    return {"api_tokens": changed(done)}
 
 
 SECTION = Section("auth", frozenset({"api_tokens"}), export, erase)

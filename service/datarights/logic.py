@@ -125,3 +125,8 @@ def years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years)
     except ValueError:
         return moment.replace(year=moment.year - years, day=28)
+
+
+def changed(status: str) -> int:
+    """The rows an UPDATE or DELETE changed, from its status (`UPDATE 3`)."""
+    return int(status.rsplit(" ", 1)[-1])

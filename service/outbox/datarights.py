@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.datarights.logic import Erasure, Section, Viewer, rows
+from service.datarights.logic import Erasure, Section, Viewer, changed, rows
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -19,7 +19,7 @@ async def export(conn: asyncpg.Connection, worker_id: UUID, viewer: Viewer) -> M
 
 async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]:
     done = await conn.execute(*Q.erase_messages(worker_id=erasure.worker_id, now=erasure.now))
-    return {"outbox": int(done.split()[-1])}
+    return {"outbox": changed(done)}
 
 
 SECTION = Section("outbox", frozenset({"outbox"}), export, erase)

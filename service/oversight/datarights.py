@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.datarights.logic import ERASED, Erasure, Section, Viewer, rows
+from service.datarights.logic import ERASED, Erasure, Section, Viewer, changed, rows
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -21,7 +21,7 @@ async def export(conn: asyncpg.Connection, worker_id: UUID, viewer: Viewer) -> M
 
 async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]:
     done = await conn.execute(*Q.erase_audit(worker_id=erasure.worker_id, erased=ERASED))
-    return {"audit_log": int(done.split()[-1])}
+    return {"audit_log": changed(done)}
 
 
 async def access_log(conn: asyncpg.Connection, worker_id: UUID, before_id: int | None,
@@ -33,7 +33,7 @@ async def access_log(conn: asyncpg.Connection, worker_id: UUID, before_id: int |
 async def delete_before(conn: asyncpg.Connection, cutoff: datetime, limit: int) -> int:
     """Delete up to `limit` audit rows older than `cutoff`; how many were."""
     done = await conn.execute(*Q.delete_before(cutoff=cutoff, limit=limit))
-    return int(done.split()[-1])
+    return changed(done)
 
 
 SECTION = Section("oversight", frozenset({"audit_log"}), export, erase)

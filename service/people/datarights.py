@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from service import clock
-from service.datarights.logic import Erasure, Section, Viewer
+from service.datarights.logic import Erasure, Section, Viewer, changed
 from service.errors import Conflict, NotFound
 from service.people import logic, service
 from service.people.schemas import Worker
@@ -42,7 +42,7 @@ async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]
     band = logic.age_band(row["birth_date"], clock.day_of(erasure.now))
     done = await conn.execute(*Q.pseudonymise(worker_id=erasure.worker_id, name=ERASED_NAME,
                                               age_band=band, now=erasure.now))
-    return {"workers": int(done.split()[-1])}
+    return {"workers": changed(done)}
 
 
 async def inactive_workers(conn: asyncpg.Connection, cutoff: datetime, after: UUID | None,

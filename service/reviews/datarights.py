@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.datarights.logic import ERASED, Erasure, Section, Viewer, rows
+from service.datarights.logic import ERASED, Erasure, Section, Viewer, changed, rows
 from service.reviews import waitlist
 from service.sql import load_queries
 
@@ -36,7 +36,7 @@ async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]
     entries = await conn.execute(*Q.erase_waitlist(worker_id=worker_id))
     for slot_id in dict.fromkeys(freed):
         await waitlist.offer_slot(conn, slot_id, now, erasure.offer_hours)
-    return {"reviews": int(reviews.split()[-1]), "review_waitlist": int(entries.split()[-1])}
+    return {"reviews": changed(reviews), "review_waitlist": changed(entries)}
 
 
 SECTION = Section("reviews", frozenset({"reviews", "review_waitlist"}), export, erase)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.datarights.logic import ERASED, Erasure, Section, Viewer, rows
+from service.datarights.logic import ERASED, Erasure, Section, Viewer, changed, rows
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -21,8 +21,8 @@ async def export(conn: asyncpg.Connection, worker_id: UUID, viewer: Viewer) -> M
 async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]:
     skills = await conn.execute(*Q.erase_skills(worker_id=erasure.worker_id, erased=ERASED))
     history = await conn.execute(*Q.erase_history(worker_id=erasure.worker_id, erased=ERASED))
-    return {"worker_skills": int(skills.split()[-1]),
-            "worker_skill_history": int(history.split()[-1])}
+    return {"worker_skills": changed(skills),
+            "worker_skill_history": changed(history)}
 
 
 SECTION = Section("skills", frozenset({"worker_skills", "worker_skill_history"}), export, erase)
