@@ -21,6 +21,7 @@ from service.challenges.routes import ChallengeController, raise_challenge
 from service.consents.routes import ConsentController
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
+from service.datarights.routes import DataRightsController, erasure_requests
 from service.enrolments.routes import (
     EnrolmentController,
     provider_enrolments,
@@ -59,6 +60,7 @@ ROUTE_HANDLERS = [
     calendar_feed, MatchingController,
     EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
     EqualityController, raise_challenge, ChallengeController, equality_report, transparency,
+    DataRightsController, erasure_requests,
 ]
 
 

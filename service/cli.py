@@ -18,6 +18,7 @@ from service.settings import Settings
 
 COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.commands",
                               "service.courses.commands", "service.outbox.commands",
+                              "service.datarights.commands",
                               "service.scheduler"]
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.

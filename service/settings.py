@@ -94,4 +94,9 @@ class Settings(BaseSettings):
         default=None, pattern=r"^[^@\s]+@[^@\s]+$", max_length=300,
         description="The email address the transparency record gives for questions and "
         "challenges; unset: the address of LADDER_MAIL_FROM.")
+    retention_inactive_years: int = Field(default=6, ge=1, le=100, description="`ladder "
+                                          "retention` pseudonymises workers whose data nobody "
+                                          "but the system has read or changed for this long.")
+    audit_retention_years: int = Field(default=7, ge=1, le=100, description="`ladder "
+                                       "retention` deletes audit rows older than this.")
     debug: bool = False

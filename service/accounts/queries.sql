@@ -125,10 +125,11 @@ SELECT pg_try_advisory_lock(:lock, hashtext(:period))
 SELECT pg_advisory_unlock(:lock, hashtext(:period))
 
 -- name: accrual_batch
--- Eligible: a worker record made before the run started, not yet dealt with for the period.
+-- Eligible: a worker record made before the run started, not erased, not yet dealt with for
+-- the period.
 SELECT w.id, w.highest_qualification, w.contract_type
 FROM people_workers AS w
-WHERE w.created_at <= :cutoff
+WHERE w.created_at <= :cutoff AND NOT w.erased
   AND (:after::uuid IS NULL OR w.id > :after)
   AND NOT EXISTS (SELECT 1 FROM accruals AS a WHERE a.period = :period AND a.worker_id = w.id)
 ORDER BY w.id

@@ -67,10 +67,12 @@ async def _worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker:
 async def check_contribution(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                              data: ContributionIn) -> None:
     """Admins add any contribution; a rep only the union's, for a worker of their branch (the
-    route admits only those two roles)."""
+    route admits only those two roles). The worker's row stays locked to the end, so that an
+    erasure either waits for the contribution (and clears its reference) or comes first (and
+    the contribution finds no worker)."""
     if principal.role == "rep" and data.source != "union":
         raise Forbidden.on_field("source", "a rep may add union contributions only")
-    await visible_worker(conn, principal, worker_id, "account.contribute")
+    await visible_worker(conn, principal, worker_id, "account.contribute", for_update=True)
 
 
 async def contribute(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,

@@ -14,7 +14,7 @@ SELECT id, external_ref, name, email, birth_date, branch, employer, region, occu
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
        facing_redundancy, priority_score, created_at, updated_at
 FROM workers
-WHERE id = :worker_id
+WHERE id = :worker_id AND erased_at IS NULL
 
 -- name: get_worker_audited
 -- The worker, whether the caller may see them, and only if so the audit row of this read, all in
@@ -33,7 +33,8 @@ SELECT id, external_ref, name, email, birth_date, branch, employer, region, occu
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
        facing_redundancy, priority_score, created_at, updated_at
 FROM workers
-WHERE (:branch::text IS NULL OR branch = :branch)
+WHERE erased_at IS NULL
+  AND (:branch::text IS NULL OR branch = :branch)
   AND (:after_created_at::timestamptz IS NULL
        OR (created_at, id) < (:after_created_at, :after_id::uuid))
 ORDER BY created_at DESC, id DESC
@@ -82,7 +83,7 @@ SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_ty
        w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
 FROM workers AS w
 LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
-WHERE :after::uuid IS NULL OR w.id > :after
+WHERE w.erased_at IS NULL AND (:after::uuid IS NULL OR w.id > :after)
 ORDER BY w.id
 LIMIT :limit
 FOR NO KEY UPDATE OF w
