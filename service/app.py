@@ -24,6 +24,7 @@ from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
 from service.policy.routes import PolicyController
+from service.programmes.routes import DestinationController, ProgrammeController
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
 from service.reviews.routes import (
@@ -47,6 +48,7 @@ ROUTE_HANDLERS = [
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
     calendar_feed,
+    ProgrammeController, DestinationController,
 ]
 
 

@@ -49,6 +49,20 @@ RETURNING id, external_ref, name, email, birth_date, branch, employer, region, o
           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
           facing_redundancy, priority_score, created_at, updated_at
 
+-- name: get_workers
+SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+       contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+       facing_redundancy, priority_score, created_at, updated_at
+FROM workers
+WHERE id = ANY (:worker_ids::uuid[])
+ORDER BY branch, name, id
+
+-- name: reps_of_branches
+SELECT id, name, email::text AS email, branch, created_at
+FROM reps
+WHERE branch = ANY (:branches::text[])
+ORDER BY branch, id
+
 -- name: occupation_risk_category
 SELECT risk_category FROM reference_occupations WHERE id = resolve_occupation(:occupation)
 
@@ -82,6 +96,16 @@ LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
 WHERE :after::uuid IS NULL OR w.id > :after
 ORDER BY w.id
 LIMIT :limit
+FOR NO KEY UPDATE OF w
+
+-- name: priority_facts_of
+-- As priority_facts_batch, for the workers given (a programme's, an import's).
+SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_type,
+       w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
+FROM workers AS w
+LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
+WHERE w.id = ANY (:worker_ids::uuid[])
+ORDER BY w.id
 FOR NO KEY UPDATE OF w
 
 -- name: set_priority_scores

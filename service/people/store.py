@@ -57,6 +57,14 @@ async def list_workers(conn: asyncpg.Connection, branch: str | None,
     return [Worker(**dict(r)) for r in rows]
 
 
+async def get_workers(conn: asyncpg.Connection, worker_ids: list[UUID]) -> list[Worker]:
+    return [Worker(**dict(r)) for r in await conn.fetch(*Q.get_workers(worker_ids=worker_ids))]
+
+
+async def reps_of_branches(conn: asyncpg.Connection, branches: list[str]) -> list[Rep]:
+    return [Rep(**dict(r)) for r in await conn.fetch(*Q.reps_of_branches(branches=branches))]
+
+
 async def update_worker(conn: asyncpg.Connection, worker_id: UUID, fields: dict[str, Any],
                         priority_score: int) -> Worker:
     row = await conn.fetchrow(*Q.update_worker(worker_id=worker_id,
@@ -92,6 +100,11 @@ async def get_provider(conn: asyncpg.Connection, provider_id: UUID) -> Provider 
 async def priority_facts_batch(conn: asyncpg.Connection, after: UUID | None,
                                limit: int) -> list[asyncpg.Record]:
     return await conn.fetch(*Q.priority_facts_batch(after=after, limit=limit))
+
+
+async def priority_facts_of(conn: asyncpg.Connection,
+                            worker_ids: list[UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(*Q.priority_facts_of(worker_ids=worker_ids))
 
 
 async def set_priority_scores(conn: asyncpg.Connection, scores: dict[UUID, int]) -> None:
