@@ -77,4 +77,8 @@ class Settings(BaseSettings):
     outbox_keep_days: int = Field(default=30, ge=1, le=3660, description="Days a sent, failed "
                                   "or cancelled message keeps its address and text before the "
                                   "outbox redacts them.")
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Largest CSV "
+                                  "file POST /v1/workers/import reads (413 past it).")
+    import_max_rows: int = Field(default=50_000, ge=1, description="Most data rows in one "
+                                 "worker import (422 past it).")
     debug: bool = False

@@ -146,3 +146,37 @@ async def worker_id_by_external_ref(conn: asyncpg.Connection, external_ref: str)
 
 async def has_workers(conn: asyncpg.Connection) -> bool:
     return await conn.fetchval(*Q.has_workers())
+
+
+async def workers_by_refs(conn: asyncpg.Connection,
+                          keys: list[tuple[str, str]]) -> dict[tuple[str, str], Worker]:
+    rows = await conn.fetch(*Q.workers_by_refs(employers=[k[0] for k in keys],
+                                               external_refs=[k[1] for k in keys]))
+    return {(r["employer"], r["external_ref"]): Worker(**dict(r)) for r in rows}
+
+
+_IMPORT_ARGS = {"names": "name", "emails": "email", "birth_dates": "birth_date",
+                "branches": "branch", "regions": "region", "occupations": "occupation",
+                "contract_types": "contract_type", "weekly_hours": "weekly_hours",
+                "qualifications": "highest_qualification",
+                "facing_redundancy": "facing_redundancy", "scores": "priority_score"}
+
+
+def _import_args(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {arg: [row[column] for row in rows] for arg, column in _IMPORT_ARGS.items()}
+
+
+async def insert_workers(conn: asyncpg.Connection,
+                         rows: list[dict[str, Any]]) -> dict[tuple[str, str], UUID]:
+    """Many workers in one statement (`rows`: WORKER_COLUMNS and priority_score); their ids
+    by (employer, external_ref)."""
+    found = await conn.fetch(*Q.insert_workers(
+        external_refs=[r["external_ref"] for r in rows], employers=[r["employer"] for r in rows],
+        **_import_args(rows)))
+    return {(r["employer"], r["external_ref"]): r["id"] for r in found}
+
+
+async def update_workers(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+    """Many workers' records in one statement (`rows`: id, WORKER_COLUMNS, priority_score)."""
+    await conn.execute(*Q.update_workers(worker_ids=[r["id"] for r in rows],
+                                         **_import_args(rows)))
