@@ -13,6 +13,9 @@ CREATE TABLE programmes (
     announced_on date NOT NULL,
     last_day date NOT NULL,
     reason text NOT NULL CONSTRAINT programmes_reason_check CHECK (length(reason) <= 2000),
+    -- the last reminder month (6, 11) for which reps were sent their members with no
+    -- destination, so the scheduler does each once
+    reminded_month integer,
     created_by text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),

@@ -130,12 +130,19 @@ FROM destinations
 WHERE programme_id = :programme_id
 
 -- name: programmes_in_window
--- Programmes whose members may be due a reminder: the last day between twelve months ago and
--- six months ago (inclusive), i.e. a reminder month has been reached and the window is open.
-SELECT id, name, last_day
+-- Programmes whose reps may be due a reminder: six months or more past the last day and still
+-- inside the twelve-month window, not yet reminded for the month due; claimed (SKIP LOCKED) so
+-- that two instances do not both do one.
+SELECT id, name, last_day, reminded_month
 FROM programmes
 WHERE last_day <= (:today::date - interval '6 months')::date
-  AND last_day > (:today::date - interval '12 months')::date
+  AND last_day >= (:today::date - interval '12 months')::date
+  AND (reminded_month IS NULL OR reminded_month < :month_now_at_least::integer)
+ORDER BY id
+FOR NO KEY UPDATE SKIP LOCKED
+
+-- name: set_reminded
+UPDATE programmes SET reminded_month = :month WHERE id = :programme_id
 
 -- name: members_without_destination
 SELECT m.worker_id

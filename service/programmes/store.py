@@ -133,11 +133,17 @@ async def report_destinations(conn: asyncpg.Connection,
     return await conn.fetch(*Q.report_destinations(programme_id=programme_id))
 
 
-async def programmes_in_window(conn: asyncpg.Connection, today: date) -> list[asyncpg.Record]:
-    return await conn.fetch(*Q.programmes_in_window(today=today))
-
-
 async def members_without_destination(conn: asyncpg.Connection,
                                       programme_id: UUID) -> list[UUID]:
     rows = await conn.fetch(*Q.members_without_destination(programme_id=programme_id))
     return [r["worker_id"] for r in rows]
+
+
+async def due_reminders(conn: asyncpg.Connection, today: date,
+                        latest_month: int) -> list[asyncpg.Record]:
+    return await conn.fetch(*Q.programmes_in_window(today=today,
+                                                    month_now_at_least=latest_month))
+
+
+async def set_reminded(conn: asyncpg.Connection, programme_id: UUID, month: int) -> None:
+    await conn.execute(*Q.set_reminded(programme_id=programme_id, month=month))
