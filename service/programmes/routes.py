@@ -1,13 +1,17 @@
+from dataclasses import dataclass
+from typing import Literal
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from service.auth.guards import requires
 from service.deps import Caller, Db
 from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit
-from service.programmes import service
+from service.programmes import report, service
 from service.programmes.schemas import (
     Destination,
     DestinationIn,
@@ -19,6 +23,7 @@ from service.programmes.schemas import (
     ProgrammeChange,
     ProgrammeIn,
     ProgrammePage,
+    ProgrammeReport,
     RemoveIn,
     WidenIn,
 )
@@ -26,6 +31,18 @@ from service.programmes.schemas import (
 MATCHING = ("Every worker of the employer whose occupation is one of the programme's is marked "
             "facing redundancy and linked to it in one statement, audited, and their priority "
             "recomputed; a programme that matches nobody is made, and `note` says so.")
+
+
+@dataclass
+class ReportOperation(Operation):
+    """The report answers JSON, or CSV with `format=csv`: both are documented."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        content = getattr(ok, "content", None)
+        if content is not None:
+            content["text/csv"] = OpenAPIMediaType(schema=Schema(
+                type=OpenAPIType.STRING, description="section,group,measure,value lines"))
 
 
 class ProgrammeController(Controller):
@@ -51,6 +68,19 @@ class ProgrammeController(Controller):
     @get("/{programme_id:uuid}", summary="A programme (admin)")
     async def read(self, programme_id: FromPath[UUID], db: Db) -> Programme:
         return (await service.programme(db, programme_id))[0]
+
+    @get("/{programme_id:uuid}/report", operation_class=ReportOperation,
+         summary="What became of a programme's members, with the Job Security Councils' "
+         "published results beside it (admin; JSON, or CSV with format=csv)")
+    async def report(self, programme_id: FromPath[UUID], db: Db,
+                     format: FromQuery[Literal["json", "csv"]] = "json",
+                     ) -> Response[ProgrammeReport]:
+        found = await report.programme_report(db, programme_id)
+        if format == "csv":
+            return Response(report.report_csv(found), media_type="text/csv",  # type: ignore[arg-type]
+                            headers={"Content-Disposition": "attachment; filename="
+                                     f'"ladder-programme-{programme_id}-report.csv"'})
+        return Response(found)
 
     @post("/{programme_id:uuid}/occupations", status_code=200,
           summary="Widen a programme with more occupations (admin)", description=MATCHING,

@@ -109,3 +109,56 @@ class Destination(msgspec.Struct):
 class DestinationPage(msgspec.Struct):
     items: list[Destination]
     next_cursor: str | None
+
+
+class Outcomes(msgspec.Struct):
+    """Where members went: the destination that counts for each (the latest recorded within
+    twelve months of the last day)."""
+
+    workers: int
+    with_destination: int
+    by_type: dict[str, int]
+    in_work_or_study: int
+    share_in_work_or_study: float | None  # of all current members
+    median_days_to_destination: float | None  # last day to destination, those in work or study
+
+
+class GroupRow(msgspec.Struct):
+    """One group of a breakdown; counts under 5 (and what they could be worked out from) are
+    null, with `suppressed` true."""
+
+    group: str
+    workers: int | None
+    in_work_or_study: int | None
+    share_in_work_or_study: float | None
+    median_days_to_destination: float | None
+    suppressed: bool
+
+
+class ReferenceFigure(msgspec.Struct):
+    council: str
+    figures: dict[str, float]  # shares of participants, 0-1
+    described: str
+    source: str
+
+
+class ProgrammeReport(msgspec.Struct):
+    programme_id: UUID
+    name: str
+    employer: str
+    announced_on: date
+    last_day: date
+    window_ends_on: date
+    workers: int
+    reviewed: int
+    pathway_chosen: int | None
+    enrolled: int | None
+    started: int | None
+    completed: int | None
+    credit_spent_pence: int
+    destinations: Outcomes
+    by_age_band: list[GroupRow]
+    by_contract_type: list[GroupRow]
+    by_part_time: list[GroupRow]
+    reference: list[ReferenceFigure]
+    notes: list[str]
