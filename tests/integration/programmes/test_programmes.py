@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from service.accounts import service as accounts
 from tests.integration.programmes.helpers import (
     COMPUTER_SCIENTIST,
     DATA_ENTRY_CLERK,
@@ -176,3 +177,19 @@ async def test_a_programme_member_may_book_a_review_directly(api):
     await create_programme(api, occupations=[COMPUTER_SCIENTIST])
     booked = await rv.book(person, slot, auth)
     assert booked.status_code == 201, booked.text
+
+
+async def test_a_member_qualifies_for_the_retraining_top_up_once(api, pool):
+    """Choosing a pathway (matching) will call this; here: a member's record qualifies them,
+    and the ledger grants it once."""
+    person = await api.worker(**YOUNG)
+    programme = (await create_programme(api, occupations=[COMPUTER_SCIENTIST]))["programme"]
+    added = await api.client.post(f"/v1/programmes/{programme['id']}/members",
+                                  json={"worker_id": person["id"], "reason": "affected"},
+                                  headers=await api.admin())
+    assert added.status_code == 201
+    async with pool.acquire() as conn, conn.transaction():
+        worker_id = uuid.UUID(person["id"])
+        first = await accounts.grant_retraining_topup(conn, worker_id, "facing_redundancy")
+        assert first is not None and first.amount_pence == 150_000
+        assert await accounts.grant_retraining_topup(conn, worker_id, "facing_redundancy") is None
