@@ -8,8 +8,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
+from service.bodies import body_within, media_type_of
 from service.deps import Caller, Db
-from service.errors import FieldError, PayloadTooLarge, UnsupportedMediaType
+from service.errors import FieldError, UnsupportedMediaType
 from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit
 from service.people import imports, service
@@ -75,14 +76,10 @@ class WorkerController(Controller):
                    "or a file that is not UTF-8 CSV; nothing is applied"}))
     async def import_csv(self, request: Request, db: Db, principal: Caller, state: State,
                          programme: FromQuery[UUID | None] = None) -> ImportReport:
-        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media_type not in CSV_TYPES:
+        if media_type_of(request) not in CSV_TYPES:
             detail = "send the file as text/csv"
             raise UnsupportedMediaType(detail, [FieldError("Content-Type", detail)])
-        body = await request.body()
-        limit = state.settings.import_max_bytes
-        if len(body) > limit:
-            raise PayloadTooLarge.on_field("body", f"an import may be at most {limit} bytes")
+        body = await body_within(request, state.settings.import_max_bytes, "an import")
         return await imports.import_workers(db, principal, body, programme_id=programme,
                                             max_rows=state.settings.import_max_rows)
 
