@@ -34,6 +34,7 @@ from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
 from service.policy.routes import PolicyController, transparency
+from service.programmes.routes import DestinationController, ProgrammeController
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
 from service.reports.routes import equality_report
@@ -61,6 +62,7 @@ ROUTE_HANDLERS = [
     EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
     EqualityController, raise_challenge, ChallengeController, equality_report, transparency,
     DataRightsController, erasure_requests,
+    ProgrammeController, DestinationController,
 ]
 
 

@@ -99,4 +99,8 @@ class Settings(BaseSettings):
                                           "but the system has read or changed for this long.")
     audit_retention_years: int = Field(default=7, ge=1, le=100, description="`ladder "
                                        "retention` deletes audit rows older than this.")
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Largest CSV "
+                                  "file POST /v1/workers/import reads (413 past it).")
+    import_max_rows: int = Field(default=50_000, ge=1, description="Most data rows in one "
+                                 "worker import (422 past it).")
     debug: bool = False

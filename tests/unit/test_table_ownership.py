@@ -38,6 +38,7 @@ OWNERS: dict[str, frozenset[str]] = {
     "challenges": frozenset({"challenges"}),
     "reports": frozenset(),  # reads others' views only (migration 0023)
     "datarights": frozenset({"erasure_requests"}),
+    "programmes": frozenset({"programmes", "programme_members", "destinations"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),
