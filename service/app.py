@@ -29,6 +29,7 @@ from service.enrolments.routes import (
 )
 from service.equality.routes import EqualityController
 from service.errors import EXCEPTION_HANDLERS
+from service.logs import RequestLogMiddleware
 from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
@@ -49,6 +50,7 @@ from service.reviews.routes import (
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
+from service.system.headers import security_headers
 from service.system.routes import health, ready
 
 ROUTE_HANDLERS = [
@@ -78,8 +80,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             yield
             return
         url = await asyncio.to_thread(db.database_url, settings)
-        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size,
-                                              durable_read_audit=settings.durable_read_audit)
+        app.state.pool = await db.create_app_pool(url, settings)
         try:
             yield
         finally:
@@ -91,8 +92,11 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[db.RequestConnectionMiddleware, AuthenticationMiddleware],
+        middleware=[*([RequestLogMiddleware] if settings.request_log else []),
+                    db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
+                    AuthenticationMiddleware],
         before_request=strict_json_body,
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ProblemResponses()],
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],

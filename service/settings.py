@@ -103,4 +103,25 @@ class Settings(BaseSettings):
                                   "file POST /v1/workers/import reads (413 past it).")
     import_max_rows: int = Field(default=50_000, ge=1, description="Most data rows in one "
                                  "worker import (422 past it).")
+    pool_acquire_timeout_seconds: float = Field(default=5.0, gt=0, le=600, description="How "
+                                                "long a request waits for a database connection "
+                                                "before it answers 503.")
+    statement_timeout_ms: int = Field(default=30000, ge=0, description="PostgreSQL's "
+                                      "statement_timeout on the server's connections (0: none); "
+                                      "a request whose statement runs longer answers 503.")
+    lock_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL's lock_timeout on "
+                                 "the server's connections (0: none); a request that waits "
+                                 "longer for a lock answers 503.")
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, description="Longest time "
+                                        "a request body may take to arrive; a slower one "
+                                        "answers 503.")
+    pg_bin: Path | None = Field(default=None, description="Directory of pg_dump and pg_restore "
+                                "for `ladder backup` and `ladder restore`; unset: the external "
+                                "server's /usr/lib/postgresql/<major>/bin if present, else the "
+                                "embedded wheel's.")
+    log_format: Literal["plain", "json"] = Field(default="plain", description="Ladder's log "
+                                                 "lines in `ladder serve`: plain text, or one "
+                                                 "JSON object per line.")
+    request_log: bool = Field(default=True, description="Log one line per request (method, "
+                              "route, status, duration, request id).")
     debug: bool = False
