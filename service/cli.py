@@ -5,6 +5,7 @@ A domain adds commands by listing a module in COMMAND_MODULES that has `register
 import argparse
 import importlib
 import os
+import secrets
 import sys
 from uuid import UUID
 
@@ -74,6 +75,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     url = db.database_url(settings, say)
     os.environ["LADDER_DATABASE_URL"] = url  # the server's worker processes read it
+    if not settings.web_secret:  # one secret for the web forms' tokens in every process
+        os.environ["LADDER_WEB_SECRET"] = secrets.token_urlsafe(32)
+    if args.demo:
+        os.environ["LADDER_WEB_DEMO"] = "true"
 
     async def prepare(conn: asyncpg.Connection) -> None:
         await prepare_database(conn, settings)

@@ -122,3 +122,11 @@ SELECT id FROM workers WHERE external_ref = :external_ref
 
 -- name: has_workers
 SELECT EXISTS (SELECT 1 FROM workers)
+
+-- name: subjects_by_email
+-- Whom an email signs in as on the web pages: every worker and rep with that address
+-- (case-blind), each with the role a session of theirs has and their name.
+SELECT 'worker' AS role, id, name FROM workers WHERE email = :email
+UNION ALL
+SELECT 'rep', id, name FROM reps WHERE email = :email
+ORDER BY role, name, id

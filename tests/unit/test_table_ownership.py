@@ -31,6 +31,7 @@ OWNERS: dict[str, frozenset[str]] = {
                           "course_skill_inferences"}),
     "reviews": frozenset({"review_slots", "reviews", "review_waitlist", "review_calendar_tokens"}),
     "outbox": frozenset({"outbox"}),
+    "web": frozenset({"web_sign_in_links", "web_sessions", "web_rate_limits"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),
