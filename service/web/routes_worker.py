@@ -55,9 +55,9 @@ class WorkerPages(Controller):
 
     @get("/priority")
     async def priority(self, request: Request, db: Db, principal: Caller) -> Template:
-        found = await people.worker_priority(db, principal, principal.worker_id)
+        score, reasons = await people.worker_priority(db, principal, principal.worker_id)
         return pages.page(request, "worker/priority.html", title="Your priority",
-                          priority=found)
+                          score=score, reasons=reasons)
 
     @get("/skills")
     async def skills(self, request: Request, db: Db, principal: Caller) -> Template:
