@@ -242,3 +242,19 @@ def rate_secret(settings: Settings) -> bytes:
     secret = settings.web_secret.get_secret_value() if settings.web_secret else ""
     return hashlib.sha256(b"ladder-web-rate:" + secret.encode()).digest()
 
+
+
+def convert(form: Form, values: dict[str, Any], struct: type, fields: Mapping[str, str]) -> Any:
+    """`values` decoded into the API's Struct with the API's own constraints (strings from a
+    form are converted leniently: "37" is 37); a failure is put on the form, mapped from the
+    Struct's field names to the form's, and None returned."""
+    import msgspec
+
+    try:
+        return msgspec.convert(values, struct, strict=False)
+    except msgspec.ValidationError as error:
+        text = str(error)
+        field = text.rsplit("`$.", 1)[1].split("`")[0].split("[")[0] if "`$." in text else ""
+        message = text.split(" - at ")[0]
+        form.error(fields.get(field, next(iter(fields.values()))), plain(message))
+        return None

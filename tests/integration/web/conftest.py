@@ -53,3 +53,16 @@ async def sign_in(client: httpx.AsyncClient, pool: asyncpg.Pool, email: str) -> 
     assert asked.status_code == 200, asked.text
     secret = (await outbox_links(pool, email))[-1]
     return await post_form(client, f"/sign-in/{secret}")
+
+
+async def sign_in_as(client: httpx.AsyncClient, pool: asyncpg.Pool, app, role: str,
+                     subject_id, name: str = "test") -> httpx.Response:
+    """Sign in with a link made directly (as `ladder web link` does: colleges have no email)."""
+    from uuid import UUID
+
+    from service.web import service as web
+
+    async with pool.acquire() as conn:
+        secret = await web.create_link(conn, app.state.settings, role, UUID(str(subject_id)),
+                                       name)
+    return await post_form(client, f"/sign-in/{secret}")
