@@ -19,7 +19,7 @@ from service.settings import Settings
 
 COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.commands",
                               "service.courses.commands", "service.outbox.commands",
-                              "service.scheduler"]
+                              "service.scheduler", "service.web.commands"]
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.
 PREPARE_HOOKS: list[str] = ["service.reference.service:load_if_empty"]
@@ -86,12 +86,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
             from service.demo import load_demo
 
             print_tokens(await load_demo(conn, settings, progress=say))
+            from service.web.commands import demo_links, print_links
+
+            web_settings = settings.model_copy(update={"web_base_url": base_url})
+            print_links(await demo_links(conn, web_settings), settings.web_link_minutes)
 
     settings = settings.model_copy(update={"database_url": url})
-    run_with_connection(settings, prepare)
     host = args.host or settings.host
     port = args.port or settings.port
-    say(f"Ladder on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    base_url = settings.web_base_url or f"http://{host}:{port}"
+    run_with_connection(settings, prepare)
+    say(f"Ladder on http://{host}:{port}  (web pages: {base_url}/sign-in, API docs: "
+        f"http://{host}:{port}/schema)")
     Granian("service.asgi:app", address=host, port=port, interface=Interfaces.ASGI,
             workers=args.workers or settings.workers, log_access=args.access_log,
             log_dictconfig=serve_log_config()).serve()
