@@ -52,6 +52,8 @@ from service.settings import Settings
 from service.skills.routes import WorkerSkillController
 from service.system.headers import security_headers
 from service.system.routes import health, ready
+from service.web import pages as web_pages
+from service.web.routes import routers as web_routers
 
 ROUTE_HANDLERS = [
     health, ready, me,
@@ -87,7 +89,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             await app.state.pool.close()
 
     app = Litestar(
-        route_handlers=ROUTE_HANDLERS,
+        route_handlers=[*ROUTE_HANDLERS, *web_routers(settings)],
+        template_config=web_pages.template_config(),
         dependencies={
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
@@ -122,6 +125,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
     app.state.search_cache = SearchCache()
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
     app.state.lexicons = LexiconCache()
+    app.state.rate_secret = web_pages.rate_secret(settings)
     if pool is not None:
         app.state.pool = pool
     return app

@@ -124,4 +124,21 @@ class Settings(BaseSettings):
                                                  "JSON object per line.")
     request_log: bool = Field(default=True, description="Log one line per request (method, "
                               "route, status, duration, request id).")
+    web_link_minutes: float = Field(default=15.0, gt=0, le=60, description="How long an "
+                                    "emailed sign-in link works (once).")
+    web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="How long a "
+                                     "web session lasts after signing in.")
+    web_sign_in_per_email: int = Field(default=5, ge=1, description="Sign-in requests one "
+                                       "email may make per web_rate_window_minutes.")
+    web_sign_in_per_address: int = Field(default=30, ge=1, description="Sign-in requests one "
+                                         "client address may make per window.")
+    web_rate_window_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    web_base_url: str | None = Field(default=None, description="The address sign-in links "
+                                     "point to, such as https://ladder.example.org. Unset: "
+                                     "the address the request came to.")
+    web_secret: SecretStr | None = Field(default=None, description="Signs the web forms' CSRF "
+                                         "tokens; set the same value on every instance. Unset: "
+                                         "random per start of `ladder serve`.")
+    web_demo: bool = Field(default=False, description="The sign-in page lists the demo "
+                           "people's emails (set by `ladder serve --demo`).")
     debug: bool = False

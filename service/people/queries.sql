@@ -195,3 +195,10 @@ FROM unnest(:worker_ids::uuid[], :names::text[], :emails::text[], :birth_dates::
      AS u (id, name, email, birth_date, branch, region, occupation, contract_type,
            weekly_hours, highest_qualification, facing_redundancy, priority_score)
 WHERE w.id = u.id
+-- name: subjects_by_email
+-- Whom an email signs in as on the web pages: every worker and rep with that address
+-- (case-blind), each with the role a session of theirs has and their name.
+SELECT 'worker' AS role, id, name FROM workers WHERE email = :email
+UNION ALL
+SELECT 'rep', id, name FROM reps WHERE email = :email
+ORDER BY role, name, id

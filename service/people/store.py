@@ -136,6 +136,12 @@ async def rep_by_email(conn: asyncpg.Connection, email: str) -> Rep | None:
     return Rep(**dict(row)) if row else None
 
 
+async def subjects_by_email(conn: asyncpg.Connection,
+                            email: str) -> list[tuple[str, UUID, str]]:
+    return [(r["role"], r["id"], r["name"])
+            for r in await conn.fetch(*Q.subjects_by_email(email=email))]
+
+
 async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> Provider | None:
     row = await conn.fetchrow(*Q.provider_by_ukprn(ukprn=ukprn))
     return Provider(**dict(row)) if row else None
