@@ -91,38 +91,27 @@ def timeout_settings(statement_timeout_ms: int | None, lock_timeout_ms: int | No
 
 async def create_pool(url: str, min_size: int = 2, max_size: int = 10, *,
                       statement_timeout_ms: int | None = None,
-                      lock_timeout_ms: int | None = None) -> asyncpg.Pool:
+                      lock_timeout_ms: int | None = None,
+                      durable_read_audit: bool = False) -> asyncpg.Pool:
     """The pool. A connection that breaks (the server restarted) is dropped by asyncpg when it
-    goes back, and a new one is opened when next needed, so the pool heals by itself."""
+    goes back, and a new one is opened when next needed, so the pool heals by itself.
+    `durable_read_audit` sends `ladder.durable_read_audit = on`, which stops reads' audit rows
+    from committing lazily (oversight's audit_commit_lazily, migration 0018)."""
+    server_settings = {"application_name": "ladder", "timezone": "UTC",
+                       **timeout_settings(statement_timeout_ms, lock_timeout_ms)}
+    if durable_read_audit:
+        server_settings["ladder.durable_read_audit"] = "on"
     return await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=init_connection,
-        reset=reset_connection,
-        server_settings={"application_name": "ladder", "timezone": "UTC",
-                         **timeout_settings(statement_timeout_ms, lock_timeout_ms)},
+        reset=reset_connection, server_settings=server_settings,
     )
 
 
 async def create_app_pool(url: str, settings: Settings) -> asyncpg.Pool:
     return await create_pool(url, settings.pool_min_size, settings.pool_max_size,
                              statement_timeout_ms=settings.statement_timeout_ms,
-                             lock_timeout_ms=settings.lock_timeout_ms)
-
-
-@asynccontextmanager
-async def transaction_begun_by(conn: asyncpg.Connection, begin: str) -> AsyncIterator[None]:
-    """A transaction opened by `begin`, a BEGIN with the SET LOCALs it needs sent as one simple
-    query: one round trip where `conn.transaction()` and a SET LOCAL take two. Committed at the
-    end, rolled back on any error. Only where no transaction is open (a read)."""
-    if conn.is_in_transaction():
-        raise RuntimeError("transaction_begun_by needs a connection outside a transaction")
-    try:
-        await conn.execute(begin)
-        yield
-    except BaseException:
-        if not conn.is_closed() and conn.is_in_transaction():
-            await conn.execute("ROLLBACK")
-        raise
-    await conn.execute("COMMIT")
+                             lock_timeout_ms=settings.lock_timeout_ms,
+                             durable_read_audit=settings.durable_read_audit)
 
 
 @asynccontextmanager
