@@ -173,6 +173,7 @@ def summary(label: str, timings: list[float], base: float | None = None) -> str:
 
 async def bench(url: str, args: argparse.Namespace) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("ladder.access").setLevel(logging.WARNING)  # one line a request
     rng = random.Random(5)
     conn = await asyncpg.connect(url)
     try:
