@@ -1,6 +1,5 @@
-"""Matching's part of data rights: the worker's pathway choices in the export. On erasure the
-choices stay (each may link the retraining top-up it brought, which the ledger keeps), but the
-worker's own name as who chose goes."""
+"""Matching's part of data rights: the worker's pathway choices in the export; on erasure the
+worker's own name as who chose is cleared (the choices themselves carry no personal text)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -19,8 +18,8 @@ async def export(conn: asyncpg.Connection, worker_id: UUID, viewer: Viewer) -> M
 
 
 async def erase(conn: asyncpg.Connection, erasure: Erasure) -> Mapping[str, int]:
-    return {"pathway_choices": changed(await conn.execute(*Q.erase_choices(
-        worker_id=erasure.worker_id, erased=ERASED)))}
+    status = await conn.execute(*Q.erase_choices(worker_id=erasure.worker_id, erased=ERASED))
+    return {"pathway_choices": changed(status)}
 
 
 SECTION = Section("matching", frozenset({"pathway_choices"}), export, erase)
