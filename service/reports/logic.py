@@ -38,7 +38,12 @@ REGIONS = ("E12000001", "E12000002", "E12000003", "E12000004", "E12000005", "E12
            "E12000007", "E12000008", "E12000009", "W92000004", "S92000003", "N92000002")
 
 
-def age_band(age: int) -> str:
+NOT_KNOWN = "not_known"  # no birth date on record
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return NOT_KNOWN
     if age < 25:
         return "under_25"
     for band, upper in (("25-34", 34), ("35-44", 44), ("45-49", 49), ("50-64", 64)):
