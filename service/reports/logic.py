@@ -32,20 +32,19 @@ MEASURES: dict[str, str] = {
 RATIOS = {"reviews_held": "reviews_held", "enrolments": "enrolments",
           "credit_spent": "credit_spent_pence"}
 
-AGE_BANDS = ("under 25", "25-34", "35-44", "45-49", "50-64", "65+")
+AGE_BANDS = ("under_25", "25-34", "35-44", "45-49", "50-64", "65+")
 # ONS ITL1 regions and nations of the UK
 REGIONS = ("E12000001", "E12000002", "E12000003", "E12000004", "E12000005", "E12000006",
            "E12000007", "E12000008", "E12000009", "W92000004", "S92000003", "N92000002")
 
 
-NOT_KNOWN = "not_known"  # no birth date on record
-
-
 def age_band(age: int | None) -> str:
+    """An erased worker has no birth date (docs/datarights.md): their age is not stated here,
+    so that they still count in every total."""
     if age is None:
-        return NOT_KNOWN
+        return NOT_STATED
     if age < 25:
-        return "under 25"
+        return "under_25"
     for band, upper in (("25-34", 34), ("35-44", 44), ("45-49", 49), ("50-64", 64)):
         if age <= upper:
             return band

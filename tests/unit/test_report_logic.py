@@ -19,11 +19,11 @@ def cells(**counts):
     return {g: Cell(values={"n": n}, people={"n": n}) for g, n in counts.items()}
 
 
-@pytest.mark.parametrize("age,band", [(16, "under 25"), (24, "under 25"), (25, "25-34"),
+@pytest.mark.parametrize("age,band", [(16, "under_25"), (24, "under_25"), (25, "25-34"),
                                       (34, "25-34"), (35, "35-44"), (44, "35-44"),
                                       (45, "45-49"), (49, "45-49"), (50, "50-64"),
                                       (64, "50-64"), (65, "65+"), (90, "65+"),
-                                      (None, "not_known")])
+                                      (None, "not_stated")])
 def test_age_bands(age, band):
     assert logic.age_band(age) == band
 

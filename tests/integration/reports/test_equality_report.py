@@ -57,7 +57,7 @@ async def test_a_cell_of_3_is_suppressed_with_its_complementary_cell(api: Api, c
     assert part_time["full_time"]["representation"] == {
         "reviews_held": None, "enrolments": None, "credit_spent": None}
     ages = groups(report, "age_band")
-    assert list(ages) == ["under 25", "25-34", "35-44", "45-49", "50-64", "65+"]
+    assert list(ages) == ["under_25", "25-34", "35-44", "45-49", "50-64", "65+"]
     assert ages["35-44"]["workers"] == 11 and ages["35-44"]["credit_credited_pence"] == 60_000
     assert ages["50-64"]["workers"] is None
     sex = groups(report, "sex")
