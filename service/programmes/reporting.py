@@ -17,7 +17,7 @@ from service.programmes.schemas import DestinationType, GroupRow, Outcomes
 
 SUPPRESS_BELOW = 5
 TYPES = get_args(DestinationType)
-AGE_BANDS = ((0, "under_25"), (25, "25-34"), (35, "35-44"), (45, "45-54"), (55, "55-64"),
+AGE_BANDS = ((0, "under 25"), (25, "25-34"), (35, "35-44"), (45, "45-54"), (55, "55-64"),
              (65, "65 and over"))
 
 

@@ -73,7 +73,7 @@ def test_a_single_hidden_count_takes_the_smallest_other_with_it():
 def test_age_bands_and_dates():
     assert reporting.age_band(date(1970, 7, 1), LAST_DAY) == "55-64"  # 55 the next day
     assert reporting.age_band(date(1971, 7, 1), LAST_DAY) == "45-54"
-    assert reporting.age_band(date(2005, 1, 1), LAST_DAY) == "under_25"
+    assert reporting.age_band(date(2005, 1, 1), LAST_DAY) == "under 25"
     assert logic.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert logic.window_end(date(2024, 2, 29)) == date(2025, 2, 28)
     assert logic.reminder_due(LAST_DAY, date(2026, 12, 29)) is None
