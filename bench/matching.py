@@ -151,14 +151,18 @@ async def fill_workers(conn: asyncpg.Connection, n: int, rng: random.Random) -> 
     return ids
 
 
-async def timed(client: httpx.AsyncClient, paths: list[str], headers: dict) -> list[float]:
-    timings = []
-    for path in paths:
-        started = time.perf_counter()
-        response = await client.get(path, headers=headers)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.text
-    return sorted(timings)
+async def timed(client: httpx.AsyncClient, paths: dict[str, list[str]],
+                headers: dict) -> dict[str, list[float]]:
+    """Each kind's requests interleaved with the others' (one of each in turn, one at a time),
+    so that no kind runs on caches the others warmed."""
+    timings: dict[str, list[float]] = {kind: [] for kind in paths}
+    for turn in zip(*paths.values(), strict=True):
+        for kind, path in zip(paths, turn, strict=True):
+            started = time.perf_counter()
+            response = await client.get(path, headers=headers)
+            timings[kind].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+    return {kind: sorted(t) for kind, t in timings.items()}
 
 
 def summary(label: str, timings: list[float], base: float | None = None) -> str:
@@ -169,6 +173,7 @@ def summary(label: str, timings: list[float], base: float | None = None) -> str:
 
 async def bench(url: str, args: argparse.Namespace) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("ladder.access").setLevel(logging.WARNING)  # one line a request
     rng = random.Random(5)
     conn = await asyncpg.connect(url)
     try:
@@ -192,16 +197,20 @@ async def bench(url: str, args: argparse.Namespace) -> None:
         sample = [rng.choice(ids) for _ in range(args.requests)]
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://bench") as client:
-            await timed(client, [f"/v1/workers/{w}/matches" for w in ids[:30]], headers)
+            await timed(client, {"warm": [f"/v1/workers/{w}/matches" for w in ids[:30]]},
+                        headers)
             body = (await client.get(f"/v1/workers/{sample[0]}/matches", headers=headers)).json()
-            read = await timed(client, [f"/v1/workers/{w}" for w in sample], headers)
-            plain = await timed(client, [f"/v1/workers/{w}/matches" for w in sample], headers)
-            digital = await timed(client, [f"/v1/workers/{w}/matches?focus=digital"
-                                           for w in sample], headers)
+            runs = await timed(client, {
+                "read": [f"/v1/workers/{w}" for w in sample],
+                "plain": [f"/v1/workers/{w}/matches" for w in sample],
+                "digital": [f"/v1/workers/{w}/matches?focus=digital" for w in sample[::-1]]},
+                headers)
+        read, plain, digital = runs["read"], runs["plain"], runs["digital"]
         base = statistics.median(read)
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"load average at the end (1, 5, 15 min): {load}", flush=True)
-        print(f"{args.requests} requests each, one at a time, workers drawn at random; e.g. "
+        print(f"{args.requests} requests of each kind, one at a time, the kinds interleaved, "
+              "workers drawn at random; e.g. "
               f"{len(body['pathways'])} pathways, "
               f"{sum(len(p['courses']) for p in body['pathways'])} courses", flush=True)
         print(summary("GET /v1/workers/{id} (baseline)", read), flush=True)

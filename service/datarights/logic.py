@@ -100,6 +100,8 @@ ACTIONS = {
     "reviews.waitlist.offer": "offered you a review slot",
     "reviews.waitlist.offer_out_of_order": "offered you a review slot out of turn",
     "reviews.waitlist.withdraw": "took you off the waiting list for a review",
+    "matching.read": "read your matches: safer occupations, gaps and course pathways",
+    "matching.pathway.choose": "recorded your choice of a pathway",
     "datarights.export": "exported all your data",
     "datarights.access_log": "read this access log",
     "datarights.erasure_request": "asked for your personal details to be erased",

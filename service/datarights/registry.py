@@ -14,11 +14,17 @@ import asyncpg
 from service import idempotency
 from service.accounts import datarights as accounts
 from service.auth import datarights as auth
+from service.challenges import datarights as challenges
+from service.consents import datarights as consents
 from service.datarights import requests
 from service.datarights.logic import Erasure, Section, Viewer
+from service.enrolments import datarights as enrolments
+from service.equality import datarights as equality
+from service.matching import datarights as matching
 from service.outbox import datarights as outbox
 from service.oversight import datarights as oversight
 from service.people import datarights as people
+from service.programmes import datarights as programmes
 from service.reviews import datarights as reviews
 from service.skills import datarights as skills
 
@@ -43,6 +49,12 @@ REGISTRY: tuple[Section, ...] = (
     accounts.SECTION,
     skills.SECTION,
     reviews.SECTION,
+    enrolments.SECTION,
+    consents.SECTION,
+    matching.SECTION,
+    equality.SECTION,
+    challenges.SECTION,
+    programmes.SECTION,
     outbox.SECTION,
     requests.SECTION,
     IDEMPOTENCY,

@@ -40,7 +40,8 @@ def course_why(choice: Choice, worker_level: str, focus_digital: bool) -> str:
                                 DELIVERY.get(offer.delivery or "")) if x)
     where = f" at {offer.venue_postcode}" if offer.venue_postcode and offer.delivery != "online" \
         else ""
-    parts.append(f"{(how + ', ') if how else ''}{when}{where}, by {offer.provider_name}.")
+    said = f"{(how + ', ') if how else ''}{when}{where}, by {offer.provider_name}."
+    parts.append(said[0].upper() + said[1:])
     cost = money(offer.cost_pence) if offer.cost_pence is not None else "no cost given (counted " \
         "as £0.00)"
     places = "" if offer.places_left is None else f"; {count(offer.places_left, 'place')} left"
@@ -74,8 +75,11 @@ def pathway_why(occupation_label: str, occupation_risk: float, target_label: str
                          else ", none of them digital."))
     closed = len(gaps) - len(result.uncovered)
     if result.choices:
-        parts.append(f"{count(len(result.choices), 'course')} close {closed} of the "
-                     f"{len(gaps)} gaps for {money(result.total_cost_pence)}.")
+        verb = "closes" if len(result.choices) == 1 else "close"
+        which = (f"all {count(closed, 'gap')}" if closed == len(gaps)
+                 else f"{closed} of the {len(gaps)} gaps")
+        parts.append(f"{count(len(result.choices), 'course')} {verb} {which} for "
+                     f"{money(result.total_cost_pence)}.")
     if result.uncovered:
         parts.append(f"No course that fits you closes {labels(result.uncovered)}.")
     if not result.choices:

@@ -3,13 +3,15 @@
 
 from service.people.logic import INSECURE_CONTRACTS
 from service.policy.schemas import PolicyRules, PolicyWords
+from service.reference.logic import MAX_TARGETS, OPTIONAL_WEIGHT, SIMILARITY_THRESHOLD
 
-# Matching's published figures (issue 12; docs/algorithms.md). They are the matching design's,
-# fixed in code rather than policy data; whoever changes matching changes them here too.
+# Matching's published figures (docs/matching.md): the transitions' constants are reference's
+# own; the gap level and the default number of pathways are matching's.
 MATCHING = {
     "essential_weight": 1.0,
-    "optional_weight": 0.5,
-    "similarity_threshold": 0.2,
+    "optional_weight": OPTIONAL_WEIGHT,
+    "similarity_threshold": SIMILARITY_THRESHOLD,
+    "targets_kept": MAX_TARGETS,
     "gap_level": 2,
     "pathways_shown": 5,
 }
@@ -79,19 +81,22 @@ def eligibility_words(rules: PolicyRules) -> list[str]:
 def matching_words() -> list[str]:
     m = MATCHING
     return [
-        "Target occupations come from ESCO's skills: two occupations' similarity is the "
-        "weighted share of skills they have in common out of all the skills either needs "
-        f"(each essential skill weighs {m['essential_weight']:g}, each optional skill "
-        f"{m['optional_weight']:g}), so a large occupation does not win by its size.",
-        f"A target is shown only if its similarity is above {m['similarity_threshold']:g} and "
-        "it is safer: a lower automation-risk score and not in the High category.",
+        "Target occupations come from ESCO's skills. The similarity of two occupations is the "
+        "weighted Jaccard index of their skills: for each skill, the smaller of its two weights "
+        "added up, over the larger of its two weights added up, where an essential skill "
+        f"weighs {m['essential_weight']:g}, an optional one {m['optional_weight']:g} and a "
+        "skill the occupation does not need 0; dividing by all the skills either needs means a "
+        "large occupation does not win by its size.",
+        f"A target is kept only if its similarity is {m['similarity_threshold']:g} or more and "
+        "it is safer: a lower automation-risk score and not in the High category; at most "
+        f"the {m['targets_kept']} most similar targets of each occupation are kept.",
         f"The gaps are the target's essential skills the worker does not hold at level "
         f"{m['gap_level']} or above.",
         "Courses are chosen to cover the most gaps for the least cost (a greedy set cover), "
         "ordered from introductory to advanced, using only presentations that start in the "
         "future, suit the worker's hours and can be reached from their region or online; "
         "each pathway says whether the worker's balance covers it.",
-        f"Up to {m['pathways_shown']} pathways are shown, closest first.",
+        f"Up to {m['pathways_shown']} pathways are shown by default, closest first.",
     ]
 
 

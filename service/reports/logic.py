@@ -38,7 +38,11 @@ REGIONS = ("E12000001", "E12000002", "E12000003", "E12000004", "E12000005", "E12
            "E12000007", "E12000008", "E12000009", "W92000004", "S92000003", "N92000002")
 
 
-def age_band(age: int) -> str:
+def age_band(age: int | None) -> str:
+    """An erased worker has no birth date (docs/datarights.md): their age is not stated here,
+    so that they still count in every total."""
+    if age is None:
+        return NOT_STATED
     if age < 25:
         return "under_25"
     for band, upper in (("25-34", 34), ("35-44", 44), ("45-49", 49), ("50-64", 64)):

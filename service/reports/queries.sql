@@ -2,7 +2,8 @@
 -- One row per combination of the workers' characteristics, with the sums of each measure over
 -- [:from_at, :to_at) and the workers behind each. Workers are those recorded before :to_at;
 -- their age is on :on_day; part-time is below :full_time_hours. Equality answers are the ones
--- consented to (equality's view); a worker without answers has nulls there.
+-- consented to (equality's view); a worker without answers has nulls there. Enrolments come
+-- from enrolments' view `enrolments_shown`.
 WITH people AS (
     SELECT w.id, date_part('year', age(:on_day::date, w.birth_date))::int AS age,
            w.contract_type, w.weekly_hours < :full_time_hours AS part_time, w.region
@@ -24,13 +25,17 @@ WITH people AS (
     WHERE m.created_at >= :from_at AND m.created_at < :to_at
     GROUP BY m.worker_id
 ), enrolments_of_workers AS (
-    -- ENROLMENTS: the one place the enrolment measures come from. No enrolments view exists
-    -- yet (the enrolments domain is not built), so this answers no rows and the report's
-    -- `enrolments` and `courses_started` are null. When enrolments publish a view, select
-    -- per worker here: enrolments made and courses started in [:from_at, :to_at), and
-    -- coalesce their sums below to 0 as the other measures do.
-    SELECT NULL::uuid AS worker_id, NULL::bigint AS enrolments, NULL::bigint AS courses_started
-    WHERE false
+    -- Enrolments' published view: places booked (enrolments made) and courses started in
+    -- [:from_at, :to_at), per worker.
+    SELECT e.worker_id,
+           count(*) FILTER (WHERE e.booked_at >= :from_at AND e.booked_at < :to_at)
+               AS enrolments,
+           count(*) FILTER (WHERE e.started_at >= :from_at AND e.started_at < :to_at)
+               AS courses_started
+    FROM enrolments_shown AS e
+    WHERE (e.booked_at >= :from_at AND e.booked_at < :to_at)
+       OR (e.started_at >= :from_at AND e.started_at < :to_at)
+    GROUP BY e.worker_id
 )
 SELECT p.age, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity, e.disability,
        count(*) AS workers,
@@ -38,9 +43,9 @@ SELECT p.age, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity, e.disa
        count(*) FILTER (WHERE h.reviews_held > 0) AS reviews_held_people,
        coalesce(sum(h.no_shows), 0)::bigint AS no_shows,
        count(*) FILTER (WHERE h.no_shows > 0) AS no_shows_people,
-       sum(n.enrolments)::bigint AS enrolments,
+       coalesce(sum(n.enrolments), 0)::bigint AS enrolments,
        count(*) FILTER (WHERE n.enrolments > 0) AS enrolments_people,
-       sum(n.courses_started)::bigint AS courses_started,
+       coalesce(sum(n.courses_started), 0)::bigint AS courses_started,
        count(*) FILTER (WHERE n.courses_started > 0) AS courses_started_people,
        coalesce(sum(m.credited), 0)::bigint AS credit_credited_pence,
        count(*) FILTER (WHERE m.credited > 0) AS credited_people,

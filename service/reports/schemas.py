@@ -14,8 +14,7 @@ class Representation(msgspec.Struct):
 
 class Measures(msgspec.Struct):
     """Counts (null when fewer than 5 workers are behind them, or withheld so that another
-    cell cannot be worked out from the total); `enrolments` and `courses_started` are null
-    until enrolments exist."""
+    cell cannot be worked out from the total)."""
 
     workers: int | None
     reviews_held: int | None

@@ -16,8 +16,6 @@ from service.policy.service import priority_rules
 from service.reports import logic, store
 from service.reports.schemas import EqualityReport
 
-NOT_AVAILABLE = ["enrolments", "courses_started"]  # until enrolments exist (store's query)
-
 
 def check_range(from_day: date | None, to_day: date | None) -> tuple[date, date]:
     for name, day in (("from", from_day), ("to", to_day)):
@@ -46,7 +44,7 @@ async def equality_report(conn: asyncpg.Connection, from_day: date | None,
         "totals": logic.published_total(total),
         "dimensions": {name: logic.published(cells, total) for name, cells in tables.items()},
         "challenges": logic.published_counts(counts),
-        "not_available": [m for m in NOT_AVAILABLE if total.values[m] is None],
+        "not_available": [m for m in logic.MEASURES if total.values[m] is None],
     }
     return msgspec.convert(report, EqualityReport)
 

@@ -1,7 +1,7 @@
 """The equality report reads other domains' data only through the views they publish
 (migration 0023): people's `people_report_workers`, reviews' `reviews_outcomes`, accounts'
-`accounts_movements`, equality's `equality_report_answers`, challenges' `challenges_outcomes`.
-It owns no table."""
+`accounts_movements`, equality's `equality_report_answers`, challenges' `challenges_outcomes`,
+and enrolments' `enrolments_shown` (migration 0022). It owns no table."""
 
 from datetime import date, datetime
 

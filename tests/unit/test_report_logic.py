@@ -22,7 +22,8 @@ def cells(**counts):
 @pytest.mark.parametrize("age,band", [(16, "under_25"), (24, "under_25"), (25, "25-34"),
                                       (34, "25-34"), (35, "35-44"), (44, "35-44"),
                                       (45, "45-49"), (49, "45-49"), (50, "50-64"),
-                                      (64, "50-64"), (65, "65+"), (90, "65+")])
+                                      (64, "50-64"), (65, "65+"), (90, "65+"),
+                                      (None, "not_stated")])
 def test_age_bands(age, band):
     assert logic.age_band(age) == band
 

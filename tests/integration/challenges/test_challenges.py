@@ -1,11 +1,18 @@
 """Challenges to automated decisions: raised by the worker or their rep, listed by scope,
 answered once by a rep of the branch or an admin; open ones past 14 days are overdue."""
 
+import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
+from service.auth.logic import Principal
+from service.challenges import service
+from service.challenges.schemas import AnswerIn
+from service.errors import Conflict
 from tests.conftest import Api
+from tests.integration.locks import wait_for_lock_wait
 
 BRANCH, OTHER = "Leeds UNISON", "York UNISON"
 
@@ -158,3 +165,32 @@ async def test_the_list_pages(s: Setup, client):
     assert not {c["id"] for c in first["items"]} & {c["id"] for c in rest["items"]}
     bad = await client.get("/v1/challenges", headers=s.rep, params={"cursor": "nonsense"})
     assert bad.status_code == 422
+
+
+async def test_two_answers_at_once_give_one_answer_and_one_409(s: Setup, pool):
+    """The answer takes the challenge's row lock: the second waits, then finds it answered."""
+    challenge = (await s.raise_()).json()
+    admin = Principal(uuid.uuid4(), "admin", "Ada Admin")
+    now = datetime.now(UTC)
+
+    async def answer(conn, outcome):
+        return await service.answer(conn, admin, uuid.UUID(challenge["id"]),
+                                    AnswerIn(outcome, f"{outcome} by one of two"), now)
+
+    async with pool.acquire() as holder, pool.acquire() as other:
+        async def second():
+            async with other.transaction():
+                return await answer(other, "upheld")
+
+        transaction = holder.transaction()
+        await transaction.start()
+        await answer(holder, "changed")
+        racer = asyncio.create_task(second())
+        await wait_for_lock_wait(pool, holder, racer)
+        await transaction.commit()
+        with pytest.raises(Conflict):
+            await racer
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow("SELECT status, outcome FROM challenges")
+        told = await conn.fetchval("SELECT count(*) FROM outbox")
+    assert (row["status"], row["outcome"], told) == ("answered", "changed", 1)

@@ -10,6 +10,7 @@ import pytest
 from service import clock
 from tests.conftest import Api
 from tests.integration.accounts.helpers import contribute
+from tests.integration.enrolments.helpers import COST, Enrolments
 
 TODAY = clock.today()
 RANGE = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
@@ -67,14 +68,34 @@ async def test_a_cell_of_3_is_suppressed_with_its_complementary_cell(api: Api, c
     assert regions["E12000003"]["workers"] == 11
 
 
-async def test_enrolments_are_null_until_enrolments_exist(api: Api, client):
-    await eleven_workers(api, client)
+async def test_enrolments_courses_started_and_spend_are_counted(api: Api, client):
+    """6 workers enrol on one course (a place booked each) and 5 start it (each hold settled:
+    credit spent); 2 of the 6 are on zero-hours contracts."""
+    en = await Enrolments(api).setup()
+    pid = await en.offer(places=10)
+    workers = []
+    for i in range(6):
+        worker, _ = await en.worker(birth_date=BORN, contract_type="zero_hours" if i < 2
+                                    else "permanent")
+        enrolled = await en.enrol(worker, pid)
+        assert enrolled.status_code == 201, enrolled.text
+        workers.append(enrolled.json())
+    await en.move_start(pid, 0)
+    for enrolment in workers[:5]:
+        assert (await en.act(enrolment, "start")).status_code == 200
     report = (await client.get("/v1/reports/equality", params=RANGE,
                                headers=await api.admin())).json()
-    assert report["not_available"] == ["enrolments", "courses_started"]
-    assert report["totals"]["enrolments"] is None and report["totals"]["courses_started"] is None
-    assert all(row["enrolments"] is None for rows in report["dimensions"].values()
-               for row in rows)
+    assert report["not_available"] == []
+    totals = report["totals"]
+    assert (totals["enrolments"], totals["courses_started"]) == (6, 5)
+    assert totals["credit_spent_pence"] == 5 * COST
+    ages = groups(report, "age_band")
+    assert (ages["35-44"]["enrolments"], ages["35-44"]["courses_started"]) == (6, 5)
+    assert ages["35-44"]["representation"]["enrolments"] == 1.0
+    contract = groups(report, "contract_type")
+    # 2 zero-hours enrolments: withheld, and the 4 permanent ones with them
+    assert contract["zero_hours"]["enrolments"] is None
+    assert contract["permanent"]["enrolments"] is None
 
 
 async def test_challenges_are_counted_by_outcome(api: Api, client):
