@@ -17,10 +17,17 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.consents.routes import ConsentController
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
 from service.datarights.routes import DataRightsController, erasure_requests
+from service.enrolments.routes import (
+    EnrolmentController,
+    provider_enrolments,
+    worker_enrolments,
+)
 from service.errors import EXCEPTION_HANDLERS
+from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
@@ -47,7 +54,9 @@ ROUTE_HANDLERS = [
     OccupationController, SkillController, WorkerSkillController,
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
-    calendar_feed, DataRightsController, erasure_requests,
+    calendar_feed, MatchingController,
+    EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
+    DataRightsController, erasure_requests,
 ]
 
 
@@ -63,7 +72,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             yield
             return
         url = await asyncio.to_thread(db.database_url, settings)
-        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
+        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size,
+                                              durable_read_audit=settings.durable_read_audit)
         try:
             yield
         finally:

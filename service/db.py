@@ -80,29 +80,17 @@ async def reset_connection(conn: asyncpg.Connection) -> None:
     code that takes session state (a session advisory lock) resets its own connection."""
 
 
-async def create_pool(url: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(url: str, min_size: int = 2, max_size: int = 10, *,
+                      durable_read_audit: bool = False) -> asyncpg.Pool:
+    """Ladder's pool. `durable_read_audit` sends `ladder.durable_read_audit = on`, which stops
+    reads' audit rows from committing lazily (oversight's audit_commit_lazily, migration 0018)."""
+    server_settings = {"application_name": "ladder", "timezone": "UTC"}
+    if durable_read_audit:
+        server_settings["ladder.durable_read_audit"] = "on"
     return await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=init_connection,
-        reset=reset_connection,
-        server_settings={"application_name": "ladder", "timezone": "UTC"},
+        reset=reset_connection, server_settings=server_settings,
     )
-
-
-@asynccontextmanager
-async def transaction_begun_by(conn: asyncpg.Connection, begin: str) -> AsyncIterator[None]:
-    """A transaction opened by `begin`, a BEGIN with the SET LOCALs it needs sent as one simple
-    query: one round trip where `conn.transaction()` and a SET LOCAL take two. Committed at the
-    end, rolled back on any error. Only where no transaction is open (a read)."""
-    if conn.is_in_transaction():
-        raise RuntimeError("transaction_begun_by needs a connection outside a transaction")
-    try:
-        await conn.execute(begin)
-        yield
-    except BaseException:
-        if not conn.is_closed() and conn.is_in_transaction():
-            await conn.execute("ROLLBACK")
-        raise
-    await conn.execute("COMMIT")
 
 
 @asynccontextmanager

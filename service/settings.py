@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, description="Server processes for `ladder serve`.")
     pool_min_size: int = Field(default=2, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
+    durable_read_audit: bool = Field(
+        default=False,
+        description="Make reads wait for their audit row to reach the disk, as writes do "
+                    "(migration 0018 says what is at stake).",
+    )
     migrations_dir: Path = Field(default=bundled("migrations"),
                                  description="SQL migrations; the installed copy by default.")
     catalogue_dir: Path = Field(default=bundled("catalogue"),
@@ -58,6 +63,10 @@ class Settings(BaseSettings):
     review_offer_hours: float = Field(default=24.0, gt=0, le=336, description="How long a "
                                       "review slot offered from the waiting list is held for "
                                       "the worker it is offered to.")
+    enrolment_offer_hours: float = Field(default=48.0, gt=0, le=336, description="How long "
+                                         "a course place offered from a presentation's "
+                                         "waiting list is held for the worker it is offered "
+                                         "to.")
     smtp_url: SecretStr | None = Field(default=None, description="Where the outbox sends mail: "
                                        "smtp://[user:password@]host[:port] or smtps://... "
                                        "Unset: each message is printed to the log instead.")

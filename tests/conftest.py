@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tables filled by migrations or by loading reference data: kept between tests.
 KEEP_TABLES = {"schema_migrations", "policies", "isco_group_risks", "occupations", "skills",
                "occupation_labels", "skill_labels", "occupation_skills", "reference_loads",
-               "everyday_job_titles"}
+               "everyday_job_titles", "skill_tags", "occupation_transitions"}
 
 
 def with_database(url: str, name: str) -> str:

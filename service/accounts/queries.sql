@@ -183,7 +183,7 @@ SELECT now()
 -- who reads and why, as it takes them; no row if there is no such worker), cached totals,
 -- earmarked money still available, whether :period's accrual has reached the worker, and the
 -- policy in force on :day (through the policy domain's policy_in_force; its columns prefixed
--- policy_, all null if there is none).
+-- policy_, all null if there is none). lazy_commit: as people's get_worker_audited takes it.
 WITH earmarked AS (
     SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                     - ledger_held_delta(kind, amount_pence))::bigint AS available
@@ -205,3 +205,4 @@ FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :ac
                     :actor_id, :actor_name, :token_id, :action, false) AS w
 LEFT JOIN accounts AS a ON a.worker_id = w.id
 LEFT JOIN LATERAL policy_in_force(:day) AS p ON true
+WHERE audit_commit_lazily(:lazy_commit)

@@ -14,8 +14,11 @@ import asyncpg
 from service import idempotency
 from service.accounts import datarights as accounts
 from service.auth import datarights as auth
+from service.consents import datarights as consents
 from service.datarights import requests
 from service.datarights.logic import Erasure, Section, Viewer
+from service.enrolments import datarights as enrolments
+from service.matching import datarights as matching
 from service.outbox import datarights as outbox
 from service.oversight import datarights as oversight
 from service.people import datarights as people
@@ -36,10 +39,15 @@ async def _forget_answers(conn: asyncpg.Connection, erasure: Erasure) -> Mapping
 # have no worker column, and are deleted on erasure.
 IDEMPOTENCY = Section("shared: service/idempotency.py", frozenset(), _no_export, _forget_answers)
 
-# In the order erasure runs them (people first: the record itself), and the export shows them.
+# In the order erasure runs them (people first: the record itself; enrolments before accounts,
+# whose step clears the text of the releases that cancelling enrolments writes), and the export
+# shows them.
 REGISTRY: tuple[Section, ...] = (
     people.SECTION,
     auth.SECTION,
+    enrolments.SECTION,
+    consents.SECTION,
+    matching.SECTION,
     accounts.SECTION,
     skills.SECTION,
     reviews.SECTION,

@@ -21,9 +21,12 @@ WHERE id = :worker_id AND erased_at IS NULL
 -- one statement (migration 0011's worker_audited): a read whose audit row cannot be written
 -- fails, so it is never served. The scope_ parameters are the caller's WorkerScope; actor_role
 -- to action say who reads and why, as oversight's audit_record takes them; lock whether to lock
--- the worker's row for the change that follows.
+-- the worker's row for the change that follows. lazy_commit (true only outside an explicit
+-- transaction, that is on a read) lets the audit row commit without waiting for the disk
+-- (oversight's audit_commit_lazily, migration 0018).
 SELECT * FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id,
                              :actor_role, :actor_id, :actor_name, :token_id, :action, :lock)
+WHERE audit_commit_lazily(:lazy_commit)
 
 -- name: list_workers
 SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,

@@ -31,6 +31,9 @@ OWNERS: dict[str, frozenset[str]] = {
                           "course_skill_inferences"}),
     "reviews": frozenset({"review_slots", "reviews", "review_waitlist", "review_calendar_tokens"}),
     "outbox": frozenset({"outbox"}),
+    "matching": frozenset({"pathway_choices"}),
+    "enrolments": frozenset({"enrolments"}),
+    "consents": frozenset({"consents"}),
     "datarights": frozenset({"erasure_requests"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),

@@ -107,7 +107,8 @@ async def test_every_v1_operation_answers_401_as_documented(schema, client):
     for method, path, _ in operations(schema, "/v1/"):
         url = path.format_map({name: str(uuid.uuid4()) for name in ("token_id", "worker_id",
                                "skill_id", "ukprn", "feed_id", "ref", "course_id",
-                               "rep_id", "slot_id", "review_id", "entry_id")})
+                               "rep_id", "slot_id", "review_id", "entry_id",
+                               "enrolment_id", "consent_id")})
         response = await client.request(method, url)
         assert response.status_code == 401, (method, path, response.text)
         assert_documented(schema, method, path, response)
