@@ -18,6 +18,7 @@ from service.courses.inference_job import LexiconCache
 from service.enrolments import places as enrolments
 from service.outbox import service as outbox
 from service.people import service as people
+from service.programmes import reminders as programmes
 from service.reviews import waitlist as reviews
 from service.settings import Settings
 
@@ -34,6 +35,7 @@ def jobs(lexicons: LexiconCache) -> dict[str, Job]:
         "priority scores": people.scheduled_round,
         "review offers": reviews.scheduled_round,
         "enrolment offers": enrolments.scheduled_round,
+        "programme reminders": programmes.scheduled_round,
         "outbox": outbox.scheduled_round,
     }
 
@@ -86,7 +88,8 @@ def scheduler_lifespan(settings: Settings):
 def register(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser("worker", help="run the background jobs on a schedule: pull due "
                                  "course feeds, infer pending course skills, refresh priority "
-                                 "scores, pass lapsed review and enrolment offers on, "
+                                 "scores, pass lapsed review and enrolment offers on, remind "
+                                 "reps of programme members with no destination, "
                                  "deliver due "
                                  "outbox messages")
     worker.add_argument("--once", action="store_true", help="run one round, then stop")

@@ -206,3 +206,9 @@ FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :ac
 LEFT JOIN accounts AS a ON a.worker_id = w.id
 LEFT JOIN LATERAL policy_in_force(:day) AS p ON true
 WHERE audit_commit_lazily(:lazy_commit)
+
+-- name: spent_since
+-- Pence paid to providers for these workers' courses (settlements) since the day.
+SELECT coalesce(sum(amount_pence), 0)::bigint
+FROM ledger_entries
+WHERE worker_id = ANY (:worker_ids::uuid[]) AND kind = 'settlement' AND created_at >= :since

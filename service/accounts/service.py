@@ -8,7 +8,7 @@ transaction."""
 import csv
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, Literal
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from service.accounts.schemas import (
     HoldPage,
     NextAccrual,
     PathwayEarmark,
+    StatementLine,
 )
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
@@ -250,28 +251,44 @@ async def holds_page(conn: asyncpg.Connection, principal: Principal, worker_id: 
     return HoldPage(*page(rows, limit, lambda h: (h.created_at, h.id)))
 
 
-async def statement_csv(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> str:
-    """Every entry, oldest first, with running balance, held and available, in pounds for
-    people and pence for programs."""
+async def statement(conn: asyncpg.Connection, principal: Principal,
+                    worker_id: UUID) -> list[StatementLine]:
+    """Every entry, oldest first, with its description and the running balance, held and
+    available after it (the statement the CSV and the web page show)."""
     await visible_worker(conn, principal, worker_id, "account.statement")
+    return [StatementLine(
+        day=r["created_at"].date(),
+        description=logic.describe(r["kind"], r["period"], r["source"], r["rule"], r["reason"]),
+        kind=r["kind"], reference=r["reference"], amount_pence=r["amount_pence"],
+        balance_change_pence=r["balance_change_pence"], held_change_pence=r["held_change_pence"],
+        balance_pence=r["balance_pence"], held_pence=r["held_pence"],
+        available_pence=r["balance_pence"] - r["held_pence"],
+    ) for r in await store.statement(conn, worker_id)]
+
+
+def statement_text(lines: list[StatementLine]) -> str:
+    """The statement as CSV, in pounds for people and pence for programs."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(STATEMENT_COLUMNS)
     pounds = logic.pounds
-    for r in await store.statement(conn, worker_id):
-        change = r["balance_change_pence"]
-        available = r["balance_pence"] - r["held_pence"]
+    for line in lines:
+        change = line.balance_change_pence
         writer.writerow([
-            r["created_at"].date().isoformat(),
-            logic.spreadsheet_text(logic.describe(r["kind"], r["period"], r["source"],
-                                                  r["rule"], r["reason"])),
-            r["kind"], logic.spreadsheet_text(r["reference"]),
+            line.day.isoformat(), logic.spreadsheet_text(line.description),
+            line.kind, logic.spreadsheet_text(line.reference),
             pounds(change) if change > 0 else "", pounds(-change) if change < 0 else "",
-            pounds(r["held_change_pence"]) if r["held_change_pence"] else "",
-            pounds(r["balance_pence"]), pounds(r["held_pence"]), pounds(available),
-            r["amount_pence"], r["balance_pence"], available,
+            pounds(line.held_change_pence) if line.held_change_pence else "",
+            pounds(line.balance_pence), pounds(line.held_pence), pounds(line.available_pence),
+            line.amount_pence, line.balance_pence, line.available_pence,
         ])
     return out.getvalue()
+
+
+async def statement_csv(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> str:
+    """Every entry, oldest first, with running balance, held and available, in pounds for
+    people and pence for programs."""
+    return statement_text(await statement(conn, principal, worker_id))
 
 
 async def accrue(conn: asyncpg.Connection, actor: Actor, period: str, *,
@@ -323,3 +340,10 @@ async def _accrue(conn: asyncpg.Connection, actor: Actor, period: str, day: date
     summary = await store.accrual_summary(conn, period)
     return AccrualResult(period, policy.version, paid, credited, summary["workers"],
                          summary["at_ceiling"], summary["credited_pence"])
+
+
+async def spent_since(conn: asyncpg.Connection, worker_ids: list[UUID], day: date) -> int:
+    """Credit spent (settled to providers) by these workers since the UK day, in pence: a
+    programme's report."""
+    since = datetime.combine(day, time(), tzinfo=clock.UK)
+    return await store.spent_since(conn, worker_ids, since)

@@ -198,3 +198,7 @@ async def list_holds(conn: asyncpg.Connection, worker_id: UUID, status: str | No
                                           after_created_at=after[0], after_id=after[1],
                                           limit=limit))
     return [Hold(**dict(r)) for r in rows]
+
+
+async def spent_since(conn: asyncpg.Connection, worker_ids: list[UUID], since: datetime) -> int:
+    return await conn.fetchval(*Q.spent_since(worker_ids=worker_ids, since=since))

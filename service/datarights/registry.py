@@ -14,16 +14,20 @@ import asyncpg
 from service import idempotency
 from service.accounts import datarights as accounts
 from service.auth import datarights as auth
+from service.challenges import datarights as challenges
 from service.consents import datarights as consents
 from service.datarights import requests
 from service.datarights.logic import Erasure, Section, Viewer
 from service.enrolments import datarights as enrolments
+from service.equality import datarights as equality
 from service.matching import datarights as matching
 from service.outbox import datarights as outbox
 from service.oversight import datarights as oversight
 from service.people import datarights as people
+from service.programmes import datarights as programmes
 from service.reviews import datarights as reviews
 from service.skills import datarights as skills
+from service.web import datarights as web
 
 
 async def _no_export(conn: asyncpg.Connection, worker_id: UUID,
@@ -45,6 +49,7 @@ IDEMPOTENCY = Section("shared: service/idempotency.py", frozenset(), _no_export,
 REGISTRY: tuple[Section, ...] = (
     people.SECTION,
     auth.SECTION,
+    web.SECTION,
     enrolments.SECTION,
     consents.SECTION,
     matching.SECTION,
@@ -52,6 +57,9 @@ REGISTRY: tuple[Section, ...] = (
     skills.SECTION,
     reviews.SECTION,
     outbox.SECTION,
+    equality.SECTION,
+    challenges.SECTION,
+    programmes.SECTION,
     requests.SECTION,
     IDEMPOTENCY,
     oversight.SECTION,  # last: the audit rows written by the steps before are cleared too

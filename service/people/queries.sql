@@ -53,6 +53,20 @@ RETURNING id, external_ref, name, email, birth_date, branch, employer, region, o
           contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
           facing_redundancy, priority_score, created_at, updated_at
 
+-- name: get_workers
+SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
+       contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
+       facing_redundancy, priority_score, created_at, updated_at
+FROM workers
+WHERE id = ANY (:worker_ids::uuid[])
+ORDER BY branch, name, id
+
+-- name: reps_of_branches
+SELECT id, name, email::text AS email, branch, created_at
+FROM reps
+WHERE branch = ANY (:branches::text[])
+ORDER BY branch, id
+
 -- name: occupation_risk_category
 SELECT risk_category FROM reference_occupations WHERE id = resolve_occupation(:occupation)
 
@@ -86,6 +100,16 @@ LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
 WHERE w.erased_at IS NULL AND (:after::uuid IS NULL OR w.id > :after)
 ORDER BY w.id
 LIMIT :limit
+FOR NO KEY UPDATE OF w
+
+-- name: priority_facts_of
+-- As priority_facts_batch, for the workers given (a programme's, an import's).
+SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_type,
+       w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
+FROM workers AS w
+LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
+WHERE w.id = ANY (:worker_ids::uuid[])
+ORDER BY w.id
 FOR NO KEY UPDATE OF w
 
 -- name: set_priority_scores
@@ -126,3 +150,55 @@ SELECT id FROM workers WHERE external_ref = :external_ref
 
 -- name: has_workers
 SELECT EXISTS (SELECT 1 FROM workers)
+
+-- name: workers_by_refs
+-- The workers an import names, by employer and external_ref, locked until it is applied.
+SELECT w.id, w.external_ref, w.name, w.email, w.birth_date, w.branch, w.employer, w.region,
+       w.occupation, w.contract_type, w.weekly_hours::float8 AS weekly_hours,
+       w.highest_qualification, w.facing_redundancy, w.priority_score, w.created_at,
+       w.updated_at
+FROM workers AS w
+JOIN unnest(:employers::text[], :external_refs::text[]) AS k (employer, external_ref)
+  ON w.employer = k.employer AND w.external_ref = k.external_ref
+ORDER BY w.id
+FOR NO KEY UPDATE OF w
+
+-- name: insert_workers
+-- An import's new workers, in one statement.
+INSERT INTO workers (external_ref, name, email, birth_date, branch, employer, region, occupation,
+                     contract_type, weekly_hours, highest_qualification, facing_redundancy,
+                     priority_score)
+SELECT u.external_ref, u.name, u.email, u.birth_date, u.branch, u.employer, u.region,
+       u.occupation, u.contract_type, u.weekly_hours, u.highest_qualification,
+       u.facing_redundancy, u.priority_score
+FROM unnest(:external_refs::text[], :names::text[], :emails::text[], :birth_dates::date[],
+            :branches::text[], :employers::text[], :regions::text[], :occupations::text[],
+            :contract_types::text[], :weekly_hours::float8[], :qualifications::text[],
+            :facing_redundancy::boolean[], :scores::integer[])
+     AS u (external_ref, name, email, birth_date, branch, employer, region, occupation,
+           contract_type, weekly_hours, highest_qualification, facing_redundancy,
+           priority_score)
+RETURNING id, employer, external_ref
+
+-- name: update_workers
+-- An import's changed workers, in one statement.
+UPDATE workers AS w
+SET name = u.name, email = u.email, birth_date = u.birth_date, branch = u.branch,
+    region = u.region, occupation = u.occupation, contract_type = u.contract_type,
+    weekly_hours = u.weekly_hours, highest_qualification = u.highest_qualification,
+    facing_redundancy = u.facing_redundancy, priority_score = u.priority_score,
+    updated_at = now()
+FROM unnest(:worker_ids::uuid[], :names::text[], :emails::text[], :birth_dates::date[],
+            :branches::text[], :regions::text[], :occupations::text[], :contract_types::text[],
+            :weekly_hours::float8[], :qualifications::text[], :facing_redundancy::boolean[],
+            :scores::integer[])
+     AS u (id, name, email, birth_date, branch, region, occupation, contract_type,
+           weekly_hours, highest_qualification, facing_redundancy, priority_score)
+WHERE w.id = u.id
+-- name: subjects_by_email
+-- Whom an email signs in as on the web pages: every worker and rep with that address
+-- (case-blind), each with the role a session of theirs has and their name.
+SELECT 'worker' AS role, id, name FROM workers WHERE email = :email
+UNION ALL
+SELECT 'rep', id, name FROM reps WHERE email = :email
+ORDER BY role, name, id

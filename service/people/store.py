@@ -58,6 +58,14 @@ async def list_workers(conn: asyncpg.Connection, branch: str | None,
     return [Worker(**dict(r)) for r in rows]
 
 
+async def get_workers(conn: asyncpg.Connection, worker_ids: list[UUID]) -> list[Worker]:
+    return [Worker(**dict(r)) for r in await conn.fetch(*Q.get_workers(worker_ids=worker_ids))]
+
+
+async def reps_of_branches(conn: asyncpg.Connection, branches: list[str]) -> list[Rep]:
+    return [Rep(**dict(r)) for r in await conn.fetch(*Q.reps_of_branches(branches=branches))]
+
+
 async def update_worker(conn: asyncpg.Connection, worker_id: UUID, fields: dict[str, Any],
                         priority_score: int) -> Worker:
     row = await conn.fetchrow(*Q.update_worker(worker_id=worker_id,
@@ -95,6 +103,11 @@ async def priority_facts_batch(conn: asyncpg.Connection, after: UUID | None,
     return await conn.fetch(*Q.priority_facts_batch(after=after, limit=limit))
 
 
+async def priority_facts_of(conn: asyncpg.Connection,
+                            worker_ids: list[UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(*Q.priority_facts_of(worker_ids=worker_ids))
+
+
 async def set_priority_scores(conn: asyncpg.Connection, scores: dict[UUID, int]) -> None:
     await conn.execute(*Q.set_priority_scores(worker_ids=list(scores),
                                               scores=list(scores.values())))
@@ -123,6 +136,12 @@ async def rep_by_email(conn: asyncpg.Connection, email: str) -> Rep | None:
     return Rep(**dict(row)) if row else None
 
 
+async def subjects_by_email(conn: asyncpg.Connection,
+                            email: str) -> list[tuple[str, UUID, str]]:
+    return [(r["role"], r["id"], r["name"])
+            for r in await conn.fetch(*Q.subjects_by_email(email=email))]
+
+
 async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> Provider | None:
     row = await conn.fetchrow(*Q.provider_by_ukprn(ukprn=ukprn))
     return Provider(**dict(row)) if row else None
@@ -134,3 +153,37 @@ async def worker_id_by_external_ref(conn: asyncpg.Connection, external_ref: str)
 
 async def has_workers(conn: asyncpg.Connection) -> bool:
     return await conn.fetchval(*Q.has_workers())
+
+
+async def workers_by_refs(conn: asyncpg.Connection,
+                          keys: list[tuple[str, str]]) -> dict[tuple[str, str], Worker]:
+    rows = await conn.fetch(*Q.workers_by_refs(employers=[k[0] for k in keys],
+                                               external_refs=[k[1] for k in keys]))
+    return {(r["employer"], r["external_ref"]): Worker(**dict(r)) for r in rows}
+
+
+_IMPORT_ARGS = {"names": "name", "emails": "email", "birth_dates": "birth_date",
+                "branches": "branch", "regions": "region", "occupations": "occupation",
+                "contract_types": "contract_type", "weekly_hours": "weekly_hours",
+                "qualifications": "highest_qualification",
+                "facing_redundancy": "facing_redundancy", "scores": "priority_score"}
+
+
+def _import_args(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {arg: [row[column] for row in rows] for arg, column in _IMPORT_ARGS.items()}
+
+
+async def insert_workers(conn: asyncpg.Connection,
+                         rows: list[dict[str, Any]]) -> dict[tuple[str, str], UUID]:
+    """Many workers in one statement (`rows`: WORKER_COLUMNS and priority_score); their ids
+    by (employer, external_ref)."""
+    found = await conn.fetch(*Q.insert_workers(
+        external_refs=[r["external_ref"] for r in rows], employers=[r["employer"] for r in rows],
+        **_import_args(rows)))
+    return {(r["employer"], r["external_ref"]): r["id"] for r in found}
+
+
+async def update_workers(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+    """Many workers' records in one statement (`rows`: id, WORKER_COLUMNS, priority_score)."""
+    await conn.execute(*Q.update_workers(worker_ids=[r["id"] for r in rows],
+                                         **_import_args(rows)))

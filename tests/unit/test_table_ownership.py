@@ -34,7 +34,12 @@ OWNERS: dict[str, frozenset[str]] = {
     "matching": frozenset({"pathway_choices"}),
     "enrolments": frozenset({"enrolments"}),
     "consents": frozenset({"consents"}),
+    "equality": frozenset({"equality_answers"}),
+    "challenges": frozenset({"challenges"}),
+    "reports": frozenset(),  # reads others' views only (migration 0023)
     "datarights": frozenset({"erasure_requests"}),
+    "programmes": frozenset({"programmes", "programme_members", "destinations"}),
+    "web": frozenset({"web_sign_in_links", "web_sessions", "web_rate_limits"}),
     # Created by the accounts migration (0003), owned and used by the shared module alone.
     "shared: service/idempotency.py": frozenset({"idempotency_keys"}),
     "shared: service/migrations.py": frozenset({"schema_migrations"}),

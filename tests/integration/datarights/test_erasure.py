@@ -197,3 +197,23 @@ async def test_a_contribution_racing_an_erasure_either_is_erased_or_finds_nobody
         await transaction.commit()
         assert (await erasure).changed["ledger_entries"] == 1
     assert await find_anywhere(pool, ["Zebedee", "Quartermaine"]) == []
+
+
+async def test_the_equality_report_still_adds_up_after_an_erasure(api, rv):
+    from tests.integration.reports.test_equality_report import RANGE, eleven_workers
+    workers = await eleven_workers(api, api.client)
+
+    async def report():
+        answer = await api.client.get("/v1/reports/equality", params=RANGE, headers=rv.admin)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    before = await report()
+    erased = await api.client.delete(f"/v1/workers/{workers[0]['id']}", headers=rv.admin)
+    assert erased.status_code == 200
+    after = await report()
+    for dimension in ("contract_type", "part_time", "region", "sex"):
+        assert after["dimensions"][dimension] == before["dimensions"][dimension], dimension
+    # the erased worker's birth date is gone, so their age is not stated; they still count
+    ages = {row["group"]: row for row in after["dimensions"]["age_band"]}
+    assert "not_stated" in ages
