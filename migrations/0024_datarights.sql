@@ -8,7 +8,7 @@ ALTER TABLE workers ALTER COLUMN birth_date DROP NOT NULL;
 ALTER TABLE workers ADD COLUMN erased_at timestamptz;
 ALTER TABLE workers ADD COLUMN age_band text
     CONSTRAINT workers_age_band_check
-    CHECK (age_band IN ('under 25', '25-34', '35-44', '45-49', '50-64', '65+'));
+    CHECK (age_band IN ('under_25', '25-34', '35-44', '45-49', '50-64', '65+'));
 ALTER TABLE workers ADD CONSTRAINT workers_erased_check CHECK (
     CASE WHEN erased_at IS NULL THEN birth_date IS NOT NULL AND age_band IS NULL
          ELSE birth_date IS NULL AND email IS NULL AND age_band IS NOT NULL END);
@@ -77,18 +77,22 @@ $$;
 
 -- Accounts: ledger entries are still never deleted, and never updated but for one edit: the
 -- erasure of a worker clears the free text of their own entries (reference, reason) to the
--- marker '[erased]'. It is allowed only in a transaction that has set `ladder.erasing_worker`
+-- marker '[erased]', and the worker's own name as who made one (`worker: <name>`) to
+-- `worker: [erased]`. It is allowed only in a transaction that has set `ladder.erasing_worker`
 -- to that entry's worker (service/accounts/datarights.sql), and only when no other column,
 -- amounts and links above all, changes.
 CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE'
        AND current_setting('ladder.erasing_worker', true) = OLD.worker_id::text
-       AND to_jsonb(NEW) - 'reference' - 'reason' = to_jsonb(OLD) - 'reference' - 'reason'
+       AND to_jsonb(NEW) - 'reference' - 'reason' - 'created_by'
+           = to_jsonb(OLD) - 'reference' - 'reason' - 'created_by'
        AND (NEW.reference IS NULL OR NEW.reference = '[erased]'
             OR NEW.reference IS NOT DISTINCT FROM OLD.reference)
        AND (NEW.reason IS NULL OR NEW.reason = '[erased]'
-            OR NEW.reason IS NOT DISTINCT FROM OLD.reason) THEN
+            OR NEW.reason IS NOT DISTINCT FROM OLD.reason)
+       AND (NEW.created_by = OLD.created_by
+            OR (OLD.created_by LIKE 'worker: %' AND NEW.created_by = 'worker: [erased]')) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'ledger entries are never updated or deleted'
@@ -113,3 +117,9 @@ CREATE TABLE erasure_requests (
 CREATE UNIQUE INDEX erasure_requests_one_open ON erasure_requests (worker_id)
     WHERE status = 'requested';
 CREATE INDEX erasure_requests_status_idx ON erasure_requests (status, requested_at, id);
+
+-- People: the report's workers (0023) with the age band an erased worker's birth date is kept
+-- as (null for everyone else), appended, so that the equality report still counts them by age.
+CREATE OR REPLACE VIEW people_report_workers AS
+SELECT w.id, w.birth_date, w.contract_type, w.weekly_hours, w.region, w.created_at, w.age_band
+FROM workers AS w;

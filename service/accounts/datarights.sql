@@ -24,11 +24,14 @@ SELECT set_config('ladder.erasing_worker', :worker_id, true)
 
 -- name: erase_ledger_text
 -- Amounts, kinds, pots and links stay, so balances and totals still add up.
+-- The worker's own name as who made an entry goes too.
 UPDATE ledger_entries
 SET reference = CASE WHEN reference IS NULL THEN NULL ELSE :erased END,
-    reason = CASE WHEN reason IS NULL THEN NULL ELSE :erased END
+    reason = CASE WHEN reason IS NULL THEN NULL ELSE :erased END,
+    created_by = CASE WHEN created_by LIKE 'worker: %' THEN 'worker: ' || :erased
+                      ELSE created_by END
 WHERE worker_id = :worker_id
-  AND (reference IS DISTINCT FROM NULL OR reason IS DISTINCT FROM NULL)
+  AND (reference IS NOT NULL OR reason IS NOT NULL OR created_by LIKE 'worker: %')
 
 -- name: erase_hold_text
 UPDATE holds

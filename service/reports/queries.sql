@@ -4,7 +4,8 @@
 -- their age is on :on_day; part-time is below :full_time_hours. Equality answers are the ones
 -- consented to (equality's view); a worker without answers has nulls there.
 WITH people AS (
-    SELECT w.id, date_part('year', age(:on_day::date, w.birth_date))::int AS age,
+    -- An erased worker has no birth date but the age band it gave (people's age_band).
+    SELECT w.id, date_part('year', age(:on_day::date, w.birth_date))::int AS age, w.age_band,
            w.contract_type, w.weekly_hours < :full_time_hours AS part_time, w.region
     FROM people_report_workers AS w
     WHERE w.created_at < :to_at
@@ -32,8 +33,8 @@ WITH people AS (
     SELECT NULL::uuid AS worker_id, NULL::bigint AS enrolments, NULL::bigint AS courses_started
     WHERE false
 )
-SELECT p.age, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity, e.disability,
-       count(*) AS workers,
+SELECT p.age, p.age_band, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity,
+       e.disability, count(*) AS workers,
        coalesce(sum(h.reviews_held), 0)::bigint AS reviews_held,
        count(*) FILTER (WHERE h.reviews_held > 0) AS reviews_held_people,
        coalesce(sum(h.no_shows), 0)::bigint AS no_shows,
@@ -51,7 +52,8 @@ LEFT JOIN held AS h ON h.worker_id = p.id
 LEFT JOIN money AS m ON m.worker_id = p.id
 LEFT JOIN enrolments_of_workers AS n ON n.worker_id = p.id
 LEFT JOIN equality_report_answers AS e ON e.worker_id = p.id
-GROUP BY p.age, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity, e.disability;
+GROUP BY p.age, p.age_band, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity,
+         e.disability;
 
 -- name: challenge_outcomes
 -- Challenges raised in [:from_at, :to_at) by where they stand: open, upheld, changed.

@@ -12,6 +12,8 @@ import asyncpg
 from service.accounts import service as accounts
 from service.accounts.logic import HoldPurpose
 from tests.conftest import Api
+from tests.integration.enrolments.helpers import Enrolments
+from tests.integration.programmes.helpers import programme_body
 from tests.integration.reviews.helpers import Reviews, at, shift_into_past
 
 PAYROLL_CLERK = "4313.1"
@@ -77,7 +79,36 @@ async def populated(api: Api, rv: Reviews, pool: asyncpg.Pool, facts: dict[str, 
     await ok(await rv.book(worker, await rv.slot(at(shift, days=5)), auth))
     await ok(await client.post(f"/v1/workers/{worker['id']}/erasure-request", headers=auth))
     await ok(await client.get(f"/v1/workers/{worker['id']}/account", headers=rv.rep_auth))
+    await the_other_domains(api, worker, auth, ok)
     return Person(worker, auth, facts)
+
+
+async def the_other_domains(api: Api, worker: dict[str, Any], auth: dict[str, str], ok) -> None:
+    """Equality answers, a challenge, a pathway choice, an enrolment (with its consent), a
+    programme membership and a destination."""
+    client, admin, path = api.client, await api.admin(), f"/v1/workers/{worker['id']}"
+    await ok(await client.put(f"{path}/equality", headers=auth,
+                              json={"sex": "male", "ethnicity": "white_british",
+                                    "disability": "prefer_not_to_say", "consent": True}))
+    await ok(await client.post(f"{path}/challenges", headers=auth,
+                               json={"decision": "priority",
+                                     "reason": f"{worker['name']} works 16 hours"}))
+    # the session's catalogue may hold no transitions to choose from: the choice as matching
+    # records it, by the worker, under their token's name
+    async with api.pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO pathway_choices (worker_id, target_id, similarity, actor_role, actor_id,"
+            " actor_name) SELECT $1, id, 0.5, 'worker', $1, $2 FROM occupations LIMIT 1",
+            uuid.UUID(worker["id"]), f"{worker['name']} phone")
+    colleges = await Enrolments(api).setup()
+    presentation_id = await colleges.offer(cost_pence=1_500)
+    await ok(await colleges.enrol(worker, presentation_id, auth))
+    made = await ok(await client.post("/v1/programmes", headers=admin,
+                                      json=programme_body(name=f"Payroll {worker['id']}")))
+    assert made["workers_added"] >= 1, made
+    await ok(await client.post(f"{path}/destinations", headers=auth,
+                               json={"recorded_on": "2026-09-01", "type": "study",
+                                     "pay_compared": "unknown"}))
 
 
 async def count_rows(pool: asyncpg.Pool, table: str, column: str, worker_id: str) -> int:
