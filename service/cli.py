@@ -5,6 +5,7 @@ A domain adds commands by listing a module in COMMAND_MODULES that has `register
 import argparse
 import importlib
 import os
+import secrets
 import sys
 from uuid import UUID
 
@@ -18,7 +19,8 @@ from service.settings import Settings
 
 COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.commands",
                               "service.courses.commands", "service.outbox.commands",
-                              "service.scheduler"]
+                              "service.datarights.commands",
+                              "service.scheduler", "service.system.backup", "service.web.commands"]
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.
 PREPARE_HOOKS: list[str] = ["service.reference.service:load_if_empty"]
@@ -74,6 +76,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     url = db.database_url(settings, say)
     os.environ["LADDER_DATABASE_URL"] = url  # the server's worker processes read it
+    if not settings.web_secret:  # one secret for the web forms' tokens in every process
+        os.environ["LADDER_WEB_SECRET"] = secrets.token_urlsafe(32)
+    if args.demo:
+        os.environ["LADDER_WEB_DEMO"] = "true"
 
     async def prepare(conn: asyncpg.Connection) -> None:
         await prepare_database(conn, settings)
@@ -81,26 +87,42 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
             from service.demo import load_demo
 
             print_tokens(await load_demo(conn, settings, progress=say))
+            from service.web.commands import demo_links, print_links
+
+            web_settings = settings.model_copy(update={"web_base_url": base_url})
+            print_links(await demo_links(conn, web_settings), settings.web_link_minutes)
 
     settings = settings.model_copy(update={"database_url": url})
-    run_with_connection(settings, prepare)
     host = args.host or settings.host
     port = args.port or settings.port
-    say(f"Ladder on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    base_url = settings.web_base_url or f"http://{host}:{port}"
+    run_with_connection(settings, prepare)
+    say(f"Ladder on http://{host}:{port}  (web pages: {base_url}/sign-in, API docs: "
+        f"http://{host}:{port}/schema)")
     Granian("service.asgi:app", address=host, port=port, interface=Interfaces.ASGI,
             workers=args.workers or settings.workers, log_access=args.access_log,
-            log_dictconfig=serve_log_config()).serve()
+            log_dictconfig=serve_log_config(settings.log_format)).serve()
 
 
-def serve_log_config() -> dict:
+def serve_log_config(log_format: str = "plain") -> dict:
     """Granian's logging, plus Ladder's own logger at INFO on the same console, so that what
     the scheduler reports in `ladder serve` (a message printed by the outbox when no SMTP
-    server is set, a feed pulled) is seen; granian's default leaves it at WARNING."""
+    server is set, a feed pulled) and the line per request are seen; granian's default leaves
+    it at WARNING. With `json`, Ladder's lines are one JSON object each (`service.logs`)."""
     from granian.log import LOGGING_CONFIG
 
-    loggers = LOGGING_CONFIG["loggers"] | {
-        "ladder": {"handlers": ["console"], "level": "INFO", "propagate": False}}
-    return {"loggers": loggers}
+    handler = "console"
+    config: dict = {}
+    if log_format == "json":
+        handler = "ladder_json"
+        config["formatters"] = LOGGING_CONFIG["formatters"] | {
+            "ladder_json": {"()": "service.logs.JsonFormatter"}}
+        config["handlers"] = LOGGING_CONFIG["handlers"] | {
+            "ladder_json": {"class": "logging.StreamHandler", "formatter": "ladder_json",
+                            "stream": "ext://sys.stdout"}}
+    config["loggers"] = LOGGING_CONFIG["loggers"] | {
+        "ladder": {"handlers": [handler], "level": "INFO", "propagate": False}}
+    return config
 
 
 def build_parser() -> argparse.ArgumentParser:

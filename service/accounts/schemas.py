@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -68,6 +68,21 @@ class Entry(msgspec.Struct):
 class EntryPage(msgspec.Struct):
     items: list[Entry]
     next_cursor: str | None
+
+
+class StatementLine(msgspec.Struct):
+    """One line of the statement: an entry and the running totals after it."""
+
+    day: date
+    description: str
+    kind: str
+    reference: str | None
+    amount_pence: int
+    balance_change_pence: int
+    held_change_pence: int
+    balance_pence: int
+    held_pence: int
+    available_pence: int
 
 
 class EarmarkedMoney(msgspec.Struct):

@@ -29,6 +29,7 @@ from service.accounts.schemas import (
     HoldPage,
     NextAccrual,
     PathwayEarmark,
+    StatementLine,
 )
 from service.actor import SYSTEM, Actor
 from service.auth.logic import Principal
@@ -67,10 +68,12 @@ async def _worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker:
 async def check_contribution(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                              data: ContributionIn) -> None:
     """Admins add any contribution; a rep only the union's, for a worker of their branch (the
-    route admits only those two roles)."""
+    route admits only those two roles). The worker's row stays locked to the end, so that an
+    erasure either waits for the contribution (and clears its reference) or comes first (and
+    the contribution finds no worker)."""
     if principal.role == "rep" and data.source != "union":
         raise Forbidden.on_field("source", "a rep may add union contributions only")
-    await visible_worker(conn, principal, worker_id, "account.contribute")
+    await visible_worker(conn, principal, worker_id, "account.contribute", for_update=True)
 
 
 async def contribute(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
@@ -248,28 +251,44 @@ async def holds_page(conn: asyncpg.Connection, principal: Principal, worker_id: 
     return HoldPage(*page(rows, limit, lambda h: (h.created_at, h.id)))
 
 
-async def statement_csv(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> str:
-    """Every entry, oldest first, with running balance, held and available, in pounds for
-    people and pence for programs."""
+async def statement(conn: asyncpg.Connection, principal: Principal,
+                    worker_id: UUID) -> list[StatementLine]:
+    """Every entry, oldest first, with its description and the running balance, held and
+    available after it (the statement the CSV and the web page show)."""
     await visible_worker(conn, principal, worker_id, "account.statement")
+    return [StatementLine(
+        day=r["created_at"].date(),
+        description=logic.describe(r["kind"], r["period"], r["source"], r["rule"], r["reason"]),
+        kind=r["kind"], reference=r["reference"], amount_pence=r["amount_pence"],
+        balance_change_pence=r["balance_change_pence"], held_change_pence=r["held_change_pence"],
+        balance_pence=r["balance_pence"], held_pence=r["held_pence"],
+        available_pence=r["balance_pence"] - r["held_pence"],
+    ) for r in await store.statement(conn, worker_id)]
+
+
+def statement_text(lines: list[StatementLine]) -> str:
+    """The statement as CSV, in pounds for people and pence for programs."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(STATEMENT_COLUMNS)
     pounds = logic.pounds
-    for r in await store.statement(conn, worker_id):
-        change = r["balance_change_pence"]
-        available = r["balance_pence"] - r["held_pence"]
+    for line in lines:
+        change = line.balance_change_pence
         writer.writerow([
-            r["created_at"].date().isoformat(),
-            logic.spreadsheet_text(logic.describe(r["kind"], r["period"], r["source"],
-                                                  r["rule"], r["reason"])),
-            r["kind"], logic.spreadsheet_text(r["reference"]),
+            line.day.isoformat(), logic.spreadsheet_text(line.description),
+            line.kind, logic.spreadsheet_text(line.reference),
             pounds(change) if change > 0 else "", pounds(-change) if change < 0 else "",
-            pounds(r["held_change_pence"]) if r["held_change_pence"] else "",
-            pounds(r["balance_pence"]), pounds(r["held_pence"]), pounds(available),
-            r["amount_pence"], r["balance_pence"], available,
+            pounds(line.held_change_pence) if line.held_change_pence else "",
+            pounds(line.balance_pence), pounds(line.held_pence), pounds(line.available_pence),
+            line.amount_pence, line.balance_pence, line.available_pence,
         ])
     return out.getvalue()
+
+
+async def statement_csv(conn: asyncpg.Connection, principal: Principal, worker_id: UUID) -> str:
+    """Every entry, oldest first, with running balance, held and available, in pounds for
+    people and pence for programs."""
+    return statement_text(await statement(conn, principal, worker_id))
 
 
 async def accrue(conn: asyncpg.Connection, actor: Actor, period: str, *,

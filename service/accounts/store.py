@@ -135,6 +135,7 @@ async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str
     earmarked money by pot, the fields of the policy in force on `day` or None), in one query;
     None if there is no such worker."""
     row = await conn.fetchrow(*Q.account_summary(worker_id=worker_id, period=period, day=day,
+                                               lazy_commit=not conn.is_in_transaction(),
                                                **audited_read))
     if row is None:
         return None

@@ -51,13 +51,15 @@ class AuthenticationMiddleware:
     each route declares, `service.auth.guards`, pays that copy once, about 7 µs). OPTIONS
     needs no token: Litestar answers it itself with the allowed methods and no data (Ladder
     defines no OPTIONS route; one that returned data would need its own check). A WebSocket
-    route, when one comes, must authenticate here too."""
+    route, when one comes, must authenticate here too. The web pages (`opt={"web": True}`,
+    service/web/) find their caller from a session cookie instead (`WebSessionMiddleware`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope["method"] != "OPTIONS"
-                and not is_public(scope["route_handler"])):
+        handler = scope["route_handler"] if scope["type"] == "http" else None
+        if (handler is not None and scope["method"] != "OPTIONS" and not is_public(handler)
+                and not handler.opt.get("web")):
             await authenticate(scope)
         await self.app(scope, receive, send)

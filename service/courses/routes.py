@@ -107,19 +107,13 @@ class CatalogueController(Controller):
             detail = "send application/json or application/xml (XCRI-CAP 1.2)"
             raise UnsupportedMediaType(detail, [FieldError("Content-Type", detail)])
         body = await body_within(request, state.settings.catalogue_max_bytes, "a catalogue")
-        actor = Actor.of(principal)
         fmt = "xcri" if media_type in XML_TYPES else "json"
         # A refusal is answered, not raised, so that the failed sync stored with it is committed.
         try:
-            catalogue, warnings = await service.read_catalogue(db, provider, body, fmt=fmt,
-                                                               mode=mode, actor=actor)
+            report = await service.sync_catalogue(db, provider, body, fmt=fmt, mode=mode,
+                                                  actor=Actor.of(principal))
         except service.SyncRefused as refused:
             return problem_response(refused)
-        report = await service.apply_sync(db, provider, catalogue, mode=mode, fmt=fmt,
-                                          actor=actor, warnings=warnings)
-        if report.status == "failed":
-            return problem_response(service.SyncRefused(
-                service.CatalogueNotStored(report.error or ""), report))
         return Response(report, status_code=200, background=BackgroundTask(
             infer_after_sync, state.pool, state.lexicons, provider.id))
 

@@ -134,6 +134,21 @@ async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue:
             warnings=warnings, error=f"the catalogue could not be stored: {error}")
 
 
+async def sync_catalogue(conn: asyncpg.Connection, provider: ProviderRef, body: bytes, *,
+                         fmt: str, mode: str, actor: Actor) -> SyncReport:
+    """Read and apply an uploaded catalogue (the API's PUT and the web's upload). A body that
+    cannot be read, or a catalogue that cannot be stored, is stored as a failed sync and raised
+    as SyncRefused: the caller answers it rather than raising on, so that the failed sync is
+    committed."""
+    catalogue, warnings = await read_catalogue(conn, provider, body, fmt=fmt, mode=mode,
+                                               actor=actor)
+    report = await apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt, actor=actor,
+                              warnings=warnings)
+    if report.status == "failed":
+        raise SyncRefused(CatalogueNotStored(report.error or ""), report)
+    return report
+
+
 async def _apply(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn,
                  valid: list[CourseIn], rejected: list[RejectedRecord], digests: list[str], *,
                  mode: str, fmt: str, actor: Actor, warnings: list[str],
@@ -219,7 +234,7 @@ def _presentation_row(course_id: UUID, p: Any) -> dict[str, Any]:
         "course_id": course_id, "ref": p.ref, "starts_on": p.starts_on, "ends_on": p.ends_on,
         "study_mode": p.study_mode, "attendance_pattern": p.attendance_pattern,
         "delivery": p.delivery, "cost_pence": p.cost_pence, "places": p.places,
-        "venue_postcode": p.venue_postcode, "apply_url": p.apply_url,
+        "min_places": p.min_places, "venue_postcode": p.venue_postcode, "apply_url": p.apply_url,
     }
 
 

@@ -14,23 +14,27 @@ SELECT id, external_ref, name, email, birth_date, branch, employer, region, occu
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
        facing_redundancy, priority_score, created_at, updated_at
 FROM workers
-WHERE id = :worker_id
+WHERE id = :worker_id AND erased_at IS NULL
 
 -- name: get_worker_audited
 -- The worker, whether the caller may see them, and only if so the audit row of this read, all in
 -- one statement (migration 0011's worker_audited): a read whose audit row cannot be written
 -- fails, so it is never served. The scope_ parameters are the caller's WorkerScope; actor_role
 -- to action say who reads and why, as oversight's audit_record takes them; lock whether to lock
--- the worker's row for the change that follows.
+-- the worker's row for the change that follows. lazy_commit (true only outside an explicit
+-- transaction, that is on a read) lets the audit row commit without waiting for the disk
+-- (oversight's audit_commit_lazily, migration 0018).
 SELECT * FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id,
                              :actor_role, :actor_id, :actor_name, :token_id, :action, :lock)
+WHERE audit_commit_lazily(:lazy_commit)
 
 -- name: list_workers
 SELECT id, external_ref, name, email, birth_date, branch, employer, region, occupation,
        contract_type, weekly_hours::float8 AS weekly_hours, highest_qualification,
        facing_redundancy, priority_score, created_at, updated_at
 FROM workers
-WHERE (:branch::text IS NULL OR branch = :branch)
+WHERE erased_at IS NULL
+  AND (:branch::text IS NULL OR branch = :branch)
   AND (:after_created_at::timestamptz IS NULL
        OR (created_at, id) < (:after_created_at, :after_id::uuid))
 ORDER BY created_at DESC, id DESC
@@ -93,7 +97,7 @@ SELECT w.id, w.birth_date, w.weekly_hours::float8 AS weekly_hours, w.contract_ty
        w.highest_qualification, w.facing_redundancy, o.risk_category, w.priority_score
 FROM workers AS w
 LEFT JOIN reference_occupations AS o ON o.id = w.occupation_id
-WHERE :after::uuid IS NULL OR w.id > :after
+WHERE w.erased_at IS NULL AND (:after::uuid IS NULL OR w.id > :after)
 ORDER BY w.id
 LIMIT :limit
 FOR NO KEY UPDATE OF w
@@ -191,3 +195,10 @@ FROM unnest(:worker_ids::uuid[], :names::text[], :emails::text[], :birth_dates::
      AS u (id, name, email, birth_date, branch, region, occupation, contract_type,
            weekly_hours, highest_qualification, facing_redundancy, priority_score)
 WHERE w.id = u.id
+-- name: subjects_by_email
+-- Whom an email signs in as on the web pages: every worker and rep with that address
+-- (case-blind), each with the role a session of theirs has and their name.
+SELECT 'worker' AS role, id, name FROM workers WHERE email = :email
+UNION ALL
+SELECT 'rep', id, name FROM reps WHERE email = :email
+ORDER BY role, name, id

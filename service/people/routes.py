@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -9,6 +9,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.bodies import body_within, media_type_of
+from service.datarights.routes import erase_worker
+from service.datarights.schemas import Erased
 from service.deps import Caller, Db
 from service.errors import FieldError, UnsupportedMediaType
 from service.openapi import problems
@@ -100,6 +102,16 @@ class WorkerController(Controller):
     async def update(self, worker_id: FromPath[UUID], data: JSONBody[WorkerPatch], db: Db,
                      principal: Caller) -> Worker:
         return await service.update_worker(db, principal, worker_id, data)
+
+    @delete("/{worker_id:uuid}", status_code=200, guards=[requires("admin")],
+            summary="Erase the worker: pseudonymise their personal data everywhere, revoke "
+            "their tokens, keep the links that totals and reports add up (admin; "
+            "docs/datarights.md)",
+            responses=problems({404: "No worker with that id",
+                                409: "The worker is erased already"}))
+    async def erase(self, worker_id: FromPath[UUID], request: Request, principal: Caller,
+                    state: State) -> Erased:
+        return await erase_worker(worker_id, request, principal, state)
 
     @get("/{worker_id:uuid}/priority", guards=[requires_any_role()],
          summary="Priority score with its reasons, in words")

@@ -115,6 +115,13 @@ async def rep_by_email(conn: asyncpg.Connection, email: str) -> Rep | None:
     return await store.rep_by_email(conn, email)
 
 
+async def subjects_by_email(conn: asyncpg.Connection,
+                            email: str) -> list[tuple[str, UUID, str]]:
+    """(role, id, name) of every worker and rep with this email, for the web's sign-in (which
+    never says whether any was found)."""
+    return await store.subjects_by_email(conn, email)
+
+
 async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> Provider | None:
     return await store.provider_by_ukprn(conn, ukprn)
 

@@ -36,9 +36,10 @@ async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None
 async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, read: dict[str, Any],
                              *, lock: bool = False) -> tuple[Worker, bool] | None:
     """The worker and whether the caller may see them; a visible read is audited by the same
-    statement. `read` is the service's `audited_read`: the caller's scope, who and why."""
-    return worker_seen(await conn.fetchrow(*Q.get_worker_audited(worker_id=worker_id, lock=lock,
-                                                                 **read)))
+    statement. `read` is the service's `audited_read`: the caller's scope, who and why. Outside
+    an explicit transaction (a read) the audit row commits without waiting for the disk."""
+    return worker_seen(await conn.fetchrow(*Q.get_worker_audited(
+        worker_id=worker_id, lock=lock, lazy_commit=not conn.is_in_transaction(), **read)))
 
 
 def worker_seen(row: Mapping[str, Any] | None) -> tuple[Worker, bool] | None:
@@ -133,6 +134,12 @@ async def record_priority_refresh(conn: asyncpg.Connection, day: date, policy_ve
 async def rep_by_email(conn: asyncpg.Connection, email: str) -> Rep | None:
     row = await conn.fetchrow(*Q.rep_by_email(email=email))
     return Rep(**dict(row)) if row else None
+
+
+async def subjects_by_email(conn: asyncpg.Connection,
+                            email: str) -> list[tuple[str, UUID, str]]:
+    return [(r["role"], r["id"], r["name"])
+            for r in await conn.fetch(*Q.subjects_by_email(email=email))]
 
 
 async def provider_by_ukprn(conn: asyncpg.Connection, ukprn: str) -> Provider | None:

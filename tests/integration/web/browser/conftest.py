@@ -1,0 +1,120 @@
+"""Browser tests: Ladder served by granian in a subprocess on a free loopback port, against the
+test database, driven by Playwright through Debian's Chromium (`/usr/bin/chromium`; never a
+browser Playwright downloads). Without Chromium they skip, saying why, unless
+LADDER_REQUIRE_BROWSER=1 (as in .ci/run), where they fail."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path(os.environ.get("LADDER_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def chromium_version() -> str | None:
+    if not CHROMIUM.exists():
+        return None
+    try:
+        done = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True,
+                              timeout=30)
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+def pytest_report_header(config) -> str:
+    return f"browser tests: {chromium_version() or f'no Chromium at {CHROMIUM}'}"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if chromium_version() is None:
+        reason = (f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
+                  "(apt-get install chromium)")
+        if os.environ.get("LADDER_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(pool, database_url: str, chromium) -> Iterator[str]:
+    """The app in its own process (as `ladder serve` runs it) at http://localhost:PORT."""
+    port = free_port()
+    env = os.environ | {"LADDER_DATABASE_URL": database_url, "LADDER_RUN_SCHEDULER": "false",
+                        "LADDER_MIGRATIONS_DIR": str(ROOT / "migrations"),
+                        "LADDER_CATALOGUE_DIR": str(ROOT / "catalogue"),
+                        "LADDER_WEB_SECRET": "browser-tests", "LADDER_POOL_MIN_SIZE": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+         "--port", str(port), "service.asgi:app"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        if process.poll() is not None:
+            pytest.fail(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
+    else:
+        process.kill()
+        pytest.fail("the server did not answer /health within 60 s")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def javascript(request) -> bool:
+    return request.param
+
+
+@pytest.fixture
+async def page(browser, server, javascript) -> AsyncIterator:
+    context = await browser.new_context(base_url=server, java_script_enabled=javascript,
+                                        accept_downloads=True)
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    await context.close()
+
+
+def screenshot_path(tmp_path: Path, name: str) -> Path:
+    """docs/screenshots/ when LADDER_UPDATE_SCREENSHOTS=1, else the test's own directory."""
+    if os.environ.get("LADDER_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS / name
+    return tmp_path / name
