@@ -19,6 +19,7 @@ from service.datarights.logic import Erasure, Section, Viewer
 from service.outbox import datarights as outbox
 from service.oversight import datarights as oversight
 from service.people import datarights as people
+from service.programmes import datarights as programmes
 from service.reviews import datarights as reviews
 from service.skills import datarights as skills
 
@@ -43,6 +44,7 @@ REGISTRY: tuple[Section, ...] = (
     accounts.SECTION,
     skills.SECTION,
     reviews.SECTION,
+    programmes.SECTION,
     outbox.SECTION,
     requests.SECTION,
     IDEMPOTENCY,
