@@ -14,8 +14,10 @@ import asyncpg
 from service import idempotency
 from service.accounts import datarights as accounts
 from service.auth import datarights as auth
+from service.consents import datarights as consents
 from service.datarights import requests
 from service.datarights.logic import Erasure, Section, Viewer
+from service.enrolments import datarights as enrolments
 from service.outbox import datarights as outbox
 from service.oversight import datarights as oversight
 from service.people import datarights as people
@@ -43,6 +45,8 @@ REGISTRY: tuple[Section, ...] = (
     accounts.SECTION,
     skills.SECTION,
     reviews.SECTION,
+    enrolments.SECTION,
+    consents.SECTION,
     outbox.SECTION,
     requests.SECTION,
     IDEMPOTENCY,

@@ -4,7 +4,7 @@ messages, an erasure request, tokens, audit rows), made through the API where it
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -75,6 +75,22 @@ async def populated(api: Api, rv: Reviews, pool: asyncpg.Pool, facts: dict[str, 
     await ok(await client.post("/v1/reviews/waitlist", headers=auth,
                                json={"worker_id": worker["id"]}))
     await ok(await rv.book(worker, await rv.slot(at(shift, days=5)), auth))
+    # an enrolment on a college's course, with the consent it was given under
+    college = await api.provider(name=f"College for {tag}")
+    start = (date.today() + timedelta(days=40)).isoformat()
+    await ok(await client.put(f"/v1/providers/{college['ukprn']}/catalogue", headers=admin,
+                              json={"courses": [{"ref": "C1", "title": "Bookkeeping",
+                                                 "presentations": [{
+                                                     "ref": "P1", "starts_on": start,
+                                                     "cost_pence": 1_000, "places": 5}]}]}))
+    async with pool.acquire() as conn:
+        presentation_id = await conn.fetchval(
+            "SELECT p.id FROM presentations p JOIN courses c ON c.id = p.course_id "
+            "WHERE c.provider_id = $1", uuid.UUID(college["id"]))
+    await ok(await client.post("/v1/enrolments", headers=auth,
+                               json={"worker_id": worker["id"],
+                                     "presentation_id": str(presentation_id),
+                                     "consent_to_share": True}))
     await ok(await client.post(f"/v1/workers/{worker['id']}/erasure-request", headers=auth))
     await ok(await client.get(f"/v1/workers/{worker['id']}/account", headers=rv.rep_auth))
     return Person(worker, auth, facts)
