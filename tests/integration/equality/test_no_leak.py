@@ -37,7 +37,8 @@ async def test_no_other_get_route_returns_equality_answers(api: Api, client, app
     schema = app.openapi_schema.to_schema()
     fill = {"worker_id": worker["id"], "ukprn": provider["ukprn"], "filename": "x.ics",
             "ref": worker["id"], "skill_id": worker["id"], "course_id": worker["id"],
-            "review_id": worker["id"]}
+            "review_id": worker["id"], "enrolment_id": worker["id"],
+            "programme_id": worker["id"]}
     queries = {"worker": worker["id"], "uri": "http://data.europa.eu/esco/occupation/x"}
     called = 0
     for route, operations in schema["paths"].items():
