@@ -90,7 +90,13 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
     context |= {"principal": principal, "csrf_token": csrf, "path": request.url.path,
                 "demo": request.app.state.settings.web_demo}
     return Template(template_name=name, context=context, status_code=status_code,
-                    headers={"Cache-Control": "no-store"})
+                    headers=PAGE_HEADERS)
+
+
+# Pages are personal (never cached), never framed, and never tell another site which page
+# (such as a sign-in link's) the browser came from.
+PAGE_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
+                "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff"}
 
 
 class Form:

@@ -54,7 +54,8 @@ async def ask_for_link(request: Request, db: Db) -> Template:
     settings = request.app.state.settings
     try:
         await web.request_link(db, settings, request.app.state.rate_secret, email,
-                               pages.client_address(request), pages.link_base(request))
+                               pages.client_address(request), pages.link_base(request),
+                               safe_next(form.get("next")))
     except web.RateLimited:
         form.error("email", "You have asked for too many sign-in links. Wait 15 minutes, "
                    "then try again")
@@ -65,10 +66,12 @@ async def ask_for_link(request: Request, db: Db) -> Template:
 
 
 @get("/sign-in/{secret:str}", opt=PUBLIC)
-async def link_page(request: Request, secret: FromPath[str]) -> Template:
+async def link_page(request: Request, secret: FromPath[str],
+                    next: FromQuery[str | None] = None) -> Template:
     """Opening the link shows a button that signs in: a mail scanner that fetches links does
     not use it up."""
-    return pages.page(request, "sign_in_link.html", title="Sign in to Ladder", secret=secret)
+    return pages.page(request, "sign_in_link.html", title="Sign in to Ladder", secret=secret,
+                      next=safe_next(next))
 
 
 @post("/sign-in/{secret:str}", opt=PUBLIC)

@@ -2,6 +2,7 @@
 the other domains goes through those domains' services, as the API's does."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 from uuid import UUID
 
 import asyncpg
@@ -42,7 +43,8 @@ async def create_link(conn: asyncpg.Connection, settings: Settings, role: str,
 
 
 async def request_link(conn: asyncpg.Connection, settings: Settings, secret: bytes,
-                       email: str, address: str, base_url: str) -> None:
+                       email: str, address: str, base_url: str,
+                       next_path: str | None = None) -> None:
     """Count the request (per address, then per email: RateLimited past either limit), then
     send one link for each worker or rep with that email through the outbox, in this
     transaction. Nothing tells the caller whether any was found."""
@@ -55,7 +57,9 @@ async def request_link(conn: asyncpg.Connection, settings: Settings, secret: byt
     lines = []
     for role, subject_id, name in subjects:
         plain = await create_link(conn, settings, role, subject_id, name)
-        lines.append(f"To sign in to {ROLE_NAMES[role]}, open:\n{base_url}/sign-in/{plain}\n")
+        after = f"?next={quote(next_path)}" if next_path else ""
+        lines.append(f"To sign in to {ROLE_NAMES[role]}, open:\n"
+                     f"{base_url}/sign-in/{plain}{after}\n")
     minutes = f"{settings.web_link_minutes:g}"
     body = (f"Hello {subjects[0][2]},\n\nSomeone asked to sign in to Ladder with this email "
             f"address.\n\n" + "\n".join(lines) +

@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
-LINK = re.compile(r"https?://[^\s]+/sign-in/([A-Za-z0-9_-]+)")
+LINK = re.compile(r"https?://[^\s]+/sign-in/([A-Za-z0-9_-]+(?:\?next=[^\s]*)?)")
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 

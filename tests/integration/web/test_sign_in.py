@@ -155,3 +155,35 @@ async def test_sign_in_requests_are_limited_per_address(app, pool: asyncpg.Pool,
     async with await new_browser(app, "10.9.8.8") as elsewhere:
         assert (await post_form(elsewhere, "/sign-in", {"email": "another@example.org"})
                 ).status_code == 200
+
+
+async def test_after_signing_in_the_page_asked_for_opens(api, browser, pool):
+    await api.worker(email="next@example.org")
+    sent = await browser.get("/priority")
+    assert sent.headers["location"] == "/sign-in?next=/priority"
+    form = await browser.get(sent.headers["location"])
+    assert 'name="next" value="/priority"' in form.text
+    await post_form(browser, "/sign-in", {"email": "next@example.org", "next": "/priority"})
+    [link] = await outbox_links(pool, "next@example.org")
+    assert link.endswith("?next=/priority")
+    secret = link.split("?")[0]
+    page = await browser.get(f"/sign-in/{link}")
+    assert 'name="next" value="/priority"' in page.text
+    opened = await post_form(browser, f"/sign-in/{secret}", {"next": "/priority"},
+                             page=f"/sign-in/{link}")
+    assert opened.headers["location"] == "/priority"
+
+
+async def test_a_next_address_off_the_site_is_not_followed(api, browser, pool):
+    await api.worker(email="evil@example.org")
+    await post_form(browser, "/sign-in", {"email": "evil@example.org"})
+    [secret] = await outbox_links(pool, "evil@example.org")
+    opened = await post_form(browser, f"/sign-in/{secret}", {"next": "//evil.example/x"})
+    assert opened.headers["location"] == "/account"
+
+
+async def test_pages_are_not_cached_framed_or_referred(browser: httpx.AsyncClient):
+    page = await browser.get("/sign-in/some-link")
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["referrer-policy"] == "same-origin"

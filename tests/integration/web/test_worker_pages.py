@@ -118,3 +118,17 @@ async def test_static_files_are_cached_for_a_year(browser: httpx.AsyncClient):
     assert css.status_code == 200 and "max-age=31536000" in css.headers["cache-control"]
     font = css.text.split("url(")[1].split(")")[0]
     assert (await browser.get(href.rsplit("/", 1)[0] + "/" + font)).status_code == 200
+
+
+async def test_a_worker_accepts_a_time_offered_from_the_waiting_list(api, browser, pool):
+    await api.worker(email="wait@example.org", birth_date="1970-01-01")
+    await sign_in(browser, pool, "wait@example.org")
+    await post_form(browser, "/review/waiting-list", page="/review")
+    rep = await api.rep(branch="Leeds UNISON")
+    slot = await open_slot(api, rep)  # offered at once to the one worker waiting
+    page = await browser.get("/review")
+    assert "A time is being kept for you" in page.text and "Accept this time" in page.text
+    booked = await post_form(browser, f"/review/book/{slot['id']}")
+    assert booked.status_code == 200 and "Review booked" in booked.text
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT status FROM review_waitlist") == "booked"
