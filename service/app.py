@@ -17,15 +17,28 @@ from service.auth.cache import TokenCache
 from service.auth.middleware import AuthenticationMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
+from service.challenges.routes import ChallengeController, raise_challenge
+from service.consents.routes import ConsentController
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
+from service.datarights.routes import DataRightsController, erasure_requests
+from service.enrolments.routes import (
+    EnrolmentController,
+    provider_enrolments,
+    worker_enrolments,
+)
+from service.equality.routes import EqualityController
 from service.errors import EXCEPTION_HANDLERS
+from service.logs import RequestLogMiddleware
+from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
 from service.people.routes import ProviderController, RepController, WorkerController, me
-from service.policy.routes import PolicyController
+from service.policy.routes import PolicyController, transparency
+from service.programmes.routes import DestinationController, ProgrammeController
 from service.reference.routes import OccupationController, SkillController
 from service.reference.service import SearchCache
+from service.reports.routes import equality_report
 from service.reviews.routes import (
     ReviewController,
     SlotController,
@@ -37,6 +50,7 @@ from service.reviews.routes import (
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
+from service.system.headers import security_headers
 from service.system.routes import health, ready
 from service.web import pages as web_pages
 from service.web.routes import routers as web_routers
@@ -48,7 +62,11 @@ ROUTE_HANDLERS = [
     OccupationController, SkillController, WorkerSkillController,
     CatalogueController, CourseController,
     create_slot, SlotController, WaitlistController, ReviewController, calendar_token,
-    calendar_feed,
+    calendar_feed, MatchingController,
+    EnrolmentController, worker_enrolments, provider_enrolments, ConsentController,
+    EqualityController, raise_challenge, ChallengeController, equality_report, transparency,
+    DataRightsController, erasure_requests,
+    ProgrammeController, DestinationController,
 ]
 
 
@@ -64,7 +82,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             yield
             return
         url = await asyncio.to_thread(db.database_url, settings)
-        app.state.pool = await db.create_pool(url, settings.pool_min_size, settings.pool_max_size)
+        app.state.pool = await db.create_app_pool(url, settings)
         try:
             yield
         finally:
@@ -77,8 +95,11 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[db.RequestConnectionMiddleware, AuthenticationMiddleware],
+        middleware=[*([RequestLogMiddleware] if settings.request_log else []),
+                    db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
+                    AuthenticationMiddleware],
         before_request=strict_json_body,
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ProblemResponses()],
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],

@@ -19,7 +19,8 @@ from service.settings import Settings
 
 COMMAND_MODULES: list[str] = ["service.accounts.commands", "service.reference.commands",
                               "service.courses.commands", "service.outbox.commands",
-                              "service.scheduler", "service.web.commands"]
+                              "service.datarights.commands",
+                              "service.scheduler", "service.system.backup", "service.web.commands"]
 # "module:function" run after migrating, before serving or loading the demo:
 # async (conn, settings) -> None, e.g. loading reference data into empty tables.
 PREPARE_HOOKS: list[str] = ["service.reference.service:load_if_empty"]
@@ -100,18 +101,28 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         f"http://{host}:{port}/schema)")
     Granian("service.asgi:app", address=host, port=port, interface=Interfaces.ASGI,
             workers=args.workers or settings.workers, log_access=args.access_log,
-            log_dictconfig=serve_log_config()).serve()
+            log_dictconfig=serve_log_config(settings.log_format)).serve()
 
 
-def serve_log_config() -> dict:
+def serve_log_config(log_format: str = "plain") -> dict:
     """Granian's logging, plus Ladder's own logger at INFO on the same console, so that what
     the scheduler reports in `ladder serve` (a message printed by the outbox when no SMTP
-    server is set, a feed pulled) is seen; granian's default leaves it at WARNING."""
+    server is set, a feed pulled) and the line per request are seen; granian's default leaves
+    it at WARNING. With `json`, Ladder's lines are one JSON object each (`service.logs`)."""
     from granian.log import LOGGING_CONFIG
 
-    loggers = LOGGING_CONFIG["loggers"] | {
-        "ladder": {"handlers": ["console"], "level": "INFO", "propagate": False}}
-    return {"loggers": loggers}
+    handler = "console"
+    config: dict = {}
+    if log_format == "json":
+        handler = "ladder_json"
+        config["formatters"] = LOGGING_CONFIG["formatters"] | {
+            "ladder_json": {"()": "service.logs.JsonFormatter"}}
+        config["handlers"] = LOGGING_CONFIG["handlers"] | {
+            "ladder_json": {"class": "logging.StreamHandler", "formatter": "ladder_json",
+                            "stream": "ext://sys.stdout"}}
+    config["loggers"] = LOGGING_CONFIG["loggers"] | {
+        "ladder": {"handlers": [handler], "level": "INFO", "propagate": False}}
+    return config
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,9 +1,10 @@
 """The database: the embedded PostgreSQL when no URL is configured, one asyncpg pool, and one
 connection per request (with one transaction for a request that may write)."""
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from service.errors import Unavailable
 from service.settings import Settings
 
 log = logging.getLogger("ladder")
@@ -80,29 +82,36 @@ async def reset_connection(conn: asyncpg.Connection) -> None:
     code that takes session state (a session advisory lock) resets its own connection."""
 
 
-async def create_pool(url: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+def timeout_settings(statement_timeout_ms: int | None, lock_timeout_ms: int | None
+                     ) -> dict[str, str]:
+    """PostgreSQL's own time limits for a connection's statements and lock waits (0: none)."""
+    limits = {"statement_timeout": statement_timeout_ms, "lock_timeout": lock_timeout_ms}
+    return {name: str(value) for name, value in limits.items() if value is not None}
+
+
+async def create_pool(url: str, min_size: int = 2, max_size: int = 10, *,
+                      statement_timeout_ms: int | None = None,
+                      lock_timeout_ms: int | None = None,
+                      durable_read_audit: bool = False) -> asyncpg.Pool:
+    """The pool. A connection that breaks (the server restarted) is dropped by asyncpg when it
+    goes back, and a new one is opened when next needed, so the pool heals by itself.
+    `durable_read_audit` sends `ladder.durable_read_audit = on`, which stops reads' audit rows
+    from committing lazily (oversight's audit_commit_lazily, migration 0018)."""
+    server_settings = {"application_name": "ladder", "timezone": "UTC",
+                       **timeout_settings(statement_timeout_ms, lock_timeout_ms)}
+    if durable_read_audit:
+        server_settings["ladder.durable_read_audit"] = "on"
     return await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=init_connection,
-        reset=reset_connection,
-        server_settings={"application_name": "ladder", "timezone": "UTC"},
+        reset=reset_connection, server_settings=server_settings,
     )
 
 
-@asynccontextmanager
-async def transaction_begun_by(conn: asyncpg.Connection, begin: str) -> AsyncIterator[None]:
-    """A transaction opened by `begin`, a BEGIN with the SET LOCALs it needs sent as one simple
-    query: one round trip where `conn.transaction()` and a SET LOCAL take two. Committed at the
-    end, rolled back on any error. Only where no transaction is open (a read)."""
-    if conn.is_in_transaction():
-        raise RuntimeError("transaction_begun_by needs a connection outside a transaction")
-    try:
-        await conn.execute(begin)
-        yield
-    except BaseException:
-        if not conn.is_closed() and conn.is_in_transaction():
-            await conn.execute("ROLLBACK")
-        raise
-    await conn.execute("COMMIT")
+async def create_app_pool(url: str, settings: Settings) -> asyncpg.Pool:
+    return await create_pool(url, settings.pool_min_size, settings.pool_max_size,
+                             statement_timeout_ms=settings.statement_timeout_ms,
+                             lock_timeout_ms=settings.lock_timeout_ms,
+                             durable_read_audit=settings.durable_read_audit)
 
 
 @asynccontextmanager
@@ -123,21 +132,35 @@ class RequestConnection:
     it, by the `db` dependency or, at the latest, by `RequestConnectionMiddleware`. One request
     is one task, so `get` is never awaited twice at once."""
 
-    __slots__ = ("_pool", "_conn")
+    __slots__ = ("_pool", "_conn", "_timeout")
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, timeout: float | None = None) -> None:
         self._pool = pool
         self._conn: asyncpg.Connection | None = None
+        self._timeout = timeout
 
     async def get(self) -> asyncpg.Connection:
         if self._conn is None:
-            self._conn = await self._pool.acquire()
+            self._conn = await acquire(self._pool, self._timeout)
         return self._conn
 
     async def release(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await self._pool.release(conn)
+
+
+async def acquire(pool: asyncpg.Pool, wait: float | None) -> asyncpg.Connection:
+    """A pool connection within `wait` seconds, else `Unavailable` (503): the pool is
+    exhausted, or the server cannot be reached to open a new connection."""
+    try:
+        return await pool.acquire(timeout=wait)
+    except TimeoutError:
+        raise Unavailable("no database connection is free; try again shortly") from None
+    except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+            asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError) as exc:
+        log.warning("cannot connect to the database: %s", exc)
+        raise Unavailable("the database cannot be reached; try again shortly") from None
 
 
 _SCOPE_KEY = "ladder.connection"
@@ -147,8 +170,48 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 def request_connection(scope: Scope) -> RequestConnection:
     holder = scope.get(_SCOPE_KEY)
     if holder is None:
-        holder = scope[_SCOPE_KEY] = RequestConnection(scope["litestar_app"].state.pool)
+        state = scope["litestar_app"].state
+        settings = state.get("settings")  # a bare app in a test may have none
+        holder = scope[_SCOPE_KEY] = RequestConnection(
+            state.pool, settings.pool_acquire_timeout_seconds if settings else None)
     return holder
+
+
+class BodyTimeoutMiddleware:
+    """A request body must arrive within `LADDER_BODY_TIMEOUT_SECONDS` of its first read: a
+    client sending it slowly (or not at all) holds a task and, inside a write, a connection.
+    Past the limit the read raises `Unavailable` (503); the messages after the body (a
+    disconnect) are not timed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = scope["litestar_app"].state.settings.body_timeout_seconds
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+        body_done = False
+
+        async def timed_receive() -> Any:
+            nonlocal deadline, body_done
+            if body_done:
+                return await receive()
+            if deadline is None:
+                deadline = loop.time() + limit
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise Unavailable(f"the request body did not arrive within {limit:g} s; "
+                                  "send it again") from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        await self.app(scope, timed_receive, send)
 
 
 class RequestConnectionMiddleware:
@@ -184,7 +247,24 @@ async def provide_connection(
         if request.method in READ_ONLY_METHODS:
             yield conn
         else:
-            async with conn.transaction():
+            async with request_transaction(conn):
                 yield conn
     finally:
         await holder.release()
+
+
+@asynccontextmanager
+async def request_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """`conn.transaction()`, except that when the request fails on a connection that is gone
+    (the server restarted), the request's own error goes on (to be answered 503) rather than
+    asyncpg's complaint that there is no connection to roll back on: Litestar would gather the
+    two into an ExceptionGroup, a 500."""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        yield
+    except BaseException:
+        with suppress(asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
+            await transaction.rollback()  # on a lost connection, there is nothing to undo
+        raise
+    await transaction.commit()

@@ -72,6 +72,17 @@ class Invalid(DomainError):
     status, title, slug = 422, "Unprocessable content", "invalid"
 
 
+class Unavailable(DomainError):
+    """The service cannot answer right now, but may shortly: the database is unreachable or
+    restarting, no connection came free in time, a statement or a lock wait took too long, or
+    the request body arrived too slowly. Answered with `Retry-After`."""
+
+    status, title, slug = 503, "Service unavailable", "unavailable"
+
+
+RETRY_AFTER_SECONDS = 5
+
+
 class Malformed(DomainError):
     """The body is not readable JSON at all (syntax, UTF-8, nesting, a repeated key)."""
 
@@ -84,7 +95,8 @@ class UnsupportedMediaType(DomainError):
 
 def _problem(status: int, title: str, slug: str, detail: str, errors: list[FieldError]) -> Response:
     body = Problem(f"/problems/{slug}", title, status, detail, errors)
-    headers = {"WWW-Authenticate": 'Bearer realm="ladder"'} if status == 401 else None
+    headers = ({"WWW-Authenticate": 'Bearer realm="ladder"'} if status == 401
+               else {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None)
     return Response(
         content=msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON,
         headers=headers,
@@ -181,8 +193,34 @@ def _column_from_constraint(exc: asyncpg.PostgresError) -> str:
     return name or "body"
 
 
+# PostgreSQL errors that say "not now" rather than "not this": a statement or lock wait over its
+# time limit (statement_timeout, lock_timeout), a connection lost or refused, the server
+# shutting down or starting up (57P01-57P03), or out of connections or resources (53xxx).
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    asyncpg.QueryCanceledError, asyncpg.LockNotAvailableError, asyncpg.PostgresConnectionError,
+    asyncpg.OperatorInterventionError, asyncpg.InsufficientResourcesError,
+)
+
+
+def unavailable(exc: Exception) -> Response:
+    log.warning("answered 503: %s: %s", type(exc).__name__, exc)
+    what = ("a statement or lock wait took too long"
+            if isinstance(exc, asyncpg.QueryCanceledError | asyncpg.LockNotAvailableError)
+            else "the database cannot be reached")
+    return problem_response(Unavailable(f"{what}; try again shortly"))
+
+
+def connection_lost_handler(request: Request, exc: Exception) -> Response:
+    """A connection closed under the request (the server restarted, the network broke): 503.
+    asyncpg raises InterfaceError for a closed connection and for misuse alike; misuse is ours."""
+    closed = isinstance(exc, OSError) or "closed" in str(exc)
+    return unavailable(exc) if closed else internal_error_handler(request, exc)
+
+
 def database_error_handler(_: Request, exc: asyncpg.PostgresError) -> Response:
     """Constraint violations are the client's conflict or bad value; anything else is ours."""
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        return unavailable(exc)
     field = _column_from_constraint(exc)
     if isinstance(exc, asyncpg.UniqueViolationError | asyncpg.ExclusionViolationError):
         return _problem(409, "Conflict", "conflict", f"{field}: already exists or overlaps",
@@ -216,5 +254,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     asyncpg.PostgresError: database_error_handler,
+    asyncpg.InterfaceError: connection_lost_handler,
+    ConnectionError: connection_lost_handler,
     Exception: internal_error_handler,
 }

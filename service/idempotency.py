@@ -69,3 +69,9 @@ async def once(conn: asyncpg.Connection, principal: Principal, key: str | None, 
                                 "key for a new request")
     return Response(content=bytes(stored["response_body"]), status_code=stored["status_code"],
                     media_type="application/json", headers={REPLAYED_HEADER: "true"})
+
+
+async def forget_worker(conn: asyncpg.Connection, worker_id: Any) -> int:
+    """Delete the kept answers of requests about a worker (their erasure); how many."""
+    done = await conn.execute(*Q.forget_worker(worker_id=worker_id))
+    return int(done.split()[-1])

@@ -15,3 +15,8 @@ WHERE actor = :owner AND key = :key
 UPDATE idempotency_keys
 SET status_code = :status_code, response_body = :body
 WHERE actor = :owner AND key = :key
+
+-- name: forget_worker
+-- The stored answers of money-moving requests about one worker (their scope ends with the
+-- worker's id, as `contribution <id>`): they repeat the entries' references and reasons.
+DELETE FROM idempotency_keys WHERE scope LIKE '% ' || (:worker_id::uuid)::text

@@ -15,7 +15,10 @@ can answer, each with the problem+json body that `service.errors` really sends:
 - with a JSON body: 413 (the app's body size limit) and 415 (a media type that is not JSON);
 - writes that need a token (POST, PUT, PATCH, DELETE): 409 (a duplicate, a reference not
   satisfied, or a concurrent update: every write runs in a transaction whose constraint errors
-  map to 409).
+  map to 409);
+- every route but `/health` (which touches nothing): 503 with `Retry-After` (the database is
+  unreachable, no connection came free in time, a statement or lock wait passed its time
+  limit, or the body arrived too slowly; `service.errors.Unavailable`).
 
 A handler with a status this rule cannot see says so with `responses=problems(...)`; what a
 handler declares in `responses` wins over the rule (so it can also sharpen a description).
@@ -34,6 +37,7 @@ from service.errors import PROBLEM_JSON, Problem
 
 BEARER = {"bearer": []}  # the security scheme create_app declares in the OpenAPI components
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NEVER_UNAVAILABLE = frozenset({"/health"})  # answers without the database
 
 DESCRIPTIONS = {
     400: "Malformed request: the body is not JSON, or the input cannot be read at all",
@@ -45,7 +49,8 @@ DESCRIPTIONS = {
     413: "The body is larger than the service accepts",
     415: "The body's media type is not one this route reads",
     422: "A field, parameter or header has a value that is not allowed; `errors` names it",
-    503: "The service cannot answer right now",
+    503: "The service cannot answer right now (the database is unreachable or restarting, "
+         "or a time limit was reached); retry after the `Retry-After` seconds",
 }
 
 
@@ -82,6 +87,8 @@ def derived_statuses(path: str, handler: HTTPRouteHandler, has_path_params: bool
         statuses |= {400, 422}
     if has_body:
         statuses |= {413, 415}
+    if path not in NEVER_UNAVAILABLE:
+        statuses.add(503)
     return statuses
 
 

@@ -15,8 +15,10 @@ import asyncpg
 
 from service.courses import feeds
 from service.courses.inference_job import LexiconCache
+from service.enrolments import places as enrolments
 from service.outbox import service as outbox
 from service.people import service as people
+from service.programmes import reminders as programmes
 from service.reviews import waitlist as reviews
 from service.settings import Settings
 
@@ -32,6 +34,8 @@ def jobs(lexicons: LexiconCache) -> dict[str, Job]:
         "course feeds and skills": partial(feeds.scheduled_round, lexicons=lexicons),
         "priority scores": people.scheduled_round,
         "review offers": reviews.scheduled_round,
+        "enrolment offers": enrolments.scheduled_round,
+        "programme reminders": programmes.scheduled_round,
         "outbox": outbox.scheduled_round,
     }
 
@@ -84,7 +88,9 @@ def scheduler_lifespan(settings: Settings):
 def register(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser("worker", help="run the background jobs on a schedule: pull due "
                                  "course feeds, infer pending course skills, refresh priority "
-                                 "scores, pass lapsed review offers on, deliver due "
+                                 "scores, pass lapsed review and enrolment offers on, remind "
+                                 "reps of programme members with no destination, "
+                                 "deliver due "
                                  "outbox messages")
     worker.add_argument("--once", action="store_true", help="run one round, then stop")
     worker.set_defaults(run=cmd_worker)

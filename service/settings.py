@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, description="Server processes for `ladder serve`.")
     pool_min_size: int = Field(default=2, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
+    durable_read_audit: bool = Field(
+        default=False,
+        description="Make reads wait for their audit row to reach the disk, as writes do "
+                    "(migration 0018 says what is at stake).",
+    )
     migrations_dir: Path = Field(default=bundled("migrations"),
                                  description="SQL migrations; the installed copy by default.")
     catalogue_dir: Path = Field(default=bundled("catalogue"),
@@ -58,6 +63,10 @@ class Settings(BaseSettings):
     review_offer_hours: float = Field(default=24.0, gt=0, le=336, description="How long a "
                                       "review slot offered from the waiting list is held for "
                                       "the worker it is offered to.")
+    enrolment_offer_hours: float = Field(default=48.0, gt=0, le=336, description="How long "
+                                         "a course place offered from a presentation's "
+                                         "waiting list is held for the worker it is offered "
+                                         "to.")
     smtp_url: SecretStr | None = Field(default=None, description="Where the outbox sends mail: "
                                        "smtp://[user:password@]host[:port] or smtps://... "
                                        "Unset: each message is printed to the log instead.")
@@ -77,6 +86,44 @@ class Settings(BaseSettings):
     outbox_keep_days: int = Field(default=30, ge=1, le=3660, description="Days a sent, failed "
                                   "or cancelled message keeps its address and text before the "
                                   "outbox redacts them.")
+    transparency_website: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", max_length=500,
+        description="The scheme's public web page, named in the algorithmic transparency "
+        "record (GET /v1/transparency); unset: this service's own address.")
+    transparency_contact: str | None = Field(
+        default=None, pattern=r"^[^@\s]+@[^@\s]+$", max_length=300,
+        description="The email address the transparency record gives for questions and "
+        "challenges; unset: the address of LADDER_MAIL_FROM.")
+    retention_inactive_years: int = Field(default=6, ge=1, le=100, description="`ladder "
+                                          "retention` pseudonymises workers whose data nobody "
+                                          "but the system has read or changed for this long.")
+    audit_retention_years: int = Field(default=7, ge=1, le=100, description="`ladder "
+                                       "retention` deletes audit rows older than this.")
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Largest CSV "
+                                  "file POST /v1/workers/import reads (413 past it).")
+    import_max_rows: int = Field(default=50_000, ge=1, description="Most data rows in one "
+                                 "worker import (422 past it).")
+    pool_acquire_timeout_seconds: float = Field(default=5.0, gt=0, le=600, description="How "
+                                                "long a request waits for a database connection "
+                                                "before it answers 503.")
+    statement_timeout_ms: int = Field(default=30000, ge=0, description="PostgreSQL's "
+                                      "statement_timeout on the server's connections (0: none); "
+                                      "a request whose statement runs longer answers 503.")
+    lock_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL's lock_timeout on "
+                                 "the server's connections (0: none); a request that waits "
+                                 "longer for a lock answers 503.")
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, description="Longest time "
+                                        "a request body may take to arrive; a slower one "
+                                        "answers 503.")
+    pg_bin: Path | None = Field(default=None, description="Directory of pg_dump and pg_restore "
+                                "for `ladder backup` and `ladder restore`; unset: the external "
+                                "server's /usr/lib/postgresql/<major>/bin if present, else the "
+                                "embedded wheel's.")
+    log_format: Literal["plain", "json"] = Field(default="plain", description="Ladder's log "
+                                                 "lines in `ladder serve`: plain text, or one "
+                                                 "JSON object per line.")
+    request_log: bool = Field(default=True, description="Log one line per request (method, "
+                              "route, status, duration, request id).")
     web_link_minutes: float = Field(default=15.0, gt=0, le=60, description="How long an "
                                     "emailed sign-in link works (once).")
     web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="How long a "

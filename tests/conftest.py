@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tables filled by migrations or by loading reference data: kept between tests.
 KEEP_TABLES = {"schema_migrations", "policies", "isco_group_risks", "occupations", "skills",
                "occupation_labels", "skill_labels", "occupation_skills", "reference_loads",
-               "everyday_job_titles"}
+               "everyday_job_titles", "skill_tags", "occupation_transitions"}
 
 
 def with_database(url: str, name: str) -> str:
@@ -43,17 +43,19 @@ def fresh_url(database_url: str) -> str:
     return with_database(database_url, name)
 
 
-def start_ladder(*args: str, url: str, migrations: Path | None = None) -> subprocess.Popen:
-    """`ladder ARGS` in a subprocess against the database at `url`."""
-    env = os.environ | {"LADDER_DATABASE_URL": url}
+def start_ladder(*args: str, url: str, migrations: Path | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`ladder ARGS` in a subprocess against the database at `url` (with `env` added)."""
+    env = os.environ | {"LADDER_DATABASE_URL": url} | (env or {})
     if migrations:
         env["LADDER_MIGRATIONS_DIR"] = str(migrations)
     return subprocess.Popen([sys.executable, "-m", "service.cli", *args], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def run_ladder(*args: str, url: str) -> subprocess.CompletedProcess:
-    process = start_ladder(*args, url=url)
+def run_ladder(*args: str, url: str, env: dict[str, str] | None = None
+               ) -> subprocess.CompletedProcess:
+    process = start_ladder(*args, url=url, env=env)
     out, err = process.communicate(timeout=300)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 

@@ -20,6 +20,7 @@ _SOURCES = {"employer": "the employer", "union": "the union"}
 
 class InsufficientFunds(Conflict):
     title, slug = "Insufficient funds", "insufficient-funds"
+    shortfall_pence: int | None = None  # how much more a refused hold needed, where known
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +135,10 @@ def allocate(amount: int, available: dict[str, int], purpose: HoldPurpose) -> li
         raise Invalid.on_field("amount_pence", "must be more than zero")
     total = sum(max(0, v) for v in available.values())
     if total < amount:
-        raise InsufficientFunds.on_field(
+        error = InsufficientFunds.on_field(
             "amount_pence", f"{pounds(amount)} asked, {pounds(total)} available")
+        error.shortfall_pence = amount - total
+        raise error
     portions, left = [], amount
     for pot in draw_order(purpose, available):
         take = min(left, max(0, available.get(pot, 0)))

@@ -125,10 +125,11 @@ SELECT pg_try_advisory_lock(:lock, hashtext(:period))
 SELECT pg_advisory_unlock(:lock, hashtext(:period))
 
 -- name: accrual_batch
--- Eligible: a worker record made before the run started, not yet dealt with for the period.
+-- Eligible: a worker record made before the run started, not erased, not yet dealt with for
+-- the period.
 SELECT w.id, w.highest_qualification, w.contract_type
 FROM people_workers AS w
-WHERE w.created_at <= :cutoff
+WHERE w.created_at <= :cutoff AND NOT w.erased
   AND (:after::uuid IS NULL OR w.id > :after)
   AND NOT EXISTS (SELECT 1 FROM accruals AS a WHERE a.period = :period AND a.worker_id = w.id)
 ORDER BY w.id
@@ -182,7 +183,7 @@ SELECT now()
 -- who reads and why, as it takes them; no row if there is no such worker), cached totals,
 -- earmarked money still available, whether :period's accrual has reached the worker, and the
 -- policy in force on :day (through the policy domain's policy_in_force; its columns prefixed
--- policy_, all null if there is none).
+-- policy_, all null if there is none). lazy_commit: as people's get_worker_audited takes it.
 WITH earmarked AS (
     SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                     - ledger_held_delta(kind, amount_pence))::bigint AS available
@@ -204,3 +205,10 @@ FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :ac
                     :actor_id, :actor_name, :token_id, :action, false) AS w
 LEFT JOIN accounts AS a ON a.worker_id = w.id
 LEFT JOIN LATERAL policy_in_force(:day) AS p ON true
+WHERE audit_commit_lazily(:lazy_commit)
+
+-- name: spent_since
+-- Pence paid to providers for these workers' courses (settlements) since the day.
+SELECT coalesce(sum(amount_pence), 0)::bigint
+FROM ledger_entries
+WHERE worker_id = ANY (:worker_ids::uuid[]) AND kind = 'settlement' AND created_at >= :since

@@ -82,7 +82,7 @@ class AccountController(Controller):
           "Idempotency-Key header.", responses=IDEMPOTENT)
     async def adjust(self, worker_id: FromPath[UUID], data: JSONBody[AdjustmentIn], db: Db,
                      principal: Caller, idempotency_key: IdempotencyKey = None) -> Response[Entry]:
-        await visible_worker(db, principal, worker_id, "account.adjust")
+        await visible_worker(db, principal, worker_id, "account.adjust", for_update=True)
         return await once(db, principal, idempotency_key, f"adjustment {worker_id}", data,
                           lambda: service.adjust(db, Actor.of(principal), worker_id, data))
 

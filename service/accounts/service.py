@@ -8,7 +8,7 @@ transaction."""
 import csv
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, Literal
 from uuid import UUID
 
@@ -68,10 +68,12 @@ async def _worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker:
 async def check_contribution(conn: asyncpg.Connection, principal: Principal, worker_id: UUID,
                              data: ContributionIn) -> None:
     """Admins add any contribution; a rep only the union's, for a worker of their branch (the
-    route admits only those two roles)."""
+    route admits only those two roles). The worker's row stays locked to the end, so that an
+    erasure either waits for the contribution (and clears its reference) or comes first (and
+    the contribution finds no worker)."""
     if principal.role == "rep" and data.source != "union":
         raise Forbidden.on_field("source", "a rep may add union contributions only")
-    await visible_worker(conn, principal, worker_id, "account.contribute")
+    await visible_worker(conn, principal, worker_id, "account.contribute", for_update=True)
 
 
 async def contribute(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
@@ -338,3 +340,10 @@ async def _accrue(conn: asyncpg.Connection, actor: Actor, period: str, day: date
     summary = await store.accrual_summary(conn, period)
     return AccrualResult(period, policy.version, paid, credited, summary["workers"],
                          summary["at_ceiling"], summary["credited_pence"])
+
+
+async def spent_since(conn: asyncpg.Connection, worker_ids: list[UUID], day: date) -> int:
+    """Credit spent (settled to providers) by these workers since the UK day, in pence: a
+    programme's report."""
+    since = datetime.combine(day, time(), tzinfo=clock.UK)
+    return await store.spent_since(conn, worker_ids, since)

@@ -135,6 +135,7 @@ async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str
     earmarked money by pot, the fields of the policy in force on `day` or None), in one query;
     None if there is no such worker."""
     row = await conn.fetchrow(*Q.account_summary(worker_id=worker_id, period=period, day=day,
+                                               lazy_commit=not conn.is_in_transaction(),
                                                **audited_read))
     if row is None:
         return None
@@ -197,3 +198,7 @@ async def list_holds(conn: asyncpg.Connection, worker_id: UUID, status: str | No
                                           after_created_at=after[0], after_id=after[1],
                                           limit=limit))
     return [Hold(**dict(r)) for r in rows]
+
+
+async def spent_since(conn: asyncpg.Connection, worker_ids: list[UUID], since: datetime) -> int:
+    return await conn.fetchval(*Q.spent_since(worker_ids=worker_ids, since=since))

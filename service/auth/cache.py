@@ -67,3 +67,10 @@ class TokenCache:
         for token_hash, (_, principal) in list(self._entries.items()):
             if principal.token_id == token_id:
                 del self._entries[token_hash]
+
+    def forget_worker(self, worker_id: UUID) -> None:
+        """Every token of a worker whose tokens were revoked here (and committed): an erasure."""
+        self.generation += 1
+        for token_hash, (_, principal) in list(self._entries.items()):
+            if principal.worker_id == worker_id:
+                del self._entries[token_hash]

@@ -190,6 +190,11 @@ def presentation_problems(path: str, presentation: PresentationIn) -> list[str]:
             problems.append(f"{path}.{field}: {value!r} is not one of {', '.join(choices)}")
     problems += _count_problems(f"{path}.cost_pence", presentation.cost_pence, MAX_PENCE)
     problems += _count_problems(f"{path}.places", presentation.places, MAX_PLACES)
+    problems += _count_problems(f"{path}.min_places", presentation.min_places, MAX_PLACES)
+    if (presentation.min_places is not None and presentation.places is not None
+            and presentation.min_places > presentation.places):
+        problems.append(f"{path}.min_places: {presentation.min_places} is more than places "
+                        f"{presentation.places}")
     starts, ends = presentation.starts_on, presentation.ends_on
     if starts is not None and ends is not None and ends < starts:
         problems.append(f"{path}.ends_on: {ends} is before starts_on {starts}")

@@ -39,27 +39,29 @@ RETURNING id, ref
 -- name: upsert_presentations
 -- Keyed by (course, the college's ref) so that a presentation keeps its id across syncs.
 INSERT INTO presentations (course_id, ref, starts_on, ends_on, study_mode, attendance_pattern,
-                           delivery, cost_pence, places, venue_postcode, apply_url)
+                           delivery, cost_pence, places, min_places, venue_postcode, apply_url)
 SELECT r.course_id, r.ref, r.starts_on, r.ends_on, r.study_mode, r.attendance_pattern,
-       r.delivery, r.cost_pence, r.places, r.venue_postcode, r.apply_url
+       r.delivery, r.cost_pence, r.places, r.min_places, r.venue_postcode, r.apply_url
 FROM jsonb_to_recordset(:rows::jsonb) AS r(course_id uuid, ref text, starts_on date, ends_on date,
                                        study_mode text, attendance_pattern text, delivery text,
-                                       cost_pence bigint, places integer, venue_postcode text,
-                                       apply_url text)
+                                       cost_pence bigint, places integer, min_places integer,
+                                       venue_postcode text, apply_url text)
 ON CONFLICT (course_id, ref) DO UPDATE
 SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
     study_mode = EXCLUDED.study_mode, attendance_pattern = EXCLUDED.attendance_pattern,
     delivery = EXCLUDED.delivery, cost_pence = EXCLUDED.cost_pence, places = EXCLUDED.places,
+    min_places = EXCLUDED.min_places,
     venue_postcode = EXCLUDED.venue_postcode, apply_url = EXCLUDED.apply_url,
     updated_at = now(), withdrawn_at = NULL
 WHERE presentations.withdrawn_at IS NOT NULL
    OR (presentations.starts_on, presentations.ends_on, presentations.study_mode,
        presentations.attendance_pattern, presentations.delivery, presentations.cost_pence,
-       presentations.places, presentations.venue_postcode, presentations.apply_url)
+       presentations.places, presentations.min_places, presentations.venue_postcode,
+       presentations.apply_url)
       IS DISTINCT FROM
       (EXCLUDED.starts_on, EXCLUDED.ends_on, EXCLUDED.study_mode, EXCLUDED.attendance_pattern,
-       EXCLUDED.delivery, EXCLUDED.cost_pence, EXCLUDED.places, EXCLUDED.venue_postcode,
-       EXCLUDED.apply_url)
+       EXCLUDED.delivery, EXCLUDED.cost_pence, EXCLUDED.places, EXCLUDED.min_places,
+       EXCLUDED.venue_postcode, EXCLUDED.apply_url)
 
 -- name: withdraw_missing_presentations
 -- Presentations of the changed courses that the college no longer lists.
@@ -212,7 +214,7 @@ WHERE c.id = :course_id
 
 -- name: course_presentations
 SELECT id, ref, starts_on, ends_on, study_mode, attendance_pattern, delivery, cost_pence,
-       places, venue_postcode, apply_url
+       places, min_places, venue_postcode, apply_url
 FROM presentations
 WHERE course_id = :course_id
   AND withdrawn_at IS NULL
@@ -232,15 +234,6 @@ SELECT id
 FROM reference_skills
 WHERE uri = :uri OR id = :skill_id
 
--- name: begin_with_custom_plans
--- A read-only transaction whose statements are each planned with their own values (the search's
--- optional filters are `:name IS NULL OR ...`), begun in one round trip.
-BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan
-
--- name: custom_plans
--- As begin_with_custom_plans, inside a transaction already begun.
-SET LOCAL plan_cache_mode = force_custom_plan
-
 -- name: search_page
 -- One page of course search, in one statement. First the courses matching the query :q
 -- (course_search_all_words) that hold one of its words (course_search_any_word) in their title
@@ -254,70 +247,12 @@ SET LOCAL plan_cache_mode = force_custom_plan
 -- columns (course_meets); when there are several (:presentations_together), one presentation
 -- must meet them all (course_presentation_meets), probed per course (a scalar subquery, so that
 -- it is never hashed over every presentation). The page's dates, costs and counts are those of
--- its matching presentations.
-WITH page AS (
-    (SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-            c.first_starts_on, ts_rank(c.heading, course_search_any_word(:q))::float8 AS rank
-     FROM courses AS c
-     WHERE numnode(course_search_all_words(:q)) > 0
-       AND (:after_rank::float8 IS NULL OR :after_rank > 0)
-       AND c.heading @@ course_search_any_word(:q)
-       AND c.search @@ course_search_all_words(:q)
-       AND course_meets(c, :level, :band, :provider_id, :attendance, :delivery, :max_cost,
-                        :starting_after)
-       AND (:skill_id::uuid IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                        WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
-       AND (NOT :presentations_together::boolean OR (
-           SELECT true FROM presentations AS pr
-           WHERE pr.course_id = c.id
-             AND course_presentation_meets(pr, :attendance, :delivery, :max_cost,
-                                           :starting_after)
-           LIMIT 1))
-       AND (:after_rank IS NULL
-            OR (-ts_rank(c.heading, course_search_any_word(:q))::float8,
-                coalesce(c.first_starts_on, 'infinity'::date), c.id)
-               > (-:after_rank, coalesce(:after_starts_on::date, 'infinity'::date),
-                  :after_id::uuid))
-     ORDER BY rank DESC, coalesce(c.first_starts_on, 'infinity'::date), c.id
-     LIMIT :limit)
-    UNION ALL
-    (SELECT c.id, c.provider_id, c.ref, c.title, c.subjects, c.rqf_level, c.band, c.url,
-            c.first_starts_on, 0::float8 AS rank
-     FROM courses AS c
-     WHERE (:q::text IS NULL
-            OR (numnode(course_search_all_words(:q)) > 0
-                AND c.search @@ course_search_all_words(:q)
-                AND NOT c.heading @@ course_search_any_word(:q)))
-       AND course_meets(c, :level, :band, :provider_id, :attendance, :delivery, :max_cost,
-                        :starting_after)
-       AND (:skill_id IS NULL OR EXISTS (SELECT 1 FROM course_skills AS cs
-                                         WHERE cs.course_id = c.id AND cs.skill_id = :skill_id))
-       AND (NOT :presentations_together OR (
-           SELECT true FROM presentations AS pr
-           WHERE pr.course_id = c.id
-             AND course_presentation_meets(pr, :attendance, :delivery, :max_cost,
-                                           :starting_after)
-           LIMIT 1))
-       AND (:after_rank IS NULL OR :after_rank > 0
-            OR (coalesce(c.first_starts_on, 'infinity'::date), c.id)
-               > (coalesce(:after_starts_on, 'infinity'::date), :after_id))
-     ORDER BY coalesce(c.first_starts_on, 'infinity'::date), c.id
-     LIMIT :limit)
-    LIMIT :limit
-)
-SELECT page.id, p.ukprn, p.name AS provider_name, page.ref, page.title, page.subjects,
-       page.rqf_level, page.band, page.url, page.first_starts_on, m.next_starts_on,
-       m.lowest_cost_pence, m.presentations, page.rank
-FROM page
-JOIN people_providers AS p ON p.id = page.provider_id
-CROSS JOIN LATERAL (
-    SELECT count(*)::integer AS presentations, min(pr.starts_on) AS next_starts_on,
-           min(pr.cost_pence) AS lowest_cost_pence
-    FROM presentations AS pr
-    WHERE pr.course_id = page.id
-      AND course_presentation_meets(pr, :attendance, :delivery, :max_cost, :starting_after)
-) AS m
-ORDER BY page.rank DESC, coalesce(page.first_starts_on, 'infinity'::date), page.id
+-- its matching presentations. The statement is the function course_search_page (migration
+-- 0028), planned with its own values each time (its SET plan_cache_mode), in one round trip.
+SELECT * FROM course_search_page(:q, :level, :band, :provider_id, :skill_id, :attendance,
+                                  :delivery, :max_cost, :starting_after,
+                                  :presentations_together, :after_rank, :after_starts_on,
+                                  :after_id, :limit)
 
 -- name: claim_courses_for_inference
 -- Current courses without college-given skills whose text changed since their skills were last

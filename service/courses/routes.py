@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
-from service.bodies import is_json_media_type
+from service.bodies import body_within, is_json_media_type, media_type_of
 from service.courses import feeds, service
 from service.courses.inference_job import infer_after_sync
 from service.courses.schemas import (
@@ -34,7 +34,6 @@ from service.deps import Caller, Db
 from service.errors import (
     Conflict,
     FieldError,
-    PayloadTooLarge,
     UnsupportedMediaType,
     problem_response,
 )
@@ -103,14 +102,11 @@ class CatalogueController(Controller):
     async def sync(self, ukprn: FromPath[str], request: Request, db: Db, principal: Caller,
                    state: State, mode: FromQuery[SyncMode] = "full") -> Response[SyncReport]:
         provider = await service.provider_for(db, principal, ukprn)
-        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        media_type = media_type_of(request)
         if not (is_json_media_type(media_type) or media_type in XML_TYPES):
             detail = "send application/json or application/xml (XCRI-CAP 1.2)"
             raise UnsupportedMediaType(detail, [FieldError("Content-Type", detail)])
-        body = await request.body()
-        limit = state.settings.catalogue_max_bytes
-        if len(body) > limit:
-            raise PayloadTooLarge.on_field("body", f"a catalogue may be at most {limit} bytes")
+        body = await body_within(request, state.settings.catalogue_max_bytes, "a catalogue")
         fmt = "xcri" if media_type in XML_TYPES else "json"
         # A refusal is answered, not raised, so that the failed sync stored with it is committed.
         try:

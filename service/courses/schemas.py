@@ -34,6 +34,7 @@ class PresentationIn(msgspec.Struct, forbid_unknown_fields=True):
     delivery: Delivery | None = None
     cost_pence: int | None = None
     places: int | None = None
+    min_places: int | None = None  # the minimum class size the presentation needs to run
     venue_postcode: str | None = None
     apply_url: str | None = None
 
@@ -155,6 +156,7 @@ class Presentation(msgspec.Struct):
     delivery: Delivery | None
     cost_pence: int | None
     places: int | None
+    min_places: int | None
     venue_postcode: str | None
     apply_url: str | None
 

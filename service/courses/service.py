@@ -234,7 +234,7 @@ def _presentation_row(course_id: UUID, p: Any) -> dict[str, Any]:
         "course_id": course_id, "ref": p.ref, "starts_on": p.starts_on, "ends_on": p.ends_on,
         "study_mode": p.study_mode, "attendance_pattern": p.attendance_pattern,
         "delivery": p.delivery, "cost_pence": p.cost_pence, "places": p.places,
-        "venue_postcode": p.venue_postcode, "apply_url": p.apply_url,
+        "min_places": p.min_places, "venue_postcode": p.venue_postcode, "apply_url": p.apply_url,
     }
 
 

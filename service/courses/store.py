@@ -7,7 +7,6 @@ from uuid import UUID
 
 import asyncpg
 
-from service import db
 from service.actor import Actor
 from service.courses.inference import Inferred
 from service.courses.schemas import (
@@ -221,34 +220,19 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                          after: tuple[float, date | None, UUID] | None,
                          limit: int) -> list[CourseSummary]:
     """Heading matches (ranked) first, then description-only matches (rank 0) by start date,
-    in one statement (`search_page`), planned with its own values."""
+    in one statement (`search_page`: migration 0028's function, which plans it with its own
+    values), one round trip in or out of the caller's transaction."""
     presentation_filters = sum(v is not None for v in (attendance, delivery, max_cost,
                                                        starting_after))
     filters = {"level": level, "band": band, "provider_id": provider_id, "skill_id": skill_id,
                "attendance": attendance, "delivery": delivery, "max_cost": max_cost,
                "starting_after": starting_after,
                "presentations_together": presentation_filters > 1}
-    if conn.is_in_transaction():
-        # Inside the caller's transaction, a savepoint rolled back after the read: a SET LOCAL
-        # survives a savepoint's release, not its rollback, so the caller keeps its own plans.
-        savepoint = conn.transaction()
-        await savepoint.start()
-        try:
-            await conn.execute(*Q.custom_plans())
-            return await _search(conn, q, filters, after, limit)
-        finally:
-            await savepoint.rollback()
-    async with db.transaction_begun_by(conn, *Q.begin_with_custom_plans()):
-        return await _search(conn, q, filters, after, limit)
+    rows = await conn.fetch(*Q.search_page(q=q, **filters, **_cursor(after), limit=limit))
+    return [CourseSummary(**dict(r)) for r in rows]
 
 
 def _cursor(after: tuple[float, date | None, UUID] | None) -> dict[str, Any]:
     rank, starts_on, last_id = after or (None, None, None)
     return {"after_rank": rank, "after_starts_on": starts_on, "after_id": last_id}
 
-
-async def _search(conn: asyncpg.Connection, q: str | None, filters: dict[str, Any],
-                  after: tuple[float, date | None, UUID] | None,
-                  limit: int) -> list[CourseSummary]:
-    rows = await conn.fetch(*Q.search_page(q=q, **filters, **_cursor(after), limit=limit))
-    return [CourseSummary(**dict(r)) for r in rows]

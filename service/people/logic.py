@@ -80,3 +80,14 @@ def check_weekly_hours(hours: float) -> None:
     if isinstance(exponent, int) and exponent < -HOURS_DECIMAL_PLACES:
         raise Invalid.on_field("weekly_hours", f"at most {HOURS_DECIMAL_PLACES} decimal places "
                                f"(hours are kept to the hundredth); got {hours!r}")
+
+
+AGE_BANDS = (("under 25", 0, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-49", 45, 49),
+             ("50-64", 50, 64), ("65+", 65, 200))
+
+
+def age_band(birth_date: date, day: date) -> str:
+    """The age band of the equality report (issue 13) on `day`: what an erased worker's birth
+    date is kept as."""
+    age = age_on(birth_date, day)
+    return next(band for band, low, high in AGE_BANDS if low <= age <= high)

@@ -5,6 +5,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from service.errors import FieldError
 from service.vocabulary import ContractType, Qualification
 
 Name = Annotated[str, Meta(min_length=1, max_length=300)]
@@ -124,3 +125,22 @@ class Me(msgspec.Struct):
     worker: Worker | None = None
     rep: Rep | None = None
     provider: Provider | None = None
+
+
+class RejectedRow(msgspec.Struct):
+    line: int  # in the file, the header being line 1
+    external_ref: str | None
+    errors: list[FieldError]
+
+
+class ImportReport(msgspec.Struct):
+    """What an import did. The valid rows were applied in one transaction; the rejected ones
+    were not, and say why."""
+
+    rows: int  # data rows read (blank lines not counted)
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedRow]
+    programme_id: UUID | None
+    added_to_programme: int

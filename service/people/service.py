@@ -30,6 +30,7 @@ from service.people.schemas import (
     WorkerPage,
     WorkerPatch,
 )
+from service.policy.schemas import PriorityPoints
 from service.policy.service import policy_in_force_on, priority_rules
 from service.reference.service import require_known_occupation
 from service.settings import Settings
@@ -141,6 +142,16 @@ async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None
     return await store.get_worker(conn, worker_id)
 
 
+async def get_workers(conn: asyncpg.Connection, worker_ids: list[UUID]) -> list[Worker]:
+    """Many workers at once, by branch and name, for the system's own work (a programme's
+    reminders to reps); not audited here: the caller audits what it does with them."""
+    return await store.get_workers(conn, worker_ids)
+
+
+async def reps_of_branches(conn: asyncpg.Connection, branches: list[str]) -> list[Rep]:
+    return await store.reps_of_branches(conn, branches)
+
+
 async def occupation_risk_category(conn: asyncpg.Connection, occupation: str | None) -> str | None:
     """The automation-risk category (`High`, `Low`, `Other`) of an occupation URI or code."""
     return await store.occupation_risk_category(conn, occupation)
@@ -240,7 +251,7 @@ async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
     """Recompute every stored priority score, e.g. after new automation-risk data is loaded;
     returns how many changed. `GET .../priority` is always computed afresh; the stored score
     orders queues, so it must not lag behind the reference data. A transaction per batch (a
-    savepoint inside the caller's), with the batch's workers locked while it is scored."""
+    savepoint inside the caller's), with the batch's workers locked while scored."""
     today = today or clock.today()
     rules = await priority_rules(conn, today)
     changed, after = 0, None
@@ -249,18 +260,44 @@ async def refresh_priorities(conn: asyncpg.Connection, batch: int = 5000,
             rows = await store.priority_facts_batch(conn, after, batch)
             if not rows:
                 return changed
-            scores = {}
-            for row in rows:
-                facts = logic.WorkerFacts(row["birth_date"], row["weekly_hours"],
-                                          row["contract_type"], row["highest_qualification"],
-                                          row["facing_redundancy"], row["risk_category"])
-                score, _ = logic.priority(facts, today, rules)
-                if score != row["priority_score"]:
-                    scores[row["id"]] = score
-            await store.set_priority_scores(conn, scores)
-            await audit.record(conn, SYSTEM, "worker.priority.refresh", list(scores))
-        changed += len(scores)
+            changed += await _rescore(conn, rows, today, rules, SYSTEM,
+                                      "worker.priority.refresh")
         after = rows[-1]["id"]
+
+
+async def rescore_workers(conn: asyncpg.Connection, actor: Actor, worker_ids: list[UUID], *,
+                          action: str, batch: int = 5000, progress: Progress | None = None,
+                          today: date | None = None) -> int:
+    """Recompute the stored priority of these workers (after a change of their facts made in
+    bulk, such as a programme marking them facing redundancy), in the caller's transaction, a
+    batch at a time with `progress` told after each; returns how many scores changed, each
+    audited as `action`."""
+    today = today or clock.today()
+    rules = await priority_rules(conn, today)
+    changed = 0
+    ids = sorted(set(worker_ids))
+    for start in range(0, len(ids), batch):
+        rows = await store.priority_facts_of(conn, ids[start:start + batch])
+        changed += await _rescore(conn, rows, today, rules, actor, action)
+        if progress is not None and len(ids) > batch:
+            progress(f"priority recomputed for {min(start + batch, len(ids))} of {len(ids)} "
+                     f"workers ({changed} changed)")
+    return changed
+
+
+async def _rescore(conn: asyncpg.Connection, rows: list[asyncpg.Record], today: date,
+                   rules: PriorityPoints, actor: Actor, action: str) -> int:
+    scores = {}
+    for row in rows:
+        facts = logic.WorkerFacts(row["birth_date"], row["weekly_hours"],
+                                  row["contract_type"], row["highest_qualification"],
+                                  row["facing_redundancy"], row["risk_category"])
+        score, _ = logic.priority(facts, today, rules)
+        if score != row["priority_score"]:
+            scores[row["id"]] = score
+    await store.set_priority_scores(conn, scores)
+    await audit.record(conn, actor, action, list(scores))
+    return len(scores)
 
 
 async def get_rep(conn: asyncpg.Connection, rep_id: UUID) -> Rep | None:

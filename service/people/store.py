@@ -36,9 +36,10 @@ async def get_worker(conn: asyncpg.Connection, worker_id: UUID) -> Worker | None
 async def get_worker_audited(conn: asyncpg.Connection, worker_id: UUID, read: dict[str, Any],
                              *, lock: bool = False) -> tuple[Worker, bool] | None:
     """The worker and whether the caller may see them; a visible read is audited by the same
-    statement. `read` is the service's `audited_read`: the caller's scope, who and why."""
-    return worker_seen(await conn.fetchrow(*Q.get_worker_audited(worker_id=worker_id, lock=lock,
-                                                                 **read)))
+    statement. `read` is the service's `audited_read`: the caller's scope, who and why. Outside
+    an explicit transaction (a read) the audit row commits without waiting for the disk."""
+    return worker_seen(await conn.fetchrow(*Q.get_worker_audited(
+        worker_id=worker_id, lock=lock, lazy_commit=not conn.is_in_transaction(), **read)))
 
 
 def worker_seen(row: Mapping[str, Any] | None) -> tuple[Worker, bool] | None:
@@ -55,6 +56,14 @@ async def list_workers(conn: asyncpg.Connection, branch: str | None,
     rows = await conn.fetch(*Q.list_workers(branch=branch, after_created_at=after[0],
                                             after_id=after[1], limit=limit))
     return [Worker(**dict(r)) for r in rows]
+
+
+async def get_workers(conn: asyncpg.Connection, worker_ids: list[UUID]) -> list[Worker]:
+    return [Worker(**dict(r)) for r in await conn.fetch(*Q.get_workers(worker_ids=worker_ids))]
+
+
+async def reps_of_branches(conn: asyncpg.Connection, branches: list[str]) -> list[Rep]:
+    return [Rep(**dict(r)) for r in await conn.fetch(*Q.reps_of_branches(branches=branches))]
 
 
 async def update_worker(conn: asyncpg.Connection, worker_id: UUID, fields: dict[str, Any],
@@ -92,6 +101,11 @@ async def get_provider(conn: asyncpg.Connection, provider_id: UUID) -> Provider 
 async def priority_facts_batch(conn: asyncpg.Connection, after: UUID | None,
                                limit: int) -> list[asyncpg.Record]:
     return await conn.fetch(*Q.priority_facts_batch(after=after, limit=limit))
+
+
+async def priority_facts_of(conn: asyncpg.Connection,
+                            worker_ids: list[UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(*Q.priority_facts_of(worker_ids=worker_ids))
 
 
 async def set_priority_scores(conn: asyncpg.Connection, scores: dict[UUID, int]) -> None:
@@ -139,3 +153,37 @@ async def worker_id_by_external_ref(conn: asyncpg.Connection, external_ref: str)
 
 async def has_workers(conn: asyncpg.Connection) -> bool:
     return await conn.fetchval(*Q.has_workers())
+
+
+async def workers_by_refs(conn: asyncpg.Connection,
+                          keys: list[tuple[str, str]]) -> dict[tuple[str, str], Worker]:
+    rows = await conn.fetch(*Q.workers_by_refs(employers=[k[0] for k in keys],
+                                               external_refs=[k[1] for k in keys]))
+    return {(r["employer"], r["external_ref"]): Worker(**dict(r)) for r in rows}
+
+
+_IMPORT_ARGS = {"names": "name", "emails": "email", "birth_dates": "birth_date",
+                "branches": "branch", "regions": "region", "occupations": "occupation",
+                "contract_types": "contract_type", "weekly_hours": "weekly_hours",
+                "qualifications": "highest_qualification",
+                "facing_redundancy": "facing_redundancy", "scores": "priority_score"}
+
+
+def _import_args(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {arg: [row[column] for row in rows] for arg, column in _IMPORT_ARGS.items()}
+
+
+async def insert_workers(conn: asyncpg.Connection,
+                         rows: list[dict[str, Any]]) -> dict[tuple[str, str], UUID]:
+    """Many workers in one statement (`rows`: WORKER_COLUMNS and priority_score); their ids
+    by (employer, external_ref)."""
+    found = await conn.fetch(*Q.insert_workers(
+        external_refs=[r["external_ref"] for r in rows], employers=[r["employer"] for r in rows],
+        **_import_args(rows)))
+    return {(r["employer"], r["external_ref"]): r["id"] for r in found}
+
+
+async def update_workers(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+    """Many workers' records in one statement (`rows`: id, WORKER_COLUMNS, priority_score)."""
+    await conn.execute(*Q.update_workers(worker_ids=[r["id"] for r in rows],
+                                         **_import_args(rows)))

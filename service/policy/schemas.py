@@ -47,6 +47,15 @@ class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Annotated[str, Meta(max_length=2000)] = ""
 
 
+class PolicyWords(msgspec.Struct):
+    """The rules in plain sentences, with this version's figures."""
+
+    priority: list[str]
+    credits: list[str]
+    eligibility: list[str]
+    matching: list[str]
+
+
 class Policy(msgspec.Struct):
     version: int
     effective_from: date
@@ -54,6 +63,8 @@ class Policy(msgspec.Struct):
     note: str
     created_by: str
     created_at: datetime
+    # Worked out from `rules` by the store for every policy it reads (never null in answers).
+    in_words: PolicyWords | None = None
 
 
 class PolicyPage(msgspec.Struct):

@@ -7,6 +7,7 @@ import msgspec
 
 from service.actor import Actor
 from service.policy.schemas import Policy, PolicyRules
+from service.policy.words import in_words
 from service.sql import load_queries
 
 Q = load_queries(__file__)
@@ -15,7 +16,7 @@ Q = load_queries(__file__)
 def policy_from_row(row: Mapping[str, Any]) -> Policy:
     fields = dict(row)
     fields["rules"] = msgspec.convert(fields["rules"], PolicyRules)
-    return Policy(**fields)
+    return Policy(**fields, in_words=in_words(fields["rules"]))
 
 
 async def policy_on(conn: asyncpg.Connection, day: date) -> Policy | None:

@@ -1,4 +1,5 @@
-"""`ladder reference load`: load (or refresh) the ESCO and automation-risk reference data."""
+"""`ladder reference load`: load (or refresh) the ESCO and automation-risk reference data;
+`ladder reference transitions`: rebuild the transitions between occupations alone."""
 
 import argparse
 from pathlib import Path
@@ -16,6 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("--catalogue", type=Path,
                       help="directory of the derived files (default: LADDER_CATALOGUE_DIR)")
     load.set_defaults(run=cmd_load)
+    rebuild = commands.add_parser("transitions", help="migrate, then rebuild the transitions "
+                                  "between occupations from the loaded reference data")
+    rebuild.set_defaults(run=cmd_transitions)
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
@@ -32,5 +36,19 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> None:
         if any(report.changed.values()):
             refreshed = await refresh_priorities(conn)
             say(f"priority scores recomputed: {refreshed} changed")
+
+    run_with_connection(settings, work)
+
+
+def cmd_transitions(args: argparse.Namespace, settings: Settings) -> None:
+    from service.console import apply_migrations, run_with_connection, say
+    from service.reference.transitions import rebuild_transitions
+
+    async def work(conn: asyncpg.Connection) -> None:
+        await apply_migrations(conn, settings)
+        report = await rebuild_transitions(conn, progress=say)
+        print(f"occupation_transitions {report.changed:>7} rows changed")
+        print(f"transitions            {report.transitions:>7} kept for {report.occupations} "
+              f"occupations in {report.seconds:.2f} s")
 
     run_with_connection(settings, work)

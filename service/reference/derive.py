@@ -25,12 +25,22 @@ SKILLS_FILE = "esco_skills.csv.gz"
 OCCUPATION_SKILLS_FILE = "esco_occupation_skills.csv.gz"
 RISK_FILE = "automation_risk.csv.gz"
 RISK_ISCO_FILE = "automation_risk_isco.csv.gz"
+SKILL_TAGS_FILE = "esco_skill_tags.csv.gz"
 
 OCCUPATION_COLUMNS = ("uri", "code", "isco_group", "label", "alt_labels", "description")
 SKILL_COLUMNS = ("uri", "label", "alt_labels", "skill_type", "reuse_level", "description")
 OCCUPATION_SKILL_COLUMNS = ("occupation_uri", "skill_uri", "relation")
 RISK_COLUMNS = ("occupation_uri", "risk", "prevalence", "risk_category")
 RISK_ISCO_COLUMNS = ("isco_group", "risk", "prevalence", "risk_category")
+SKILL_TAG_COLUMNS = ("skill_uri", "tag")
+
+# ESCO's skill collections (members of the classification zip) and the tag each becomes.
+SKILL_COLLECTIONS = {
+    "digitalSkillsCollection_en.csv": "digital",
+    "digCompSkillsCollection_en.csv": "digcomp",
+    "greenSkillsCollection_en.csv": "green",
+    "transversalSkillsCollection_en.csv": "transversal",
+}
 
 RELATION_TYPES = frozenset({"essential", "optional"})
 
@@ -174,6 +184,21 @@ def _sorted_unique(rows: list[tuple[str, ...]], kind: str) -> list[tuple[str, ..
     return rows
 
 
+def read_skill_tags(
+    archive: Path, skill_uris: set[str], progress: Callable[[str], None]
+) -> list[tuple[str, str]]:
+    """A (skill URI, tag) row per skill in each of ESCO's collections; a member that is not in
+    skills_en.csv is dropped and counted, so loading cannot dangle."""
+    tags: set[tuple[str, str]] = set()
+    for member, tag in SKILL_COLLECTIONS.items():
+        uris = [row["conceptUri"].strip() for row in _zip_rows(archive, member, ("conceptUri",))]
+        unknown = sum(uri not in skill_uris for uri in uris)
+        tags.update((uri, tag) for uri in uris if uri in skill_uris)
+        progress(f"skill tags: {member}: {len(uris) - unknown} skills tagged {tag!r}"
+                 f" ({unknown} not in skills_en.csv)")
+    return sorted(tags)
+
+
 def read_relations(
     archive: Path, occupation_uris: set[str], skill_uris: set[str], progress: Callable[[str], None]
 ) -> list[tuple[str, str, str]]:
@@ -250,7 +275,7 @@ def read_isco_risks(path: Path) -> list[tuple[str, str, str, str]]:
 def derive(
     data_dir: Path, out_dir: Path, progress: Callable[[str], None] = print
 ) -> dict[str, int]:
-    """Build the five catalogue files from ``data_dir`` into ``out_dir``; return rows per file."""
+    """Build the six catalogue files from ``data_dir`` into ``out_dir``; return rows per file."""
     data_dir = Path(data_dir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -262,6 +287,7 @@ def derive(
     relations = read_relations(data_dir / ESCO_RELATIONS_ZIP, occupation_uris, skill_uris, progress)
     risks = read_occupation_risks(data_dir / RISK_BY_OCCUPATION_CSV, occupation_uris, progress)
     isco_risks = read_isco_risks(data_dir / RISK_BY_ISCO_CSV)
+    skill_tags = read_skill_tags(data_dir / ESCO_CLASSIFICATION_ZIP, skill_uris, progress)
 
     outputs: list[tuple[str, Sequence[str], Iterable[Sequence[str]]]] = [
         (OCCUPATIONS_FILE, OCCUPATION_COLUMNS, occupations),
@@ -269,6 +295,7 @@ def derive(
         (OCCUPATION_SKILLS_FILE, OCCUPATION_SKILL_COLUMNS, relations),
         (RISK_FILE, RISK_COLUMNS, risks),
         (RISK_ISCO_FILE, RISK_ISCO_COLUMNS, isco_risks),
+        (SKILL_TAGS_FILE, SKILL_TAG_COLUMNS, skill_tags),
     ]
     counts: dict[str, int] = {}
     for name, columns, rows in outputs:

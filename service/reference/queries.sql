@@ -7,7 +7,8 @@ SELECT pg_advisory_xact_lock(327512507475)
 
 -- name: create_staging
 DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
-    stage_isco_risks, stage_occupation_labels, stage_skill_labels, stage_everyday_job_titles;
+    stage_isco_risks, stage_occupation_labels, stage_skill_labels, stage_everyday_job_titles,
+    stage_skill_tags;
 CREATE TEMP TABLE stage_occupations (
     uri text NOT NULL, code text, isco_group text, label text, alt_labels text, description text,
     id uuid GENERATED ALWAYS AS (substring(uri FROM '[^/]+$')::uuid) STORED
@@ -32,12 +33,17 @@ CREATE TEMP TABLE stage_isco_risks (
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_everyday_job_titles (
     title text NOT NULL, occupation_uri text NOT NULL, occupation_label text, reason text
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_skill_tags (
+    skill_uri text NOT NULL, tag text NOT NULL,
+    skill_id uuid GENERATED ALWAYS AS (substring(skill_uri FROM '[^/]+$')::uuid) STORED
 ) ON COMMIT DROP
 
 -- name: index_staging
 CREATE UNIQUE INDEX ON stage_occupations (id);
 CREATE UNIQUE INDEX ON stage_skills (id);
 CREATE UNIQUE INDEX ON stage_relations (occupation_id, skill_id);
+CREATE UNIQUE INDEX ON stage_skill_tags (skill_id, tag);
 CREATE TEMP TABLE stage_occupation_labels ON COMMIT DROP AS
     SELECT id AS occupation_id, label, bool_or(preferred) AS preferred
     FROM (SELECT id, label, true AS preferred FROM stage_occupations
@@ -53,11 +59,12 @@ CREATE TEMP TABLE stage_skill_labels ON COMMIT DROP AS
     GROUP BY id, label;
 CREATE UNIQUE INDEX ON stage_skill_labels (skill_id, label);
 ANALYZE stage_occupations, stage_skills, stage_relations, stage_risks, stage_isco_risks,
-    stage_occupation_labels, stage_skill_labels
+    stage_occupation_labels, stage_skill_labels, stage_skill_tags
 
 -- name: drop_staging
 DROP TABLE IF EXISTS stage_occupations, stage_skills, stage_relations, stage_risks,
-    stage_isco_risks, stage_occupation_labels, stage_skill_labels, stage_everyday_job_titles
+    stage_isco_risks, stage_occupation_labels, stage_skill_labels, stage_everyday_job_titles,
+    stage_skill_tags
 
 -- name: merge_isco_risks
 INSERT INTO isco_group_risks AS g (isco_group, risk, prevalence, risk_category)
@@ -146,6 +153,19 @@ WHERE r.occupation_id = o.id
   AND NOT EXISTS (SELECT 1 FROM stage_relations s
                   WHERE s.occupation_id = r.occupation_id AND s.skill_id = r.skill_id)
 
+-- name: merge_skill_tags
+-- A tag whose skill is in neither the catalogue nor the database is skipped (as relations are).
+INSERT INTO skill_tags (skill_id, tag)
+SELECT s.skill_id, s.tag
+FROM stage_skill_tags AS s
+WHERE EXISTS (SELECT 1 FROM skills AS k WHERE k.id = s.skill_id)
+ON CONFLICT (skill_id, tag) DO NOTHING
+
+-- name: delete_stale_skill_tags
+DELETE FROM skill_tags AS t
+WHERE NOT EXISTS (SELECT 1 FROM stage_skill_tags AS s
+                  WHERE s.skill_id = t.skill_id AND s.tag = t.tag)
+
 -- name: unknown_everyday_job_titles
 -- Titles pointing at an occupation that neither this catalogue nor the database holds.
 SELECT s.title, s.occupation_uri
@@ -178,7 +198,7 @@ SELECT people_resolve_worker_occupations()
 SELECT gin_clean_pending_list('occupation_labels_trgm_idx'::regclass),
        gin_clean_pending_list('skill_labels_trgm_idx'::regclass);
 ANALYZE isco_group_risks, occupations, skills, occupation_labels, skill_labels, occupation_skills,
-    everyday_job_titles
+    everyday_job_titles, skill_tags, occupation_transitions
 
 -- name: record_load
 -- The counts come as JSON text, so that any connection can record them (jsonb codec or not).
@@ -190,10 +210,18 @@ SELECT (SELECT count(*) FROM occupations) AS occupations,
        (SELECT count(*) FROM skills) AS skills,
        (SELECT count(*) FROM occupation_skills) AS occupation_skills,
        (SELECT count(*) FROM isco_group_risks) AS isco_group_risks,
-       (SELECT count(*) FROM everyday_job_titles) AS everyday_job_titles
+       (SELECT count(*) FROM everyday_job_titles) AS everyday_job_titles,
+       (SELECT count(*) FROM skill_tags) AS skill_tags,
+       (SELECT count(*) FROM occupation_transitions) AS occupation_transitions
 
 -- name: has_occupations
 SELECT EXISTS (SELECT 1 FROM occupations)
+
+-- name: has_skill_tags
+SELECT EXISTS (SELECT 1 FROM skill_tags)
+
+-- name: has_transitions
+SELECT EXISTS (SELECT 1 FROM occupation_transitions)
 
 -- name: has_everyday_job_titles
 SELECT EXISTS (SELECT 1 FROM everyday_job_titles)
@@ -239,10 +267,13 @@ WITH scored AS (
             + (strict_word_similarity(:q, l.label) + similarity(:q, l.label))
               * CASE WHEN l.preferred THEN 1 ELSE 0.9 END)::float8 AS score
     FROM skill_labels l
-    WHERE l.label % :q OR :q <<% l.label
+    WHERE (l.label % :q OR :q <<% l.label)
+      AND (:tag::text IS NULL
+           OR EXISTS (SELECT 1 FROM skill_tags AS t WHERE t.skill_id = l.skill_id AND t.tag = :tag))
     ORDER BY l.skill_id, score DESC, l.preferred DESC, l.label
 )
-SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, s.matched_label, s.score
+SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, s.matched_label, s.score,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM skill_tags AS t WHERE t.skill_id = k.id), '{}') AS tags
 FROM scored s
 JOIN skills k ON k.id = s.skill_id
 WHERE :score::float8 IS NULL OR (s.score, k.id) < (:score, :last_id::uuid)
@@ -250,11 +281,22 @@ ORDER BY s.score DESC, k.id DESC
 LIMIT :limit
 
 -- name: list_skills
-SELECT id, uri, label, skill_type, reuse_level, NULL::text AS matched_label,
-       NULL::float8 AS score
-FROM skills
-WHERE :label::text IS NULL OR (label, id) > (:label, :last_id::uuid)
-ORDER BY label, id
+SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, NULL::text AS matched_label,
+       NULL::float8 AS score, coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM skill_tags AS t WHERE t.skill_id = k.id), '{}') AS tags
+FROM skills AS k
+WHERE :label::text IS NULL OR (k.label, k.id) > (:label, :last_id::uuid)
+ORDER BY k.label, k.id
+LIMIT :limit
+
+-- name: list_skills_tagged
+-- Skills with a tag, in label order: from the tag's index, not a scan of every skill.
+SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, NULL::text AS matched_label,
+       NULL::float8 AS score, coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM skill_tags AS t WHERE t.skill_id = k.id), '{}') AS tags
+FROM skill_tags AS g
+JOIN skills AS k ON k.id = g.skill_id
+WHERE g.tag = :tag
+  AND (:label::text IS NULL OR (k.label, k.id) > (:label, :last_id::uuid))
+ORDER BY k.label, k.id
 LIMIT :limit
 
 -- name: get_occupation
@@ -270,22 +312,121 @@ FROM occupations
 WHERE id = resolve_occupation(:value)
 
 -- name: occupation_skills
-SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, r.relation
+SELECT k.id, k.uri, k.label, k.skill_type, k.reuse_level, r.relation,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM skill_tags AS t WHERE t.skill_id = k.id), '{}') AS tags
 FROM occupation_skills r
 JOIN skills k ON k.id = r.skill_id
 WHERE r.occupation_id = :occupation_id
 ORDER BY r.relation, k.label, k.id
 
 -- name: get_skill
-SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
-FROM skills
-WHERE id = :skill_id
+SELECT k.id, k.uri, k.label, k.alt_labels, k.skill_type, k.reuse_level, k.description,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM skill_tags AS t WHERE t.skill_id = k.id), '{}') AS tags
+FROM skills AS k
+WHERE k.id = :skill_id
 
 -- name: skill_by_uri
-SELECT id, uri, label, alt_labels, skill_type, reuse_level, description
-FROM skills
-WHERE uri = :uri
+SELECT k.id, k.uri, k.label, k.alt_labels, k.skill_type, k.reuse_level, k.description,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM skill_tags AS t WHERE t.skill_id = k.id), '{}') AS tags
+FROM skills AS k
+WHERE k.uri = :uri
 
 -- name: reference_version
 -- The newest load that changed anything: reference data is the same while this is.
 SELECT coalesce(max(id), 0) FROM reference_loads
+
+-- Transitions (docs/matching.md): for each occupation, the safer targets closest in skills.
+
+-- name: create_stage_transitions
+DROP TABLE IF EXISTS stage_transitions;
+CREATE TEMP TABLE stage_transitions (
+    occupation_id uuid NOT NULL, target_id uuid NOT NULL, similarity double precision NOT NULL,
+    shared_essential integer NOT NULL, missing_essential integer NOT NULL
+) ON COMMIT DROP
+
+-- name: score_transitions
+-- Weighted Jaccard over the two occupations' skills, an essential relation weighing 1 and an
+-- optional one :optional_weight: sum of min(weights) / sum of max(weights), where the sum of max
+-- is both sizes less the sum of min. Only pairs sharing a skill, with a target that is safer
+-- (lower risk, not High; an occupation without a risk is neither source nor target), at or
+-- above :threshold, the :max_targets most similar per occupation (ties by target id).
+INSERT INTO stage_transitions (occupation_id, target_id, similarity, shared_essential,
+                               missing_essential)
+WITH weighted AS (
+    SELECT r.occupation_id, r.skill_id, r.relation = 'essential' AS essential,
+           CASE WHEN r.relation = 'essential' THEN 1 ELSE :optional_weight::float8 END AS w
+    FROM occupation_skills AS r
+),
+sizes AS (
+    SELECT occupation_id, sum(w) AS weight, count(*) FILTER (WHERE essential) AS essentials
+    FROM weighted
+    GROUP BY occupation_id
+),
+pair_overlaps AS (
+    SELECT a.occupation_id, b.occupation_id AS target_id, sum(least(a.w, b.w)) AS common,
+           count(*) FILTER (WHERE a.essential AND b.essential) AS shared_essential
+    FROM weighted AS a
+    JOIN occupations AS source ON source.id = a.occupation_id
+    JOIN weighted AS b ON b.skill_id = a.skill_id AND b.occupation_id <> a.occupation_id
+    JOIN occupations AS target ON target.id = b.occupation_id
+    WHERE target.risk < source.risk AND target.risk_category <> 'High'
+    GROUP BY a.occupation_id, b.occupation_id
+),
+scored AS (
+    SELECT o.occupation_id, o.target_id,
+           o.common / (sa.weight + sb.weight - o.common) AS similarity,
+           o.shared_essential, sb.essentials - o.shared_essential AS missing_essential
+    FROM pair_overlaps AS o
+    JOIN sizes AS sa ON sa.occupation_id = o.occupation_id
+    JOIN sizes AS sb ON sb.occupation_id = o.target_id
+),
+ranked AS (
+    SELECT s.*, row_number() OVER (PARTITION BY s.occupation_id
+                                   ORDER BY s.similarity DESC, s.target_id) AS rank
+    FROM scored AS s
+    WHERE s.similarity >= :threshold::float8
+)
+SELECT occupation_id, target_id, least(similarity, 1), shared_essential, missing_essential
+FROM ranked
+WHERE rank <= :max_targets::int
+
+-- name: merge_transitions
+INSERT INTO occupation_transitions AS t (occupation_id, target_id, similarity, shared_essential,
+                                         missing_essential)
+SELECT occupation_id, target_id, similarity, shared_essential, missing_essential
+FROM stage_transitions
+ON CONFLICT (occupation_id, target_id) DO UPDATE
+SET similarity = EXCLUDED.similarity, shared_essential = EXCLUDED.shared_essential,
+    missing_essential = EXCLUDED.missing_essential
+WHERE (t.similarity, t.shared_essential, t.missing_essential)
+      IS DISTINCT FROM (EXCLUDED.similarity, EXCLUDED.shared_essential, EXCLUDED.missing_essential)
+
+-- name: delete_stale_transitions
+DELETE FROM occupation_transitions AS t
+WHERE NOT EXISTS (SELECT 1 FROM stage_transitions AS s
+                  WHERE s.occupation_id = t.occupation_id AND s.target_id = t.target_id)
+
+-- name: drop_stage_transitions
+DROP TABLE IF EXISTS stage_transitions
+
+-- name: staged_transition_counts
+SELECT count(*) AS transitions, count(DISTINCT occupation_id) AS occupations
+FROM stage_transitions
+
+-- name: analyze_transitions
+ANALYZE occupation_transitions
+
+-- name: transitions_page
+-- An occupation's targets, most similar first (then by target id), after the cursor's key.
+SELECT g.id, g.uri, g.label, g.risk, g.risk_category, g.risk_source, t.similarity,
+       o.risk - g.risk AS risk_drop, t.shared_essential, t.missing_essential,
+       o.label AS source_label, o.risk AS source_risk, o.risk_source AS source_risk_source
+FROM occupation_transitions AS t
+JOIN occupations AS o ON o.id = t.occupation_id
+JOIN occupations AS g ON g.id = t.target_id
+WHERE t.occupation_id = :occupation_id
+  AND (:similarity::float8 IS NULL
+       OR t.similarity < :similarity
+       OR (t.similarity = :similarity AND t.target_id > :last_id::uuid))
+ORDER BY t.similarity DESC, t.target_id
+LIMIT :limit

@@ -10,11 +10,20 @@ from service.deps import Caller, Db
 from service.openapi import problems
 from service.pagination import DEFAULT_LIMIT, Cursor, Limit
 from service.reference import service
-from service.reference.schemas import Occupation, OccupationPage, Skill, SkillPage
+from service.reference.schemas import (
+    Occupation,
+    OccupationPage,
+    Skill,
+    SkillPage,
+    TransitionPage,
+)
 
 Query = Annotated[str | None, Parameter(min_length=2, max_length=200, description=(
     "Words to look for in preferred and alternative labels; typos are tolerated. Without it "
     "the list is in label order."))]
+Tag = Annotated[str | None, Parameter(max_length=50, description=(
+    "Only skills in this ESCO collection: `digital`, `digcomp`, `green` or `transversal` "
+    "(another value is 422 naming `tag`)."))]
 Uri = Annotated[str, Parameter(min_length=1, max_length=300, description="An ESCO concept URI")]
 
 
@@ -39,16 +48,30 @@ class OccupationController(Controller):
     async def read(self, ref: FromPath[str], db: Db, principal: Caller) -> Occupation:
         return await service.occupation_with_skills(db, ref)
 
+    @get("/{ref:str}/transitions", summary="Safer occupations close in skills to this one (any "
+         "role; `ref` as for GET /v1/occupations/{ref}), most similar first; docs/matching.md "
+         "gives the formula and threshold",
+         responses=problems({404: "No ESCO occupation has this id, code or URI",
+                             422: "`limit` out of 1-200, or a `cursor` this list did not make"}))
+    async def transitions(self, ref: FromPath[str], db: Db, principal: Caller,
+                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> TransitionPage:
+        return TransitionPage(*await service.occupation_transitions(db, ref, cursor, limit))
+
 
 class SkillController(Controller):
     path = "/v1/skills"
     tags = ["reference"]
     guards = [requires_any_role()]
 
-    @get("/", summary="Search ESCO skills and knowledge by label (any role)")
+    @get("/", summary="Search ESCO skills and knowledge by label (any role), optionally only "
+         "those with a tag (`?tag=digital`)",
+         responses=problems({422: "`tag` is not a skill tag, `q` too short or long, `limit` "
+                             "out of 1-200, or a `cursor` this list did not make"}))
     async def search(self, db: Db, principal: Caller, state: State, q: Query = None,
-                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> SkillPage:
-        return SkillPage(*await service.skills_page(db, state.search_cache, q, cursor, limit))
+                     tag: Tag = None, limit: Limit = DEFAULT_LIMIT,
+                     cursor: Cursor = None) -> SkillPage:
+        return SkillPage(*await service.skills_page(db, state.search_cache, q, cursor, limit,
+                                                    tag))
 
     @get("/by-uri", summary="An ESCO skill by its concept URI",
          responses=problems({404: "No ESCO skill has this URI"}))

@@ -27,13 +27,19 @@ class OccupationPage(msgspec.Struct):
     next_cursor: str | None
 
 
+SkillTag = Literal["digital", "digcomp", "green", "transversal"]
+
+
 class SkillSummary(msgspec.Struct):
+    """A skill in a list; `tags` are the ESCO collections it is in (catalogue/README.md)."""
+
     id: UUID
     uri: str
     label: str
     skill_type: str | None
     reuse_level: str | None
     matched_label: str | None = None
+    tags: list[SkillTag] = []
 
 
 class SkillPage(msgspec.Struct):
@@ -49,6 +55,7 @@ class Skill(msgspec.Struct):
     skill_type: str | None
     reuse_level: str | None
     description: str
+    tags: list[SkillTag] = []
 
 
 class OccupationSkill(msgspec.Struct):
@@ -57,6 +64,7 @@ class OccupationSkill(msgspec.Struct):
     label: str
     skill_type: str | None
     reuse_level: str | None
+    tags: list[SkillTag] = []
 
 
 class Occupation(msgspec.Struct):
@@ -79,8 +87,50 @@ class Occupation(msgspec.Struct):
 
 
 class LoadReport(msgspec.Struct):
-    """Rows inserted, updated or deleted per table by one load; all zero when nothing changed."""
+    """Rows inserted, updated or deleted per table by one load; all zero when nothing changed.
+    `transitions_seconds` is the part of `seconds` the transitions build took."""
 
     changed: dict[str, int]
     totals: dict[str, int]
     seconds: float
+    transitions_seconds: float = 0.0
+
+
+class TransitionsReport(msgspec.Struct):
+    """One transitions build: rows changed, targets kept, occupations with any, and its time."""
+
+    changed: int
+    transitions: int
+    occupations: int
+    seconds: float
+
+
+class TransitionTarget(msgspec.Struct):
+    """A target occupation with its automation risk; `risk_estimated` is true when the risk is
+    its ISCO group's average (`risk_source` `isco_average`) as Nesta has no score of its own."""
+
+    id: UUID
+    uri: str
+    label: str
+    risk: float
+    risk_category: RiskCategory
+    risk_source: RiskSource
+    risk_estimated: bool
+
+
+class Transition(msgspec.Struct):
+    """A safer occupation close in skills: `similarity` 0-1 (docs/matching.md), `risk_drop` the
+    source's risk less the target's, the target's essential skills the source has as essential
+    (`shared_essential`) and does not (`missing_essential`), and `why` in words."""
+
+    target: TransitionTarget
+    similarity: float
+    risk_drop: float
+    shared_essential: int
+    missing_essential: int
+    why: str
+
+
+class TransitionPage(msgspec.Struct):
+    items: list[Transition]
+    next_cursor: str | None

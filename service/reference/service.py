@@ -13,8 +13,8 @@ import asyncpg
 from service.console import say
 from service.errors import Invalid, NotFound
 from service.pagination import decode_cursor, page
-from service.reference import logic, store
-from service.reference.schemas import LoadReport, Occupation, Skill
+from service.reference import logic, store, transitions
+from service.reference.schemas import LoadReport, Occupation, Skill, Transition
 from service.settings import Settings
 
 
@@ -34,8 +34,17 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
             progress(f"reference: everyday job title {row['title']!r} skipped: no occupation "
                      f"{row['occupation_uri']}")
         await store.drop_staging(conn)
+        built_seconds = 0.0
+        if logic.transitions_inputs_changed(changed) or not await store.has_transitions(conn):
+            built = await transitions.build_transitions(conn, progress)
+            changed["occupation_transitions"], built_seconds = built.changed, built.seconds
+        else:
+            changed["occupation_transitions"] = 0
+            progress("transitions: occupations, risks and relations unchanged; kept as built")
+        await store.record_load(conn, changed)
         totals = await store.counts(conn)
-    report = LoadReport(changed, totals, round(time.perf_counter() - started, 2))
+    report = LoadReport(changed, totals, round(time.perf_counter() - started, 2),
+                        built_seconds)
     progress(f"reference: {sum(changed.values())} rows changed "
              f"({', '.join(f'{t} {n}' for t, n in changed.items() if n) or 'none'}); "
              f"{totals['occupations']} occupations, {totals['skills']} skills, "
@@ -45,8 +54,10 @@ async def load_catalogue(conn: asyncpg.Connection, catalogue_dir: Path,
 
 async def load_if_empty(conn: asyncpg.Connection, settings: Settings) -> None:
     """Prepare hook of `ladder serve` and `ladder demo`: a new database gets the reference data,
-    and so does one upgraded to a version with tables it has never loaded (everyday titles)."""
-    if await store.has_occupations(conn) and await store.has_everyday_job_titles(conn):
+    and so does one upgraded to a version with tables it has never loaded (everyday titles, skill
+    tags, transitions)."""
+    if (await store.has_occupations(conn) and await store.has_everyday_job_titles(conn)
+            and await store.has_skill_tags(conn) and await store.has_transitions(conn)):
         return
     await load_catalogue(conn, settings.catalogue_dir, progress=say)
 
@@ -71,6 +82,17 @@ async def occupation_with_skills(conn: asyncpg.Connection, ref: str) -> Occupati
             occupation.optional_skills)
         target.append(skill)
     return occupation
+
+
+async def occupation_transitions(conn: asyncpg.Connection, ref: str, cursor: str | None,
+                                 limit: int) -> tuple[list[Transition], str | None]:
+    """`GET /v1/occupations/{ref}/transitions`: 422 for a cursor not ours, then 404 for an
+    unknown occupation."""
+    decode_cursor(cursor, float, UUID)
+    occupation = await find_occupation(conn, ref)
+    if occupation is None:
+        raise NotFound(f"no ESCO occupation {ref!r} (give its id, ESCO code or URI)")
+    return await transitions.transitions_page(conn, occupation.id, cursor, limit)
 
 
 async def skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill:
@@ -130,7 +152,7 @@ class SearchCache:
 Rows = Callable[..., Awaitable[list[tuple[Any, tuple]]]]  # store rows, each with its sort key
 
 
-async def _label_page(conn: asyncpg.Connection, cache: SearchCache, kind: str,
+async def _label_page(conn: asyncpg.Connection, cache: SearchCache, kind: Hashable,
                       rows_in_label_order: Rows, search: Rows, q: str | None, cursor: str | None,
                       limit: int) -> tuple[list[Any], str | None]:
     """A page of what matches `q`, best first (sorted by score and id, the answer cached), or
@@ -152,6 +174,18 @@ async def occupations_page(conn: asyncpg.Connection, cache: SearchCache, q: str 
 
 
 async def skills_page(conn: asyncpg.Connection, cache: SearchCache, q: str | None,
-                      cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
-    return await _label_page(conn, cache, "skills", store.list_skills, store.search_skills, q,
-                             cursor, limit)
+                      cursor: str | None, limit: int,
+                      tag: str | None = None) -> tuple[list[Any], str | None]:
+    """Skills by label or search; with `tag`, only those ESCO puts in that collection."""
+    if tag is not None and tag not in logic.SKILL_TAGS:
+        raise Invalid.on_field("tag", f"{tag!r} is not a skill tag: one of "
+                               f"{', '.join(logic.SKILL_TAGS)}")
+
+    async def in_label_order(conn: asyncpg.Connection, after: tuple | None, limit: int) -> Any:
+        return await store.list_skills(conn, after, limit, tag)
+
+    async def search(conn: asyncpg.Connection, q: str, after: tuple | None, limit: int) -> Any:
+        return await store.search_skills(conn, q, after, limit, tag)
+
+    return await _label_page(conn, cache, ("skills", tag), in_label_order, search, q, cursor,
+                             limit)

@@ -31,6 +31,7 @@ STAGING = {
                          ["isco_group", "risk", "prevalence", "risk_category"]),
     "stage_everyday_job_titles": ("everyday_job_titles.csv",
                                   ["title", "occupation_uri", "occupation_label", "reason"]),
+    "stage_skill_tags": ("esco_skill_tags.csv.gz", ["skill_uri", "tag"]),
 }
 
 # Ladder's own list, not derived from the public data: a catalogue directory made by
@@ -50,6 +51,8 @@ MERGES = [
     ("skill_labels", "delete_stale_skill_labels"),
     ("occupation_skills", "merge_relations"),
     ("occupation_skills", "delete_stale_relations"),
+    ("skill_tags", "merge_skill_tags"),
+    ("skill_tags", "delete_stale_skill_tags"),
     ("everyday_job_titles", "merge_everyday_job_titles"),
     ("everyday_job_titles", "delete_stale_everyday_job_titles"),
 ]
@@ -94,9 +97,42 @@ async def merge_staged(conn: asyncpg.Connection, missing: list[str]) -> dict[str
     # Then workers recorded before the data was there (people's table, so people's function).
     changed["workers"] = await conn.fetchval(*Q.resolve_worker_occupations())
     if any(changed.values()):
-        await conn.execute(*Q.record_load(counts=msgspec.json.encode(changed).decode()))
         await conn.execute(*Q.analyze_reference())  # fresh statistics, or search plans go astray
     return changed
+
+
+async def record_load(conn: asyncpg.Connection, changed: dict[str, int]) -> None:
+    """A load that changed anything is recorded: its id versions the reference data."""
+    if any(changed.values()):
+        await conn.execute(*Q.record_load(counts=msgspec.json.encode(changed).decode()))
+
+
+async def score_transitions(conn: asyncpg.Connection, optional_weight: float, threshold: float,
+                            max_targets: int) -> tuple[int, int]:
+    """Score every pair into a staging table (one statement); (transitions, occupations)."""
+    await conn.execute(*Q.create_stage_transitions())
+    await conn.execute(*Q.score_transitions(optional_weight=optional_weight, threshold=threshold,
+                                            max_targets=max_targets))
+    row = await conn.fetchrow(*Q.staged_transition_counts())
+    return row["transitions"], row["occupations"]
+
+
+async def merge_transitions(conn: asyncpg.Connection) -> int:
+    """Bring occupation_transitions to what was scored, changing only rows that differ."""
+    changed = changed_rows(await conn.execute(*Q.merge_transitions()))
+    changed += changed_rows(await conn.execute(*Q.delete_stale_transitions()))
+    await conn.execute(*Q.drop_stage_transitions())
+    if changed:
+        await conn.execute(*Q.analyze_transitions())
+    return changed
+
+
+async def transitions_page(conn: asyncpg.Connection, occupation_id: UUID, after: tuple | None,
+                           limit: int) -> list[asyncpg.Record]:
+    similarity, last_id = after or (None, None)
+    return await conn.fetch(*Q.transitions_page(occupation_id=occupation_id,
+                                                similarity=similarity, last_id=last_id,
+                                                limit=limit))
 
 
 async def lock_reference(conn: asyncpg.Connection) -> None:
@@ -109,6 +145,14 @@ async def counts(conn: asyncpg.Connection) -> dict[str, int]:
 
 async def has_occupations(conn: asyncpg.Connection) -> bool:
     return await conn.fetchval(*Q.has_occupations())
+
+
+async def has_skill_tags(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(*Q.has_skill_tags())
+
+
+async def has_transitions(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(*Q.has_transitions())
 
 
 async def has_everyday_job_titles(conn: asyncpg.Connection) -> bool:
@@ -137,17 +181,20 @@ def _skill_summary(row: asyncpg.Record) -> SkillSummary:
     return SkillSummary(**{k: v for k, v in row.items() if k != "score"})
 
 
-async def search_skills(conn: asyncpg.Connection, q: str, after: tuple | None,
-                        limit: int) -> list[tuple[SkillSummary, tuple]]:
+async def search_skills(conn: asyncpg.Connection, q: str, after: tuple | None, limit: int,
+                        tag: str | None = None) -> list[tuple[SkillSummary, tuple]]:
     score, last_id = after or (None, None)
-    rows = await conn.fetch(*Q.search_skills(q=q, score=score, last_id=last_id, limit=limit))
+    rows = await conn.fetch(*Q.search_skills(q=q, score=score, last_id=last_id, limit=limit,
+                                             tag=tag))
     return [(_skill_summary(r), (r["score"], r["id"])) for r in rows]
 
 
-async def list_skills(conn: asyncpg.Connection, after: tuple | None,
-                      limit: int) -> list[tuple[SkillSummary, tuple]]:
+async def list_skills(conn: asyncpg.Connection, after: tuple | None, limit: int,
+                      tag: str | None = None) -> list[tuple[SkillSummary, tuple]]:
     label, last_id = after or (None, None)
-    rows = await conn.fetch(*Q.list_skills(label=label, last_id=last_id, limit=limit))
+    query = (Q.list_skills(label=label, last_id=last_id, limit=limit) if tag is None else
+             Q.list_skills_tagged(label=label, last_id=last_id, limit=limit, tag=tag))
+    rows = await conn.fetch(*query)
     return [(_skill_summary(r), (r["label"], r["id"])) for r in rows]
 
 
@@ -166,7 +213,7 @@ async def occupation_skills(conn: asyncpg.Connection,
     """(relation, skill) pairs, essential first, each group by label."""
     rows = await conn.fetch(*Q.occupation_skills(occupation_id=occupation_id))
     return [(r["relation"], OccupationSkill(r["id"], r["uri"], r["label"], r["skill_type"],
-                                            r["reuse_level"])) for r in rows]
+                                            r["reuse_level"], r["tags"])) for r in rows]
 
 
 async def get_skill(conn: asyncpg.Connection, skill_id: UUID) -> Skill | None:

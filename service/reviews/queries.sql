@@ -194,3 +194,10 @@ WHERE rep_id = :rep_id
   AND starts_at > :now::timestamptz - make_interval(days => :keep_days * 12)
 ORDER BY starts_at DESC, id
 LIMIT :limit
+
+-- name: reviewed_since
+-- How many of these workers had a review attended that started on or after the day (a
+-- programme's report).
+SELECT count(DISTINCT worker_id)::integer
+FROM reviews
+WHERE worker_id = ANY (:worker_ids::uuid[]) AND status = 'attended' AND starts_at >= :since

@@ -2,7 +2,7 @@
 recording outcomes. Every worker's data is reached through people's `visible_worker`; skills,
 top-ups, ESCO ids and the policy through their owners' services."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 import asyncpg
@@ -287,3 +287,10 @@ def shown(principal: Principal, review: Review) -> Review:
     if principal.role not in ("worker", "rep"):
         return msgspec.structs.replace(review, action_plan=None)
     return review
+
+
+async def reviewed_since(conn: asyncpg.Connection, worker_ids: list[UUID], day: date) -> int:
+    """How many of the workers had a review attended that started on or after the UK day (a
+    programme's report counts its members reviewed since its announcement)."""
+    since = datetime.combine(day, time(), tzinfo=clock.UK)
+    return await store.reviewed_since(conn, worker_ids, since)

@@ -211,3 +211,8 @@ async def calendar_reviews(conn: asyncpg.Connection, rep_id: UUID, now: datetime
     rows = await conn.fetch(*Q.calendar_reviews(rep_id=rep_id, now=now, keep_days=keep_days,
                                                 limit=limit))
     return [_review(r) for r in rows]
+
+
+async def reviewed_since(conn: asyncpg.Connection, worker_ids: list[UUID],
+                         since: datetime) -> int:
+    return await conn.fetchval(*Q.reviewed_since(worker_ids=worker_ids, since=since))

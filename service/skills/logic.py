@@ -12,10 +12,13 @@ def level_name(level: int | None) -> str | None:
 
 
 def check_may_write(role: Role, source: str, current_source: str | None) -> None:
-    """Admins and reps (for their branch; checked with the worker) record any source. A worker
+    """Admins and reps (for their branch; checked with the worker) record any source; a college
+    only `course`, when one of its courses is completed. A worker
     records only their own view (`self`) and cannot overwrite what a review or course set."""
     if role in ("admin", "rep"):
         return
+    if role == "college" and source == "course":
+        return  # a course of theirs completed (enrolments checks that it is theirs)
     if role != "worker":
         raise Forbidden(f"a {role} token may not change skills profiles")
     if source != "self":

@@ -26,14 +26,18 @@ VALUES (:worker_id, :skill_id, :change, :old_level, :new_level, :old_source, :ne
 
 -- name: profile_entry
 SELECT k.id AS skill_id, k.uri, k.label, e.level, e.source, false AS assumed, e.evidence,
-       e.updated_at
+       e.updated_at, coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM reference_skill_tags AS t
+                 WHERE t.skill_id = k.id), '{}') AS tags
 FROM worker_skills e
 JOIN reference_skills k ON k.id = e.skill_id
 WHERE e.worker_id = :worker_id AND e.skill_id = :skill_id
 
 -- name: profile
--- Explicit entries, and the essential skills of the worker's occupation that have none (assumed).
-SELECT skill_id, uri, label, level, source, assumed, evidence, updated_at
+-- Explicit entries, and the essential skills of the worker's occupation that have none (assumed),
+-- each with its ESCO collection tags.
+SELECT skill_id, uri, label, level, source, assumed, evidence, updated_at,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM reference_skill_tags AS t
+                 WHERE t.skill_id = p.skill_id), '{}') AS tags
 FROM (
     SELECT k.id AS skill_id, k.uri, k.label, e.level, e.source, false AS assumed, e.evidence,
            e.updated_at

@@ -22,7 +22,8 @@ class SkillLevelIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class WorkerSkill(msgspec.Struct):
     """One skill in a profile. An assumed skill (`source` occupation, `assumed` true) is an
-    essential skill of the worker's occupation with no entry of its own; it has no level."""
+    essential skill of the worker's occupation with no entry of its own; it has no level.
+    `tags` are the ESCO collections the skill is in (docs/matching.md#skill-tags)."""
 
     skill_id: UUID
     uri: str
@@ -33,6 +34,7 @@ class WorkerSkill(msgspec.Struct):
     assumed: bool
     evidence: str | None
     updated_at: datetime | None
+    tags: list[str] = []  # ESCO collections: digital, digcomp, green, transversal
 
 
 class SkillsProfile(msgspec.Struct):

@@ -28,7 +28,7 @@ async def health() -> Health:
      opt={"public": True})
 async def ready(state: State) -> Response[Readiness]:
     try:
-        async with state.pool.acquire(timeout=5) as conn:
+        async with state.pool.acquire(timeout=state.settings.pool_acquire_timeout_seconds) as conn:
             pending = await pending_migrations(conn, state.settings.migrations_dir)
     except MigrationError as exc:
         return Response(Readiness("not ready", "reachable", detail=str(exc)), status_code=503)

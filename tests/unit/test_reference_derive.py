@@ -11,6 +11,7 @@ from service.reference.derive import (
     OCCUPATIONS_FILE,
     RISK_FILE,
     RISK_ISCO_FILE,
+    SKILL_TAGS_FILE,
     SKILLS_FILE,
     derive,
     split_alt_labels,
@@ -19,7 +20,8 @@ from service.reference.derive import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE_DIR = REPO_ROOT / "catalogue"
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
-OUTPUT_FILES = (OCCUPATIONS_FILE, SKILLS_FILE, OCCUPATION_SKILLS_FILE, RISK_FILE, RISK_ISCO_FILE)
+OUTPUT_FILES = (OCCUPATIONS_FILE, SKILLS_FILE, OCCUPATION_SKILLS_FILE, RISK_FILE, RISK_ISCO_FILE,
+                SKILL_TAGS_FILE)
 METAL_DRAWING_MACHINE_OPERATOR = (
     "http://data.europa.eu/esco/occupation/000e93a3-d956-4e45-aacb-f12c83fedf84"
 )
@@ -51,6 +53,7 @@ def test_row_counts(derived: tuple[Path, dict[str, int]]) -> None:
     assert counts[OCCUPATIONS_FILE] == 3007
     assert counts[SKILLS_FILE] == 13896
     assert abs(counts[OCCUPATION_SKILLS_FILE] - 123_855) <= 123_855 * 0.01
+    assert counts[SKILL_TAGS_FILE] == 1201 + 26 + 570 + 96
     assert set(counts) == set(OUTPUT_FILES)
     for name in OUTPUT_FILES:
         assert len(read_rows(out_dir / name)) == counts[name]
@@ -101,3 +104,15 @@ def test_relations_refer_to_known_occupations_and_skills(
     assert {row["skill_uri"] for row in relations} <= skill_uris
     risk_uris = {row["occupation_uri"] for row in read_rows(out_dir / RISK_FILE)}
     assert risk_uris <= occupation_uris
+
+
+def test_skill_tags_name_known_skills_with_the_four_tags(
+    derived: tuple[Path, dict[str, int]],
+) -> None:
+    out_dir, _ = derived
+    skills = {row["uri"]: row["label"] for row in read_rows(out_dir / SKILLS_FILE)}
+    tags = read_rows(out_dir / SKILL_TAGS_FILE)
+    assert {row["tag"] for row in tags} == {"digital", "digcomp", "green", "transversal"}
+    assert all(row["skill_uri"] in skills for row in tags)
+    by_label = {(skills[row["skill_uri"]], row["tag"]) for row in tags}
+    assert ("Haskell", "digital") in by_label

@@ -20,3 +20,18 @@ def test_ladder_logs_at_info_in_serve_and_granians_loggers_are_kept():
         ladder.setLevel(saved[0])
         ladder.handlers[:] = saved[1]
         ladder.propagate = saved[2]
+
+
+def test_json_format_gives_ladder_a_json_handler_and_keeps_granians():
+    config = copy.deepcopy(LOGGING_CONFIG) | serve_log_config("json")
+    assert config["loggers"]["ladder"]["handlers"] == ["ladder_json"]
+    assert {"console", "access"} <= set(config["handlers"])  # granian's own still there
+    ladder = logging.getLogger("ladder")
+    saved = (ladder.level, ladder.handlers[:], ladder.propagate)
+    try:
+        logging.config.dictConfig(config)
+        assert type(ladder.handlers[0].formatter).__name__ == "JsonFormatter"
+    finally:
+        ladder.setLevel(saved[0])
+        ladder.handlers[:] = saved[1]
+        ladder.propagate = saved[2]

@@ -44,11 +44,14 @@ def test_worker_may_not_overwrite_or_remove_an_assessed_level(current):
     check_may_remove("rep", current)
 
 
-def test_colleges_change_no_profile():
+def test_colleges_write_only_what_a_completed_course_gives():
     with pytest.raises(Forbidden):
         check_may_write("college", "self", None)
     with pytest.raises(Forbidden):
+        check_may_write("college", "review", "review")
+    with pytest.raises(Forbidden):
         check_may_remove("college", "self")
+    check_may_write("college", "course", "review")  # raise_only keeps a higher level
 
 
 def test_a_repeated_entry_is_no_change():

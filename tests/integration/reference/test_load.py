@@ -23,7 +23,8 @@ async def test_loaded_counts(reference_data, pool):
     """The first load's own counts are checked on a fresh database by the CLI test below."""
     assert reference_data.totals == {"occupations": 3007, "skills": 13896,
                                      "occupation_skills": 123788, "isco_group_risks": 421,
-                                     "everyday_job_titles": 20}
+                                     "everyday_job_titles": 20, "skill_tags": 1893,
+                                     "occupation_transitions": 42629}
     async with pool.acquire() as conn:
         by_source = dict(await conn.fetch(
             "SELECT coalesce(risk_source, 'none'), count(*) FROM occupations GROUP BY 1"))

@@ -270,3 +270,21 @@ async def test_reads_and_writes_are_audited(api, client):
     audit = (await client.get("/v1/audit", params={"worker": worker["id"]},
                               headers=admin)).json()["items"]
     assert {"skills.read", "skills.update"} <= {a["action"] for a in audit}
+
+
+async def test_profile_skills_carry_their_esco_tags(api, client):
+    """Assumed and recorded skills alike show the ESCO collections they are in (payroll
+    clerk's essential skills are in none; Haskell is digital)."""
+    admin = await api.admin()
+    worker = await api.worker(occupation=PAYROLL_CLERK)
+    occupation = (await client.get(f"/v1/occupations/{PAYROLL_CLERK}", headers=admin)).json()
+    expected = {s["id"]: s["tags"] for s in occupation["essential_skills"]}
+    items = await whole_profile(client, admin, worker["id"])
+    assert {i["skill_id"]: i["tags"] for i in items} == expected
+    haskell = "000f1d3d-220f-4789-9c0a-cc742521fb02"
+    response = await client.put(f"/v1/workers/{worker['id']}/skills/{haskell}", headers=admin,
+                                json={"level": 2, "source": "review"})
+    assert response.status_code == 200, response.text
+    assert response.json()["tags"] == ["digital"]
+    profile = await whole_profile(client, admin, worker["id"])
+    assert [i["tags"] for i in profile if i["skill_id"] == haskell] == [["digital"]]

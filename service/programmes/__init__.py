@@ -1,0 +1,2 @@
+"""Retraining programmes for those facing redundancy: programmes, their members,
+destinations and the programme report."""
