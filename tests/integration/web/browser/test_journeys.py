@@ -20,9 +20,13 @@ SERIOUS = {"serious", "critical"}
 
 
 async def accessible(page: Page, javascript: bool) -> None:
-    """axe-core on the page as it is (run only with JavaScript on: axe is a script)."""
+    """axe-core on the page as it is (run only with JavaScript on: axe is a script); and the
+    page's own scripts ran under its Content-Security-Policy (GOV.UK Frontend's inline script,
+    allowed by its nonce, marks the body)."""
     if not javascript:
         return
+    classes = await page.evaluate("document.body.className")
+    assert "js-enabled" in classes and "govuk-frontend-supported" in classes, page.url
     from axe_playwright_python.async_playwright import Axe
 
     results = await Axe().run(page)
