@@ -132,3 +132,24 @@ async def test_a_worker_accepts_a_time_offered_from_the_waiting_list(api, browse
     assert booked.status_code == 200 and "Review booked" in booked.text
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT status FROM review_waitlist") == "booked"
+
+
+async def test_the_options_page_shows_safer_jobs_or_says_what_is_missing(api, browser, pool,
+                                                                        reference_data):
+    await api.worker(email="opt@example.org", occupation="9112.2")
+    await sign_in(browser, pool, "opt@example.org")
+    page = await browser.get("/options")
+    assert page.status_code == 200 and "Your options" in page.text
+    assert "Your job:" in page.text
+
+
+async def test_the_your_data_page_lists_who_looked_and_exports(api, browser, pool):
+    await api.worker(email="me@example.org")
+    await sign_in(browser, pool, "me@example.org")
+    await browser.get("/account")
+    page = await browser.get("/your-data")
+    assert page.status_code == 200 and "Who looked at your data" in page.text
+    assert "You" in page.text
+    export = await browser.get("/your-data/export.json")
+    assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
+    assert export.json()["worker_id"]

@@ -74,6 +74,12 @@ async def test_a_worker_reads_her_account_downloads_the_statement_and_books_a_re
     await page.get_by_role("link", name="Your skills").click()
     await expect(page.get_by_role("heading", name="Your skills")).to_be_visible()
     await accessible(page, javascript)
+    await page.get_by_role("link", name="Your options").click()
+    await expect(page.get_by_role("heading", name="Your options")).to_be_visible()
+    await accessible(page, javascript)
+    await page.get_by_role("link", name="Your data").click()
+    await expect(page.get_by_role("heading", name="Who looked at your data")).to_be_visible()
+    await accessible(page, javascript)
 
     await page.get_by_role("link", name="Your review").click()
     await accessible(page, javascript)
