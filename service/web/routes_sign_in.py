@@ -80,8 +80,7 @@ async def use_link(request: Request, secret: FromPath[str], db: Db) -> Response:
     if opened is None:
         return pages.page(request, "sign_in_link.html", title="This link has expired",
                           status_code=410, expired=True)
-    plain, expires_at = opened
-    role = (await web.principal_for(db, plain)).role
+    plain, expires_at, role = opened
     seconds = int((expires_at - datetime.now(UTC)).total_seconds())
     form = await pages.form_of(request)
     return Redirect(safe_next(form.get("next")) or HOMES[role], status_code=303, cookies=[

@@ -70,9 +70,9 @@ async def request_link(conn: asyncpg.Connection, settings: Settings, secret: byt
 
 
 async def sign_in(conn: asyncpg.Connection, settings: Settings,
-                  link_secret: str) -> tuple[str, datetime] | None:
-    """Use a link (once) and open a session: the session cookie's secret and its expiry; None
-    for a link that is unknown, used or expired."""
+                  link_secret: str) -> tuple[str, datetime, str] | None:
+    """Use a link (once) and open a session: the session cookie's secret, its expiry and the
+    role it signs in as; None for a link that is unknown, used or expired."""
     if not link_secret or len(link_secret) > 200:
         return None
     found = await store.use_link(conn, logic.hash_secret(link_secret))
@@ -81,7 +81,7 @@ async def sign_in(conn: asyncpg.Connection, settings: Settings,
     plain, token_hash = logic.new_secret()
     row = await store.insert_session(conn, token_hash, found["role"], found["subject_id"],
                                      found["name"], settings.web_session_hours * 3600)
-    return plain, row["expires_at"]
+    return plain, row["expires_at"], found["role"]
 
 
 async def principal_for(conn: asyncpg.Connection, session_secret: str) -> Principal | None:

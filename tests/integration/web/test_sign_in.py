@@ -198,3 +198,31 @@ async def test_pages_are_not_cached_framed_or_referred(browser: httpx.AsyncClien
     assert f'<script nonce="{nonce}">' in page.text  # GOV.UK Frontend's one inline script
     again = await browser.get("/sign-in/some-link")
     assert nonce not in again.headers["content-security-policy"]
+
+
+async def test_two_instances_racing_for_one_link_sign_in_once(api, browser, pool, settings):
+    """The link is taken under its row lock: a second instance using it while the first has it
+    (uncommitted) waits, then finds it used."""
+    import asyncio
+
+    from service.app import create_app
+    from service.web import logic
+    from tests.integration.locks import wait_for_lock_wait
+
+    await api.worker(email="race@example.org")
+    await post_form(browser, "/sign-in", {"email": "race@example.org"})
+    [secret] = await outbox_links(pool, "race@example.org")
+    other = create_app(settings, pool=pool)
+    async with await new_browser(other) as second, pool.acquire() as holder:
+        token = csrf_of((await second.get(f"/sign-in/{secret}")).text)
+        async with holder.transaction():
+            taken = await holder.fetchval(
+                "UPDATE web_sign_in_links SET used_at = now() WHERE token_hash = $1 "
+                "AND used_at IS NULL RETURNING id", logic.hash_secret(secret))
+            assert taken is not None
+            racing = asyncio.create_task(second.post(f"/sign-in/{secret}",
+                                                     data={"_csrf_token": token}))
+            await wait_for_lock_wait(pool, holder, racing)
+        assert (await racing).status_code == 410
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM web_sessions") == 0
