@@ -27,6 +27,7 @@ from service.people import datarights as people
 from service.programmes import datarights as programmes
 from service.reviews import datarights as reviews
 from service.skills import datarights as skills
+from service.web import datarights as web
 
 
 async def _no_export(conn: asyncpg.Connection, worker_id: UUID,
@@ -42,20 +43,23 @@ async def _forget_answers(conn: asyncpg.Connection, erasure: Erasure) -> Mapping
 # have no worker column, and are deleted on erasure.
 IDEMPOTENCY = Section("shared: service/idempotency.py", frozenset(), _no_export, _forget_answers)
 
-# In the order erasure runs them (people first: the record itself), and the export shows them.
+# In the order erasure runs them (people first: the record itself; enrolments before accounts,
+# whose step clears the text of the releases that cancelling enrolments writes), and the export
+# shows them.
 REGISTRY: tuple[Section, ...] = (
     people.SECTION,
     auth.SECTION,
-    accounts.SECTION,
-    skills.SECTION,
-    reviews.SECTION,
+    web.SECTION,
     enrolments.SECTION,
     consents.SECTION,
     matching.SECTION,
+    accounts.SECTION,
+    skills.SECTION,
+    reviews.SECTION,
+    outbox.SECTION,
     equality.SECTION,
     challenges.SECTION,
     programmes.SECTION,
-    outbox.SECTION,
     requests.SECTION,
     IDEMPOTENCY,
     oversight.SECTION,  # last: the audit rows written by the steps before are cleared too

@@ -1,6 +1,3 @@
 -- name: answer_rows
 SELECT sex, ethnicity, disability, consented_at, created_at, updated_at
 FROM equality_answers WHERE worker_id = :worker_id
-
--- name: delete_answers
-DELETE FROM equality_answers WHERE worker_id = :worker_id

@@ -82,7 +82,7 @@ def check_weekly_hours(hours: float) -> None:
                                f"(hours are kept to the hundredth); got {hours!r}")
 
 
-AGE_BANDS = (("under 25", 0, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-49", 45, 49),
+AGE_BANDS = (("under_25", 0, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-49", 45, 49),
              ("50-64", 50, 64), ("65+", 65, 200))
 
 

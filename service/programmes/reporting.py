@@ -24,7 +24,7 @@ AGE_BANDS = ((0, "under 25"), (25, "25-34"), (35, "35-44"), (45, "45-54"), (55, 
 @dataclass(frozen=True, slots=True)
 class MemberFacts:
     worker_id: UUID
-    birth_date: date
+    birth_date: date | None  # none once erased
     contract_type: str
     weekly_hours: float
 
@@ -72,7 +72,10 @@ def outcomes(members: list[MemberFacts], found: dict[UUID, Recorded],
                     _median_days(ds, last_day))
 
 
-def age_band(birth_date: date, on: date) -> str:
+def age_band(birth_date: date | None, on: date) -> str:
+    """An erased member has no birth date (docs/datarights.md): not stated."""
+    if birth_date is None:
+        return "not stated"
     age = age_on(birth_date, on)
     return [label for start, label in AGE_BANDS if age >= start][-1]
 

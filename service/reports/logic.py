@@ -38,11 +38,11 @@ REGIONS = ("E12000001", "E12000002", "E12000003", "E12000004", "E12000005", "E12
            "E12000007", "E12000008", "E12000009", "W92000004", "S92000003", "N92000002")
 
 
-def age_band(age: int | None) -> str:
-    """An erased worker has no birth date (docs/datarights.md): their age is not stated here,
-    so that they still count in every total."""
+def age_band(age: int | None, kept: str | None = None) -> str:
+    """The band of an age; for an erased worker, who has no birth date, the band it gave on the
+    day of erasure (`kept`, docs/datarights.md), so that they still count by age."""
     if age is None:
-        return NOT_STATED
+        return kept or NOT_STATED
     if age < 25:
         return "under_25"
     for band, upper in (("25-34", 34), ("35-44", 44), ("45-49", 49), ("50-64", 64)):
@@ -57,7 +57,7 @@ def _stated(value: str | None, mapped: Callable[[str], str]) -> str:
 
 # dimension -> (the group of a row, the groups always listed, in order)
 DIMENSIONS: dict[str, tuple[Callable[[Mapping[str, Any]], str], tuple[str, ...]]] = {
-    "age_band": (lambda r: age_band(r["age"]), AGE_BANDS),
+    "age_band": (lambda r: age_band(r["age"], r.get("age_band")), AGE_BANDS),
     "contract_type": (lambda r: r["contract_type"], get_args(ContractType)),
     "part_time": (lambda r: "part_time" if r["part_time"] else "full_time",
                   ("part_time", "full_time")),

@@ -5,7 +5,8 @@
 -- consented to (equality's view); a worker without answers has nulls there. Enrolments come
 -- from enrolments' view `enrolments_shown`.
 WITH people AS (
-    SELECT w.id, date_part('year', age(:on_day::date, w.birth_date))::int AS age,
+    -- An erased worker has no birth date but the age band it gave (people's age_band).
+    SELECT w.id, date_part('year', age(:on_day::date, w.birth_date))::int AS age, w.age_band,
            w.contract_type, w.weekly_hours < :full_time_hours AS part_time, w.region
     FROM people_report_workers AS w
     WHERE w.created_at < :to_at
@@ -37,8 +38,8 @@ WITH people AS (
        OR (e.started_at >= :from_at AND e.started_at < :to_at)
     GROUP BY e.worker_id
 )
-SELECT p.age, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity, e.disability,
-       count(*) AS workers,
+SELECT p.age, p.age_band, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity,
+       e.disability, count(*) AS workers,
        coalesce(sum(h.reviews_held), 0)::bigint AS reviews_held,
        count(*) FILTER (WHERE h.reviews_held > 0) AS reviews_held_people,
        coalesce(sum(h.no_shows), 0)::bigint AS no_shows,
@@ -56,7 +57,8 @@ LEFT JOIN held AS h ON h.worker_id = p.id
 LEFT JOIN money AS m ON m.worker_id = p.id
 LEFT JOIN enrolments_of_workers AS n ON n.worker_id = p.id
 LEFT JOIN equality_report_answers AS e ON e.worker_id = p.id
-GROUP BY p.age, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity, e.disability;
+GROUP BY p.age, p.age_band, p.contract_type, p.part_time, p.region, e.sex, e.ethnicity,
+         e.disability;
 
 -- name: challenge_outcomes
 -- Challenges raised in [:from_at, :to_at) by where they stand: open, upheld, changed.

@@ -5,15 +5,12 @@
 - `X-Frame-Options: DENY` and CSP `frame-ancestors 'none'`: no page is framed (clickjacking);
 - `Content-Security-Policy`: for JSON and every other non-HTML answer, nothing may load or run
   (`default-src 'none'`); for the HTML API reference under /schema (Scalar), only its script,
-  styles and fonts from the CDN it is served from, and the schema from Ladder itself; for the
-  web pages (`service/web/`), only Ladder's own scripts, styles, fonts and images (the one
-  inline script of GOV.UK Frontend's template by its hash) and forms posting back to Ladder;
+  styles and fonts from the CDN it is served from, and the schema from Ladder itself;
+- a response that sets its own `Content-Security-Policy` keeps it (the web pages' policy, with
+  a nonce per page, from `service/web/pages.py`);
 - `Strict-Transport-Security` only on a request that came over https (behind a proxy that ends
   TLS, only if the server is told the original scheme: granian's `--forwarded-allow-ips`).
 """
-
-import base64
-import hashlib
 
 from litestar.types import Message, Scope
 
@@ -24,15 +21,6 @@ DOCS_POLICY = (f"default-src 'none'; script-src {CDN}; style-src {CDN} 'unsafe-i
                f"img-src {CDN} data:; font-src {CDN} https://fonts.scalar.com data:; "
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                "form-action 'none'")
-# GOV.UK Frontend's template (govuk_frontend_jinja) has one inline script, the same on every
-# page; it is allowed by its hash, no other inline script is.
-GOVUK_JS_ENABLED = ("document.body.className += ' js-enabled' + ('noModule' in "
-                    "HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');")
-GOVUK_JS_HASH = "'sha256-" + base64.b64encode(
-    hashlib.sha256(GOVUK_JS_ENABLED.encode()).digest()).decode() + "'"
-PAGES_POLICY = (f"default-src 'none'; script-src 'self' {GOVUK_JS_HASH}; style-src 'self'; "
-                "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 COMMON = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
           (b"x-frame-options", b"DENY")]
@@ -50,11 +38,10 @@ async def security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     headers = list(message.get("headers") or [])
-    policy = JSON_POLICY
-    if _is_html(headers):
-        policy = DOCS_POLICY if scope.get("path", "").startswith("/schema") else PAGES_POLICY
+    policy = DOCS_POLICY if _is_html(headers) else JSON_POLICY
     headers += COMMON
-    headers.append((CSP, policy.encode()))
+    if not any(name.lower() == CSP for name, _ in headers):
+        headers.append((CSP, policy.encode()))
     if scope.get("scheme") == "https":
         headers.append(HSTS)
     message["headers"] = headers

@@ -1,21 +1,19 @@
 """A worker with data in every table that can hold a worker's (reviews with an action plan, a
 waiting-list entry, skills with history, contributions, an adjustment, holds, an accrual,
-messages, an erasure request, an enrolment with its consent, equality answers, a challenge, a
-pathway choice, programme memberships and a destination, tokens, audit rows), made through the
-API where it can be."""
+messages, an erasure request, tokens, audit rows), made through the API where it can be."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import asyncpg
 
-from service import clock
 from service.accounts import service as accounts
 from service.accounts.logic import HoldPurpose
 from tests.conftest import Api
-from tests.integration.enrolments.helpers import course, presentation
+from tests.integration.enrolments.helpers import Enrolments
+from tests.integration.programmes.helpers import programme_body
 from tests.integration.reviews.helpers import Reviews, at, shift_into_past
 
 PAYROLL_CLERK = "4313.1"
@@ -79,47 +77,47 @@ async def populated(api: Api, rv: Reviews, pool: asyncpg.Pool, facts: dict[str, 
     await ok(await client.post("/v1/reviews/waitlist", headers=auth,
                                json={"worker_id": worker["id"]}))
     await ok(await rv.book(worker, await rv.slot(at(shift, days=5)), auth))
+    # a retraining programme (it matches them: their employer, payroll clerks) and a
+    # destination they record themself
+    await ok(await client.post("/v1/programmes", headers=admin, json={
+        "name": f"Payroll changes {tag}", "employer": worker["employer"],
+        "occupations": [PAYROLL_CLERK], "announced_on": "2026-01-15", "last_day": "2026-06-30",
+        "reason": "payroll moves to self-service"}))
+    await ok(await client.post(f"/v1/workers/{worker['id']}/destinations", headers=auth,
+                               json={"recorded_on": "2026-09-01", "type": "study",
+                                     "pay_compared": "unknown"}))
     await ok(await client.post(f"/v1/workers/{worker['id']}/erasure-request", headers=auth))
     await ok(await client.get(f"/v1/workers/{worker['id']}/account", headers=rv.rep_auth))
-    await _oversight_and_training(api, worker, auth, name, ok)
+    await the_other_domains(api, worker, auth, ok)
     return Person(worker, auth, facts)
 
 
-async def _oversight_and_training(api: Api, worker: dict[str, Any], auth: dict[str, str],
-                                  name: str, ok) -> None:
-    """An enrolment (and its consent), equality answers, a challenge naming the worker, a
-    pathway choice, a programme membership and a destination."""
-    client, admin, worker_id = api.client, await api.admin(), worker["id"]
-    college = await api.provider(name="Leeds Adult College")
-    await ok(await client.put(f"/v1/providers/{college['ukprn']}/catalogue", headers=admin,
-                              json={"courses": [course(presentations=[presentation()])]}))
-    async with api.pool.acquire() as conn:
-        presentation_id = await conn.fetchval(
-            "SELECT p.id FROM presentations p JOIN courses c ON c.id = p.course_id "
-            "JOIN providers v ON v.id = c.provider_id WHERE v.ukprn = $1", college["ukprn"])
-    await ok(await client.post("/v1/enrolments", headers=auth, json={
-        "worker_id": worker_id, "presentation_id": str(presentation_id),
-        "consent_to_share": True}))
-    await ok(await client.put(f"/v1/workers/{worker_id}/equality", headers=auth, json={
-        "sex": "female", "ethnicity": "prefer_not_to_say",
-        "disability": "prefer_not_to_say",
-        "consent": True}))
-    await ok(await client.post(f"/v1/workers/{worker_id}/challenges", headers=auth, json={
-        "decision": "priority", "reason": f"{name} thinks her hours were counted wrongly"}))
+async def the_other_domains(api: Api, worker: dict[str, Any], auth: dict[str, str], ok) -> None:
+    """Equality answers, a challenge, a pathway choice, an enrolment (with its consent), a
+    programme membership and a destination."""
+    client, admin, path = api.client, await api.admin(), f"/v1/workers/{worker['id']}"
+    await ok(await client.put(f"{path}/equality", headers=auth,
+                              json={"sex": "male", "ethnicity": "white_british",
+                                    "disability": "prefer_not_to_say", "consent": True}))
+    await ok(await client.post(f"{path}/challenges", headers=auth,
+                               json={"decision": "priority",
+                                     "reason": f"{worker['name']} works 16 hours"}))
+    # the session's catalogue may hold no transitions to choose from: the choice as matching
+    # records it, by the worker, under their token's name
     async with api.pool.acquire() as conn:
         await conn.execute(
-            "INSERT INTO pathway_choices (worker_id, target_id, similarity, actor_role, "
-            "actor_id, actor_name) SELECT $1, id, 0.5, 'worker', $1, $2 FROM occupations "
-            "WHERE code = '4311.1'", uuid.UUID(worker_id), name)
-    today = clock.today()
-    programme = await ok(await client.post("/v1/programmes", headers=admin, json={
-        "name": f"Payroll centralisation {worker_id[:8]}", "employer": worker["employer"],
-        "occupations": [PAYROLL_CLERK], "announced_on": str(today - timedelta(days=90)),
-        "last_day": str(today - timedelta(days=30)), "reason": "payroll moves to a shared system"}))
-    assert programme["workers_added"] >= 1, programme
-    await ok(await client.post(f"/v1/workers/{worker_id}/destinations", headers=auth, json={
-        "recorded_on": str(today - timedelta(days=1)), "type": "study",
-        "pay_compared": "unknown"}))
+            "INSERT INTO pathway_choices (worker_id, target_id, similarity, actor_role, actor_id,"
+            " actor_name) SELECT $1, id, 0.5, 'worker', $1, $2 FROM occupations LIMIT 1",
+            uuid.UUID(worker["id"]), f"{worker['name']} phone")
+    colleges = await Enrolments(api).setup()
+    presentation_id = await colleges.offer(cost_pence=1_500)
+    await ok(await colleges.enrol(worker, presentation_id, auth))
+    made = await ok(await client.post("/v1/programmes", headers=admin,
+                                      json=programme_body(name=f"Payroll {worker['id']}")))
+    assert made["workers_added"] >= 1, made
+    await ok(await client.post(f"{path}/destinations", headers=auth,
+                               json={"recorded_on": "2026-09-01", "type": "study",
+                                     "pay_compared": "unknown"}))
 
 
 async def count_rows(pool: asyncpg.Pool, table: str, column: str, worker_id: str) -> int:

@@ -17,9 +17,11 @@ from tests.integration.reviews.helpers import Reviews
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
+# Balances and lifetime credit; cancelling an erased worker's enrolment releases its hold, which
+# adds entries that move neither.
 TOTALS = """
 SELECT coalesce(sum(ledger_balance_delta(kind, amount_pence)), 0),
-       coalesce(sum(ledger_credited_delta(kind, amount_pence)), 0), count(*)
+       coalesce(sum(ledger_credited_delta(kind, amount_pence)), 0)
 FROM ledger_entries
 """
 
@@ -42,7 +44,7 @@ async def test_after_erasure_they_are_gone_from_every_table_and_the_ledger_still
     async with pool.acquire() as conn:
         before = await conn.fetchrow(TOTALS)
         account_before = await conn.fetchrow(
-            "SELECT balance_pence, held_pence, credited_pence FROM accounts WHERE worker_id = $1",
+            "SELECT balance_pence, credited_pence FROM accounts WHERE worker_id = $1",
             uuid.UUID(zeb.id))
 
     response = await api.client.delete(f"/v1/workers/{zeb.id}", headers=rv.admin)
@@ -57,8 +59,11 @@ async def test_after_erasure_they_are_gone_from_every_table_and_the_ledger_still
         assert await conn.fetchrow(TOTALS) == before
         assert await conn.fetchval(CACHE_EQUALS_LEDGER) == 0
         assert await conn.fetchrow(
-            "SELECT balance_pence, held_pence, credited_pence FROM accounts WHERE worker_id = $1",
+            "SELECT balance_pence, credited_pence FROM accounts WHERE worker_id = $1",
             uuid.UUID(zeb.id)) == account_before
+        enrolments = [r[0] for r in await conn.fetch(
+            "SELECT status FROM enrolments WHERE worker_id = $1", uuid.UUID(zeb.id))]
+        assert enrolments == ["cancelled"]
         row = await conn.fetchrow("SELECT name, email, birth_date, age_band, erased_at, branch "
                                   "FROM workers WHERE id = $1", uuid.UUID(zeb.id))
         assert (row["name"], row["email"], row["birth_date"]) == ("Erased worker", None, None)
@@ -74,6 +79,14 @@ async def test_after_erasure_they_are_gone_from_every_table_and_the_ledger_still
                                    "WHERE worker_id = $1 AND action = 'worker.erase'",
                                    uuid.UUID(zeb.id))
         assert kept["actor_role"] == "admin" and kept["detail"]["changed"]["workers"] == 1
+
+    # the programme reports still answer, with the erased member counted
+    programmes = (await api.client.get("/v1/programmes", headers=rv.admin)).json()["items"]
+    assert programmes
+    for programme in programmes:
+        report = await api.client.get(f"/v1/programmes/{programme['id']}/report",
+                                      headers=rv.admin)
+        assert report.status_code == 200, report.text
 
     # the worker's tokens are refused, and every route about them finds nobody
     assert (await api.client.get("/v1/me", headers=zeb.auth)).status_code == 401
@@ -197,3 +210,20 @@ async def test_a_contribution_racing_an_erasure_either_is_erased_or_finds_nobody
         await transaction.commit()
         assert (await erasure).changed["ledger_entries"] == 1
     assert await find_anywhere(pool, ["Zebedee", "Quartermaine"]) == []
+
+
+async def test_the_equality_report_still_adds_up_after_an_erasure(api, rv):
+    from tests.integration.reports.test_equality_report import RANGE, eleven_workers
+    workers = await eleven_workers(api, api.client)
+
+    async def report():
+        answer = await api.client.get("/v1/reports/equality", params=RANGE, headers=rv.admin)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    before = await report()
+    erased = await api.client.delete(f"/v1/workers/{workers[0]['id']}", headers=rv.admin)
+    assert erased.status_code == 200
+    after = await report()
+    # the birth date is gone, but the age band it gave is kept: every breakdown is unchanged
+    assert after["dimensions"] == before["dimensions"]

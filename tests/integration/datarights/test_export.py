@@ -10,6 +10,8 @@ from tests.unit.test_table_ownership import SCHEMA_SNAPSHOT
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
+# Worker tables the helper does not fill (their counts are still checked, at zero).
+NOT_MADE_YET: set[str] = set()
 OTHER = {"name": "Ottoline Brackenbury", "email": "ottoline.b@example.org",
          "birth_date": "1966-07-09", "external_ref": "PAY-OB-1234"}
 
@@ -38,7 +40,7 @@ async def test_the_export_covers_every_worker_table_and_only_the_workers_rows(ap
         stored = await count_rows(pool, table, column, zeb.id)
         shown = len(rows) if isinstance(rows, list) else int(rows is not None)
         assert shown == stored, f"{table}: {shown} rows exported, {stored} stored"
-        assert stored > 0 or table == "erasure_requests", f"the test made no {table} row"
+        assert stored > 0 or table in NOT_MADE_YET, f"the test made no {table} row"
 
     people = document["sections"]["people"]
     assert people["workers"]["name"] == ZEB["name"]

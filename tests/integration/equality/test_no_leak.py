@@ -10,7 +10,10 @@ from tests.conftest import Api
 
 ANSWERS = {"sex": "female", "ethnicity": "white_gypsy_or_irish_traveller",
            "disability": "not_disabled_condition_not_limiting", "consent": True}
-OWN_ROUTES = {"/v1/workers/{worker_id}/equality", "/v1/reports/equality"}
+# The export is the worker's own copy of everything Ladder holds (issue 13): it shows their
+# answers to them alone, which tests/integration/datarights/test_export.py checks.
+OWN_ROUTES = {"/v1/workers/{worker_id}/equality", "/v1/reports/equality",
+              "/v1/workers/{worker_id}/export"}
 KEYS = {"sex", "ethnicity", "ethnicity_group", "disability", "consented_at"}
 
 
@@ -38,7 +41,8 @@ async def test_no_other_get_route_returns_equality_answers(api: Api, client, app
     schema = app.openapi_schema.to_schema()
     fill = {"worker_id": worker["id"], "ukprn": provider["ukprn"], "filename": "x.ics",
             "ref": worker["id"], "skill_id": worker["id"], "course_id": worker["id"],
-            "review_id": worker["id"]}
+            "review_id": worker["id"], "enrolment_id": worker["id"],
+            "programme_id": worker["id"]}
     queries = {"worker": worker["id"], "uri": "http://data.europa.eu/esco/occupation/x"}
     called = 0
     for route, operations in schema["paths"].items():

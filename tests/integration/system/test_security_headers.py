@@ -1,14 +1,10 @@
 """Every answer carries the security headers: JSON, problems, the calendar feed, the API
 reference page (with a policy it can work under), and HSTS only over https."""
 
-import base64
-import hashlib
-import re
-
 import httpx
 import pytest
 
-from service.system.headers import DOCS_POLICY, GOVUK_JS_ENABLED, JSON_POLICY, PAGES_POLICY
+from service.system.headers import DOCS_POLICY, JSON_POLICY
 
 COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
           "x-frame-options": "DENY"}
@@ -39,19 +35,6 @@ async def test_the_api_reference_page_gets_a_policy_it_works_under(client):
         assert url in page.text
     assert "script-src https://cdn.jsdelivr.net;" in DOCS_POLICY
     assert "connect-src 'self'" in DOCS_POLICY  # it fetches /schema/openapi.json
-
-
-async def test_web_pages_get_a_policy_of_their_own_assets(client):
-    page = await client.get("/sign-in")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert_common(page)
-    assert page.headers["content-security-policy"] == PAGES_POLICY
-    # the page's only inline script is the one the policy allows by its hash
-    inline = re.findall(r"<script>(.*?)</script>", page.text, re.S)
-    assert inline == [GOVUK_JS_ENABLED]
-    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
-    assert f"'sha256-{digest}'" in PAGES_POLICY
-    assert "form-action 'self'" in PAGES_POLICY
 
 
 async def test_hsts_only_over_https(app, api):
