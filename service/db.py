@@ -173,7 +173,10 @@ async def acquire(pool: asyncpg.Pool, wait: float | None) -> asyncpg.Connection:
     """A pool connection within `wait` seconds, else `Unavailable` (503): the pool is
     exhausted, or the server cannot be reached to open a new connection."""
     try:
-        return await pool.acquire(timeout=wait)
+        # asyncio.timeout, not acquire(timeout=): asyncpg's own timeout runs the wait in a task
+        # of its own (wait_for), which cost every request about 4% of GET /account's time.
+        async with asyncio.timeout(wait):
+            return await pool.acquire()
     except TimeoutError:
         raise Unavailable("no database connection is free; try again shortly") from None
     except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,

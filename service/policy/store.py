@@ -6,17 +6,34 @@ import asyncpg
 import msgspec
 
 from service.actor import Actor
-from service.policy.schemas import Policy, PolicyRules
+from service.policy.schemas import Policy, PolicyRules, PolicyWords
 from service.policy.words import in_words
 from service.sql import load_queries
 
 Q = load_queries(__file__)
 
 
+# A policy's rules in words, by the rules' JSON: worked out once per rules seen, not on every
+# read of the policy (GET /account reads it each time). A pure function's answers, so nothing
+# here can go stale; bounded, in case of many versions.
+_WORDS: dict[bytes, PolicyWords] = {}
+_WORDS_KEPT = 64
+
+
+def _in_words(rules: PolicyRules) -> PolicyWords:
+    key = msgspec.json.encode(rules)
+    words = _WORDS.get(key)
+    if words is None:
+        if len(_WORDS) >= _WORDS_KEPT:
+            _WORDS.clear()
+        words = _WORDS[key] = in_words(rules)
+    return words
+
+
 def policy_from_row(row: Mapping[str, Any]) -> Policy:
     fields = dict(row)
     fields["rules"] = msgspec.convert(fields["rules"], PolicyRules)
-    return Policy(**fields, in_words=in_words(fields["rules"]))
+    return Policy(**fields, in_words=_in_words(fields["rules"]))
 
 
 async def policy_on(conn: asyncpg.Connection, day: date) -> Policy | None:
