@@ -40,7 +40,7 @@ WORKER = {"external_ref": "B-1", "name": "Maureen Walsh", "email": "m@example.or
 async def session_for(pool: asyncpg.Pool, settings: Settings, role: str, subject) -> str:
     async with pool.acquire() as conn, conn.transaction():
         secret = await web.create_link(conn, settings, role, subject, "bench")
-        plain, _ = await web.sign_in(conn, settings, secret)
+        plain, _, _ = await web.sign_in(conn, settings, secret)
     return plain
 
 

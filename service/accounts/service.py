@@ -8,7 +8,7 @@ transaction."""
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
@@ -345,5 +345,5 @@ async def _accrue(conn: asyncpg.Connection, actor: Actor, period: str, day: date
 async def spent_since(conn: asyncpg.Connection, worker_ids: list[UUID], day: date) -> int:
     """Credit spent (settled to providers) by these workers since the UK day, in pence: a
     programme's report."""
-    since = datetime.combine(day, time(), tzinfo=clock.UK)
+    since = clock.start_of(day)
     return await store.spent_since(conn, worker_ids, since)

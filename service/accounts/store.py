@@ -29,8 +29,11 @@ class AccountSummary(NamedTuple):
 
 def created_by(actor: Actor) -> str:
     """Who made an entry, as the worker reads it on their statement: `rep: Rita Rep`, or
-    `system`."""
-    return "system" if actor.is_system else f"{actor.role}: {actor.name}"
+    `system`; the worker themself (a hold placed when they enrol) is `worker`, without their
+    name, which erasure could not clear from an entry (the ledger is append-only)."""
+    if actor.is_system:
+        return "system"
+    return "worker" if actor.role == "worker" else f"{actor.role}: {actor.name}"
 
 
 def _entry(row: asyncpg.Record) -> Entry:

@@ -141,3 +141,12 @@ WHERE e.provider_id = :provider_id
        OR (e.asked_at, e.id) < (:after_asked_at, :after_id::uuid))
 ORDER BY e.asked_at DESC, e.id DESC
 LIMIT :limit
+
+-- name: progress_since
+-- How many of these workers had a place booked, started and completed a course at or after the
+-- moment (a programme's report).
+SELECT count(DISTINCT worker_id) FILTER (WHERE booked_at >= :since)::integer AS enrolled,
+       count(DISTINCT worker_id) FILTER (WHERE started_at >= :since)::integer AS started,
+       count(DISTINCT worker_id) FILTER (WHERE completed_at >= :since)::integer AS completed
+FROM enrolments
+WHERE worker_id = ANY (:worker_ids::uuid[])

@@ -4,7 +4,7 @@ lock order, so places are never oversold across instances and nothing deadlocks.
 only through accounts' `place_hold`, `release_hold` and `settle_hold`, in the request's
 transaction: a refusal leaves no hold behind."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -231,3 +231,10 @@ async def for_provider(conn: asyncpg.Connection, principal: Principal, ukprn: st
     await audit.record(conn, Actor.of(principal), "enrolments.provider_list", shown,
                        {"ukprn": ukprn})
     return ProviderEnrolmentPage(items, following)
+
+
+async def progress_since(conn: asyncpg.Connection, worker_ids: list[UUID],
+                         day: date) -> dict[str, int]:
+    """How many of the workers had a place booked (`enrolled`), `started` and `completed` a
+    course on or after the UK day (a programme's report)."""
+    return await store.progress_since(conn, worker_ids, clock.start_of(day))

@@ -162,3 +162,8 @@ async def list_for_provider(conn: asyncpg.Connection, provider_id: UUID, *,
         provider_id=provider_id, status=status, presentation_id=presentation_id,
         after_asked_at=after[0], after_id=after[1], limit=limit))
     return [(r["worker_id"], _provider_enrolment(r)) for r in rows]
+
+
+async def progress_since(conn: asyncpg.Connection, worker_ids: list[UUID],
+                         since: datetime) -> dict[str, int]:
+    return dict(await conn.fetchrow(*Q.progress_since(worker_ids=worker_ids, since=since)))

@@ -95,3 +95,9 @@ INSERT INTO pathway_choices (worker_id, target_id, similarity, risk_drop, topup_
 VALUES (:worker_id, :target_id, :similarity, :risk_drop, :topup_entry_id, :actor_role,
         :actor_id, :actor_name)
 RETURNING id, chosen_at
+
+-- name: chose_since
+-- How many of these workers chose a pathway at or after the moment (a programme's report).
+SELECT count(DISTINCT worker_id)::integer
+FROM pathway_choices
+WHERE worker_id = ANY (:worker_ids::uuid[]) AND chosen_at >= :since

@@ -201,3 +201,9 @@ def _choice_why(target: store.Target, reasons: list[str], entry: Any) -> str:
         return f"{said} The one-off retraining top-up was granted before; it is not given again."
     return f"{said} The retraining top-up is for workers facing redundancy or in a high-risk " \
         "occupation, so none is granted."
+
+
+async def chose_since(conn: asyncpg.Connection, worker_ids: list[UUID], day: date) -> int:
+    """How many of the workers chose a pathway on or after the UK day (a programme's report
+    counts its members' choices since its announcement)."""
+    return await store.chose_since(conn, worker_ids, clock.start_of(day))

@@ -67,3 +67,7 @@ async def insert_choice(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,
         worker_id=worker_id, target_id=target.occupation.id, similarity=target.similarity,
         risk_drop=target.risk_drop, topup_entry_id=topup_entry_id, actor_role=actor.role,
         actor_id=actor.subject_id, actor_name=actor.name))
+
+
+async def chose_since(conn: asyncpg.Connection, worker_ids: list[UUID], since: Any) -> int:
+    return await conn.fetchval(*Q.chose_since(worker_ids=worker_ids, since=since))

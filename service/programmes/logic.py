@@ -20,7 +20,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # a programme's dates lie between
+
+
 def check_dates(announced_on: date, last_day: date) -> None:
+    for name, day in (("announced_on", announced_on), ("last_day", last_day)):
+        if not EARLIEST <= day <= LATEST:
+            raise Invalid.on_field(name, f"{day} is not between {EARLIEST} and {LATEST}")
     if last_day < announced_on:
         raise Invalid.on_field("last_day", f"{last_day} is before announced_on "
                                f"({announced_on})")

@@ -8,17 +8,13 @@ import msgspec
 
 from service import clock
 from service.accounts import service as accounts
+from service.enrolments import service as enrolments
+from service.matching import service as matching
 from service.policy.service import priority_rules
 from service.programmes import logic, reporting, store
 from service.programmes.schemas import ProgrammeReport, ReferenceFigure
 from service.programmes.service import programme
 from service.reviews import service as reviews
-
-# Pathways chosen, enrolments, starts and completions come from the matching and enrolments
-# work, which is on branches not yet merged into main: until it lands, the report answers
-# null for them, from here and only here.
-NOT_YET_ON_MAIN: dict[str, int | None] = {"pathway_chosen": None, "enrolled": None,
-                                          "started": None, "completed": None}
 
 REFERENCE = [
     ReferenceFigure(
@@ -34,8 +30,8 @@ REFERENCE = [
 ]
 
 NOTES = [
-    "pathway_chosen, enrolled, started and completed are null: they come from the matching "
-    "and enrolments work, not yet on main",
+    "pathway_chosen, enrolled, started and completed count members who chose a pathway, had "
+    "a course place booked, started and completed a course since the announcement",
     "a member's destination is the latest recorded within twelve months of the last day; the "
     "share in work or study is of all current members; median days run from the last day to "
     "the destination (negative: before it), over those in work or study",
@@ -63,7 +59,8 @@ async def programme_report(conn: asyncpg.Connection, programme_id: UUID) -> Prog
         prog.id, prog.name, prog.employer, prog.announced_on, last_day,
         logic.window_end(last_day), len(members),
         await reviews.reviewed_since(conn, ids, prog.announced_on),
-        **NOT_YET_ON_MAIN,
+        await matching.chose_since(conn, ids, prog.announced_on),
+        **await enrolments.progress_since(conn, ids, prog.announced_on),
         credit_spent_pence=await accounts.spent_since(conn, ids, prog.announced_on),
         destinations=reporting.outcomes(members, found, last_day),
         by_age_band=reporting.breakdown(members, found, last_day,

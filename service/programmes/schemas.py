@@ -151,10 +151,10 @@ class ProgrammeReport(msgspec.Struct):
     window_ends_on: date
     workers: int
     reviewed: int
-    pathway_chosen: int | None
-    enrolled: int | None
-    started: int | None
-    completed: int | None
+    pathway_chosen: int
+    enrolled: int
+    started: int
+    completed: int
     credit_spent_pence: int
     destinations: Outcomes
     by_age_band: list[GroupRow]

@@ -2,7 +2,7 @@
 recording outcomes. Every worker's data is reached through people's `visible_worker`; skills,
 top-ups, ESCO ids and the policy through their owners' services."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -292,5 +292,5 @@ def shown(principal: Principal, review: Review) -> Review:
 async def reviewed_since(conn: asyncpg.Connection, worker_ids: list[UUID], day: date) -> int:
     """How many of the workers had a review attended that started on or after the UK day (a
     programme's report counts its members reviewed since its announcement)."""
-    since = datetime.combine(day, time(), tzinfo=clock.UK)
+    since = clock.start_of(day)
     return await store.reviewed_since(conn, worker_ids, since)

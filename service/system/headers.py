@@ -6,6 +6,8 @@
 - `Content-Security-Policy`: for JSON and every other non-HTML answer, nothing may load or run
   (`default-src 'none'`); for the HTML API reference under /schema (Scalar), only its script,
   styles and fonts from the CDN it is served from, and the schema from Ladder itself;
+- a response that sets its own `Content-Security-Policy` keeps it (the web pages' policy, with
+  a nonce per page, from `service/web/pages.py`);
 - `Strict-Transport-Security` only on a request that came over https (behind a proxy that ends
   TLS, only if the server is told the original scheme: granian's `--forwarded-allow-ips`).
 """
@@ -38,7 +40,8 @@ async def security_headers(message: Message, scope: Scope) -> None:
     headers = list(message.get("headers") or [])
     policy = DOCS_POLICY if _is_html(headers) else JSON_POLICY
     headers += COMMON
-    headers.append((CSP, policy.encode()))
+    if not any(name.lower() == CSP for name, _ in headers):
+        headers.append((CSP, policy.encode()))
     if scope.get("scheme") == "https":
         headers.append(HSTS)
     message["headers"] = headers

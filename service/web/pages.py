@@ -87,10 +87,21 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
     token."""
     principal = getattr(request.state, "principal", None)
     csrf = ScopeState.from_scope(request.scope).csrf_token or ""
+    nonce = secrets.token_urlsafe(16)
     context |= {"principal": principal, "csrf_token": csrf, "path": request.url.path,
-                "demo": request.app.state.settings.web_demo}
+                "demo": request.app.state.settings.web_demo, "cspNonce": nonce}
     return Template(template_name=name, context=context, status_code=status_code,
-                    headers={"Cache-Control": "no-store"})
+                    headers={"Cache-Control": "no-store",
+                             "Content-Security-Policy": PAGE_POLICY.format(nonce=nonce)})
+
+
+# Pages are personal, so never cached. What they may load: Ladder's own static files, the one
+# inline script of GOV.UK Frontend's template (by its nonce), forms posted to Ladder only; the
+# other security headers (no framing, no referrer, nosniff) are the app's, service/system/.
+PAGE_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+               "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+               "object-src 'none'")
 
 
 class Form:

@@ -54,7 +54,8 @@ async def ask_for_link(request: Request, db: Db) -> Template:
     settings = request.app.state.settings
     try:
         await web.request_link(db, settings, request.app.state.rate_secret, email,
-                               pages.client_address(request), pages.link_base(request))
+                               pages.client_address(request), pages.link_base(request),
+                               safe_next(form.get("next")))
     except web.RateLimited:
         form.error("email", "You have asked for too many sign-in links. Wait 15 minutes, "
                    "then try again")
@@ -65,10 +66,12 @@ async def ask_for_link(request: Request, db: Db) -> Template:
 
 
 @get("/sign-in/{secret:str}", opt=PUBLIC)
-async def link_page(request: Request, secret: FromPath[str]) -> Template:
+async def link_page(request: Request, secret: FromPath[str],
+                    next: FromQuery[str | None] = None) -> Template:
     """Opening the link shows a button that signs in: a mail scanner that fetches links does
     not use it up."""
-    return pages.page(request, "sign_in_link.html", title="Sign in to Ladder", secret=secret)
+    return pages.page(request, "sign_in_link.html", title="Sign in to Ladder", secret=secret,
+                      next=safe_next(next))
 
 
 @post("/sign-in/{secret:str}", opt=PUBLIC)
@@ -77,8 +80,7 @@ async def use_link(request: Request, secret: FromPath[str], db: Db) -> Response:
     if opened is None:
         return pages.page(request, "sign_in_link.html", title="This link has expired",
                           status_code=410, expired=True)
-    plain, expires_at = opened
-    role = (await web.principal_for(db, plain)).role
+    plain, expires_at, role = opened
     seconds = int((expires_at - datetime.now(UTC)).total_seconds())
     form = await pages.form_of(request)
     return Redirect(safe_next(form.get("next")) or HOMES[role], status_code=303, cookies=[

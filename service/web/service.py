@@ -2,6 +2,7 @@
 the other domains goes through those domains' services, as the API's does."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 from uuid import UUID
 
 import asyncpg
@@ -42,7 +43,8 @@ async def create_link(conn: asyncpg.Connection, settings: Settings, role: str,
 
 
 async def request_link(conn: asyncpg.Connection, settings: Settings, secret: bytes,
-                       email: str, address: str, base_url: str) -> None:
+                       email: str, address: str, base_url: str,
+                       next_path: str | None = None) -> None:
     """Count the request (per address, then per email: RateLimited past either limit), then
     send one link for each worker or rep with that email through the outbox, in this
     transaction. Nothing tells the caller whether any was found."""
@@ -55,7 +57,9 @@ async def request_link(conn: asyncpg.Connection, settings: Settings, secret: byt
     lines = []
     for role, subject_id, name in subjects:
         plain = await create_link(conn, settings, role, subject_id, name)
-        lines.append(f"To sign in to {ROLE_NAMES[role]}, open:\n{base_url}/sign-in/{plain}\n")
+        after = f"?next={quote(next_path)}" if next_path else ""
+        lines.append(f"To sign in to {ROLE_NAMES[role]}, open:\n"
+                     f"{base_url}/sign-in/{plain}{after}\n")
     minutes = f"{settings.web_link_minutes:g}"
     body = (f"Hello {subjects[0][2]},\n\nSomeone asked to sign in to Ladder with this email "
             f"address.\n\n" + "\n".join(lines) +
@@ -66,9 +70,9 @@ async def request_link(conn: asyncpg.Connection, settings: Settings, secret: byt
 
 
 async def sign_in(conn: asyncpg.Connection, settings: Settings,
-                  link_secret: str) -> tuple[str, datetime] | None:
-    """Use a link (once) and open a session: the session cookie's secret and its expiry; None
-    for a link that is unknown, used or expired."""
+                  link_secret: str) -> tuple[str, datetime, str] | None:
+    """Use a link (once) and open a session: the session cookie's secret, its expiry and the
+    role it signs in as; None for a link that is unknown, used or expired."""
     if not link_secret or len(link_secret) > 200:
         return None
     found = await store.use_link(conn, logic.hash_secret(link_secret))
@@ -77,7 +81,7 @@ async def sign_in(conn: asyncpg.Connection, settings: Settings,
     plain, token_hash = logic.new_secret()
     row = await store.insert_session(conn, token_hash, found["role"], found["subject_id"],
                                      found["name"], settings.web_session_hours * 3600)
-    return plain, row["expires_at"]
+    return plain, row["expires_at"], found["role"]
 
 
 async def principal_for(conn: asyncpg.Connection, session_secret: str) -> Principal | None:

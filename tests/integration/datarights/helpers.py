@@ -77,6 +77,15 @@ async def populated(api: Api, rv: Reviews, pool: asyncpg.Pool, facts: dict[str, 
     await ok(await client.post("/v1/reviews/waitlist", headers=auth,
                                json={"worker_id": worker["id"]}))
     await ok(await rv.book(worker, await rv.slot(at(shift, days=5)), auth))
+    # a retraining programme (it matches them: their employer, payroll clerks) and a
+    # destination they record themself
+    await ok(await client.post("/v1/programmes", headers=admin, json={
+        "name": f"Payroll changes {tag}", "employer": worker["employer"],
+        "occupations": [PAYROLL_CLERK], "announced_on": "2026-01-15", "last_day": "2026-06-30",
+        "reason": "payroll moves to self-service"}))
+    await ok(await client.post(f"/v1/workers/{worker['id']}/destinations", headers=auth,
+                               json={"recorded_on": "2026-09-01", "type": "study",
+                                     "pay_compared": "unknown"}))
     await ok(await client.post(f"/v1/workers/{worker['id']}/erasure-request", headers=auth))
     await ok(await client.get(f"/v1/workers/{worker['id']}/account", headers=rv.rep_auth))
     await the_other_domains(api, worker, auth, ok)

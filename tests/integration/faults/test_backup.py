@@ -41,6 +41,19 @@ WITH w AS (SELECT id FROM workers ORDER BY created_at LIMIT 1),
 INSERT INTO review_waitlist (worker_id, branch, priority_score, status)
 SELECT w.id, r.branch, 3, 'withdrawn' FROM w, r
 """
+FILL_PROGRAMME = """
+WITH w AS (SELECT id, employer FROM workers ORDER BY created_at LIMIT 1),
+     p AS (INSERT INTO programmes (name, employer, occupation_refs, occupation_ids,
+                                   announced_on, last_day, reason, created_by)
+           SELECT 'Backup programme', w.employer, '{}', '{}', DATE '2026-01-15',
+                  DATE '2026-06-30', 'test', 'system: test' FROM w RETURNING id),
+     m AS (INSERT INTO programme_members (programme_id, worker_id, source, added_by,
+                                          added_reason, was_facing_redundancy)
+           SELECT p.id, w.id, 'added', 'system: test', 'test', false FROM p, w)
+INSERT INTO destinations (worker_id, programme_id, recorded_on, type, pay_compared, recorded_by)
+SELECT w.id, p.id, DATE '2026-09-01', 'study', 'unknown', 'system: test' FROM p, w
+"""
+
 FILL_HOLD = """
 INSERT INTO holds (worker_id, amount_pence, reference)
 SELECT worker_id, 100, 'backup test' FROM accounts WHERE balance_pence >= 100 LIMIT 1
@@ -67,6 +80,7 @@ async def test_backup_and_restore_round_trip_every_table(
         async with conn.transaction():
             await conn.execute(FILL)
             await conn.execute(FILL_REVIEWS)
+            await conn.execute(FILL_PROGRAMME)
             await conn.execute(FILL_HOLD)
     before = await contents(database_url)
     empty = sorted(t for t, (rows, _) in before.items() if rows == 0)

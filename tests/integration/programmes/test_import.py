@@ -1,12 +1,14 @@
 """POST /v1/workers/import: a CSV from an HR system; valid rows applied atomically, bad rows
 reported with their line numbers and reasons, whole-file faults refused with nothing applied."""
 
+import asyncio
 import uuid
 
 import httpx
 import pytest
 
 from service.app import create_app
+from tests.integration.locks import wait_for_lock_wait
 from tests.integration.programmes.helpers import EMPLOYER, PAYROLL_CLERK, create_programme
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -166,3 +168,25 @@ async def test_an_import_into_a_programme_adds_its_rows(api):
     assert {m["source"] for m in members} == {"imported"}
     missing = await post(api, body, params={"programme": str(uuid.uuid4())})
     assert missing.status_code == 404
+
+
+async def test_an_import_racing_another_for_a_new_worker_is_a_409_with_nothing_applied(api,
+                                                                                       pool):
+    """Another instance's import (here a bare transaction) creates K1 and has not committed:
+    this import waits on the unique key, then is refused as a retryable conflict, whole."""
+    headers = await api.admin() | CSV
+    async with pool.acquire() as other:
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute(
+            "INSERT INTO workers (external_ref, employer, name, birth_date, branch, region, "
+            "contract_type, weekly_hours, highest_qualification) VALUES ('K1', $1, 'First', "
+            "'1970-01-01', 'Leeds UNISON', 'E12000003', 'permanent', 37, '3')", EMPLOYER)
+        task = asyncio.create_task(api.client.post(
+            "/v1/workers/import", content=csv_file(line("K0"), line("K1")), headers=headers))
+        await wait_for_lock_wait(pool, other, task)
+        await transaction.commit()
+        response = await task
+    assert response.status_code == 409, response.text
+    assert set(await listed(api)) == {"K1"}
+    assert (await listed(api))["K1"]["name"] == "First"

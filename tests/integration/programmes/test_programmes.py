@@ -85,6 +85,8 @@ async def test_a_programme_matching_nobody_is_made_and_says_so(api):
     ({"occupations": [PAYROLL_CLERK, "9999.9"]}, "occupations[1]"),
     ({"occupations": ["not an occupation"]}, "occupations[0]"),
     ({"announced_on": "2026-07-01", "last_day": "2026-06-30"}, "last_day"),
+    ({"last_day": "9999-12-31"}, "last_day"),  # no twelve-month window after it
+    ({"announced_on": "0001-01-01"}, "announced_on"),
     ({"occupations": []}, "occupations"),
     ({"employer": ""}, "employer"),
 ])

@@ -3,12 +3,13 @@ signing in with the link read from the outbox."""
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import httpx
 import pytest
 
-LINK = re.compile(r"https?://[^\s]+/sign-in/([A-Za-z0-9_-]+)")
+LINK = re.compile(r"https?://[^\s]+/sign-in/([A-Za-z0-9_-]+(?:\?next=[^\s]*)?)")
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
@@ -66,3 +67,32 @@ async def sign_in_as(client: httpx.AsyncClient, pool: asyncpg.Pool, app, role: s
         secret = await web.create_link(conn, app.state.settings, role, UUID(str(subject_id)),
                                        name)
     return await post_form(client, f"/sign-in/{secret}")
+
+
+async def open_slot(api, rep: dict, days: int = 3, mode: str = "video") -> dict:
+    """A slot of `rep`'s published through the API, `days` from now, an hour long."""
+    starts = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=days)
+    response = await api.client.post(f"/v1/reps/{rep['id']}/slots", json={
+        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
+        "mode": mode, "location": "Teams link by email"}, headers=await api.rep_token(rep))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def book(api, worker: dict, slot: dict) -> dict:
+    """The worker books the slot through the API."""
+    response = await api.client.post("/v1/reviews", json={
+        "worker_id": worker["id"], "slot_id": slot["id"]}, headers=await api.worker_token(worker))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def worker_with_money(api, email: str, **fields) -> dict:
+    """A worker with a £250 union contribution."""
+    worker = await api.worker(email=email, name="Maureen Walsh", **fields)
+    response = await api.client.post(
+        f"/v1/workers/{worker['id']}/account/contributions",
+        json={"amount_pence": 25000, "source": "union", "reference": "learning fund"},
+        headers=await api.admin() | {"Idempotency-Key": f"k-{email}"})
+    assert response.status_code == 201, response.text
+    return worker

@@ -5,7 +5,7 @@ outcome, the calendar address; and another branch's review refused."""
 from datetime import UTC, datetime, timedelta
 
 from tests.integration.reviews.helpers import shift_into_past
-from tests.integration.web.conftest import post_form, sign_in
+from tests.integration.web.conftest import book, open_slot, post_form, sign_in
 
 WORKER_FORM = {"name": "Jo Bloggs", "email": "jo@example.org", "external_ref": "LCC-9",
                "birth_date-day": "14", "birth_date-month": "3", "birth_date-year": "1968",
@@ -88,13 +88,8 @@ async def test_a_rep_publishes_and_cancels_a_slot(api, browser, pool):
 async def test_a_rep_records_an_outcome(api, browser, pool):
     rep = await rep_signed_in(api, browser, pool)
     worker = await api.worker(birth_date="1970-01-01")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-    slot = (await api.client.post(f"/v1/reps/{rep['id']}/slots", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        "mode": "phone"}, headers=await api.rep_token(rep))).json()
-    review = (await api.client.post("/v1/reviews", json={
-        "worker_id": worker["id"], "slot_id": slot["id"]},
-        headers=await api.worker_token(worker))).json()
+    slot = await open_slot(api, rep, days=2, mode="phone")
+    review = await book(api, worker, slot)
     await shift_into_past(pool, slot["id"])
     branch = await browser.get("/branch")
     assert f"/branch/reviews/{review['id']}/outcome" in branch.text
@@ -111,13 +106,8 @@ async def test_a_rep_records_an_outcome(api, browser, pool):
 async def test_another_branchs_review_is_refused(api, browser, pool):
     other_rep = await api.rep(branch="Cornwall UNISON")
     worker = await api.worker(branch="Cornwall UNISON", birth_date="1970-01-01")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-    slot = (await api.client.post(f"/v1/reps/{other_rep['id']}/slots", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        "mode": "phone"}, headers=await api.rep_token(other_rep))).json()
-    review = (await api.client.post("/v1/reviews", json={
-        "worker_id": worker["id"], "slot_id": slot["id"]},
-        headers=await api.worker_token(worker))).json()
+    slot = await open_slot(api, other_rep, days=2, mode="phone")
+    review = await book(api, worker, slot)
     await rep_signed_in(api, browser, pool)
     page = await browser.get(f"/branch/reviews/{review['id']}/outcome")
     assert page.status_code == 403

@@ -1,25 +1,20 @@
 """A worker's pages over HTTP: each renders from the services' data, the statement downloads,
 forms refuse without their token, and one worker's session opens nobody else's data."""
 
-from datetime import UTC, datetime, timedelta
-
 import httpx
 
-from tests.integration.web.conftest import new_browser, post_form, sign_in
-
-
-async def worker_with_money(api, email="w@example.org", **fields):
-    worker = await api.worker(email=email, name="Maureen Walsh", **fields)
-    response = await api.client.post(
-        f"/v1/workers/{worker['id']}/account/contributions",
-        json={"amount_pence": 25000, "source": "union", "reference": "learning fund"},
-        headers=await api.admin() | {"Idempotency-Key": f"k-{email}"})
-    assert response.status_code == 201, response.text
-    return worker
+from tests.integration.web.conftest import (
+    book,
+    new_browser,
+    open_slot,
+    post_form,
+    sign_in,
+    worker_with_money,
+)
 
 
 async def test_the_account_page_shows_balance_chart_and_statement(api, browser, pool):
-    await worker_with_money(api)
+    await worker_with_money(api, "w@example.org")
     await sign_in(browser, pool, "w@example.org")
     page = await browser.get("/account")
     assert page.status_code == 200
@@ -53,10 +48,7 @@ async def test_a_skill_form_without_a_choice_shows_the_errors(api, browser, pool
 async def test_a_worker_books_a_review_after_checking_it(api, browser, pool):
     await api.worker(email="b@example.org", birth_date="1970-01-01", branch="Leeds UNISON")
     rep = await api.rep(branch="Leeds UNISON")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    slot = (await api.client.post(f"/v1/reps/{rep['id']}/slots", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        "mode": "video"}, headers=await api.rep_token(rep))).json()
+    slot = await open_slot(api, rep)
     await sign_in(browser, pool, "b@example.org")
     review = await browser.get("/review")
     assert review.status_code == 200 and f"/review/book/{slot['id']}" in review.text
@@ -72,10 +64,7 @@ async def test_a_worker_books_a_review_after_checking_it(api, browser, pool):
 async def test_a_post_without_the_token_books_nothing(api, browser, pool):
     await api.worker(email="c@example.org", birth_date="1970-01-01")
     rep = await api.rep(branch="Leeds UNISON")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    slot = (await api.client.post(f"/v1/reps/{rep['id']}/slots", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        "mode": "video"}, headers=await api.rep_token(rep))).json()
+    slot = await open_slot(api, rep)
     await sign_in(browser, pool, "c@example.org")
     refused = await browser.post(f"/review/book/{slot['id']}")
     assert refused.status_code == 403
@@ -97,13 +86,8 @@ async def test_one_workers_session_cannot_open_anothers_review(api, app, browser
     await api.worker(email="one@example.org", birth_date="1970-01-01")
     other = await api.worker(email="two@example.org", birth_date="1970-01-01")
     rep = await api.rep(branch="Leeds UNISON")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    slot = (await api.client.post(f"/v1/reps/{rep['id']}/slots", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        "mode": "video"}, headers=await api.rep_token(rep))).json()
-    theirs = (await api.client.post("/v1/reviews", json={
-        "worker_id": other["id"], "slot_id": slot["id"]},
-        headers=await api.worker_token(other))).json()
+    slot = await open_slot(api, rep)
+    theirs = await book(api, other, slot)
     await sign_in(browser, pool, "one@example.org")
     page = await browser.get(f"/review/{theirs['id']}/cancel")
     assert page.status_code == 403 and "You cannot see this page" in page.text
@@ -134,3 +118,38 @@ async def test_static_files_are_cached_for_a_year(browser: httpx.AsyncClient):
     assert css.status_code == 200 and "max-age=31536000" in css.headers["cache-control"]
     font = css.text.split("url(")[1].split(")")[0]
     assert (await browser.get(href.rsplit("/", 1)[0] + "/" + font)).status_code == 200
+
+
+async def test_a_worker_accepts_a_time_offered_from_the_waiting_list(api, browser, pool):
+    await api.worker(email="wait@example.org", birth_date="1970-01-01")
+    await sign_in(browser, pool, "wait@example.org")
+    await post_form(browser, "/review/waiting-list", page="/review")
+    rep = await api.rep(branch="Leeds UNISON")
+    slot = await open_slot(api, rep)  # offered at once to the one worker waiting
+    page = await browser.get("/review")
+    assert "A time is being kept for you" in page.text and "Accept this time" in page.text
+    booked = await post_form(browser, f"/review/book/{slot['id']}")
+    assert booked.status_code == 200 and "Review booked" in booked.text
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT status FROM review_waitlist") == "booked"
+
+
+async def test_the_options_page_shows_safer_jobs_or_says_what_is_missing(api, browser, pool,
+                                                                        reference_data):
+    await api.worker(email="opt@example.org", occupation="9112.2")
+    await sign_in(browser, pool, "opt@example.org")
+    page = await browser.get("/options")
+    assert page.status_code == 200 and "Your options" in page.text
+    assert "Your job:" in page.text
+
+
+async def test_the_your_data_page_lists_who_looked_and_exports(api, browser, pool):
+    await api.worker(email="me@example.org")
+    await sign_in(browser, pool, "me@example.org")
+    await browser.get("/account")
+    page = await browser.get("/your-data")
+    assert page.status_code == 200 and "Who looked at your data" in page.text
+    assert "You" in page.text
+    export = await browser.get("/your-data/export.json")
+    assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
+    assert export.json()["worker_id"]

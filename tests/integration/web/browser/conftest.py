@@ -108,8 +108,13 @@ async def page(browser, server, javascript) -> AsyncIterator:
                                         accept_downloads=True)
     page = await context.new_page()
     page.set_default_timeout(15_000)
+    errors: list[str] = []  # a script that failed, or anything the page's policy refused
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     await context.close()
+    assert not errors, f"the browser reported errors: {errors}"
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:

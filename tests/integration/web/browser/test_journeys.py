@@ -6,7 +6,6 @@ violation); one journey is done with the keyboard alone; the account page at 320
 does not scroll sideways."""
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.async_api import Page, expect
@@ -14,16 +13,20 @@ from playwright.async_api import Page, expect
 from tests.integration.courses.conftest import course, presentation
 from tests.integration.reviews.helpers import shift_into_past
 from tests.integration.web.browser.conftest import screenshot_path
-from tests.integration.web.conftest import outbox_links
+from tests.integration.web.conftest import book, open_slot, outbox_links, worker_with_money
 
 pytestmark = pytest.mark.slow
 SERIOUS = {"serious", "critical"}
 
 
 async def accessible(page: Page, javascript: bool) -> None:
-    """axe-core on the page as it is (run only with JavaScript on: axe is a script)."""
+    """axe-core on the page as it is (run only with JavaScript on: axe is a script); and the
+    page's own scripts ran under its Content-Security-Policy (GOV.UK Frontend's inline script,
+    allowed by its nonce, marks the body)."""
     if not javascript:
         return
+    classes = await page.evaluate("document.body.className")
+    assert "js-enabled" in classes and "govuk-frontend-supported" in classes, page.url
     from axe_playwright_python.async_playwright import Axe
 
     results = await Axe().run(page)
@@ -45,30 +48,11 @@ async def sign_in_by_email(page: Page, pool, email: str, javascript: bool = True
     await page.get_by_role("button", name="Continue").click()
 
 
-async def open_slot(api, rep, days: int = 3) -> dict:
-    starts = datetime.now(UTC).replace(microsecond=0, second=0, minute=0) + timedelta(days=days)
-    response = await api.client.post(f"/v1/reps/{rep['id']}/slots", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-        "mode": "video", "location": "Teams link by email"}, headers=await api.rep_token(rep))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def worker_with_money(api, email: str) -> dict:
-    worker = await api.worker(email=email, name="Maureen Walsh", birth_date="1968-03-14",
-                              contract_type="zero_hours", weekly_hours=16,
-                              highest_qualification="1")
-    response = await api.client.post(
-        f"/v1/workers/{worker['id']}/account/contributions",
-        json={"amount_pence": 25000, "source": "union", "reference": "learning fund"},
-        headers=await api.admin() | {"Idempotency-Key": f"k-{email}"})
-    assert response.status_code == 201, response.text
-    return worker
-
-
 async def test_a_worker_reads_her_account_downloads_the_statement_and_books_a_review(
         api, pool, page: Page, javascript: bool, tmp_path):
-    await worker_with_money(api, "maureen@example.org")
+    await worker_with_money(api, "maureen@example.org", birth_date="1968-03-14",
+                            contract_type="zero_hours", weekly_hours=16,
+                            highest_qualification="1")
     rep = await api.rep(branch="Leeds UNISON")
     await open_slot(api, rep)
     await sign_in_by_email(page, pool, "maureen@example.org", javascript)
@@ -89,6 +73,12 @@ async def test_a_worker_reads_her_account_downloads_the_statement_and_books_a_re
     await accessible(page, javascript)
     await page.get_by_role("link", name="Your skills").click()
     await expect(page.get_by_role("heading", name="Your skills")).to_be_visible()
+    await accessible(page, javascript)
+    await page.get_by_role("link", name="Your options").click()
+    await expect(page.get_by_role("heading", name="Your options")).to_be_visible()
+    await accessible(page, javascript)
+    await page.get_by_role("link", name="Your data").click()
+    await expect(page.get_by_role("heading", name="Who looked at your data")).to_be_visible()
     await accessible(page, javascript)
 
     await page.get_by_role("link", name="Your review").click()
@@ -111,10 +101,7 @@ async def test_a_rep_registers_a_worker_and_records_an_outcome(api, pool, page: 
     rep = await api.rep(email="amira@example.org", name="Amira Khan", branch="Leeds UNISON")
     worker = await api.worker(birth_date="1970-01-01", name="Dev Patel")
     slot = await open_slot(api, rep)
-    booked = await api.client.post("/v1/reviews", json={"worker_id": worker["id"],
-                                                        "slot_id": slot["id"]},
-                                   headers=await api.worker_token(worker))
-    assert booked.status_code == 201, booked.text
+    await book(api, worker, slot)
     await shift_into_past(pool, slot["id"])
 
     await sign_in_by_email(page, pool, "amira@example.org", javascript)

@@ -1,0 +1,34 @@
+"""More of a worker's pages: their options (the matching service's safer occupations, gaps and
+costed course pathways, with why) and their data (who looked at it, and the export)."""
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.response import Template
+
+from service.auth.guards import requires
+from service.datarights import service as datarights
+from service.deps import Caller, Db
+from service.matching import service as matching
+from service.web import pages
+
+
+class WorkerMorePages(Controller):
+    guards = [requires("worker")]
+
+    @get("/options")
+    async def options(self, request: Request, db: Db, principal: Caller) -> Template:
+        found = await matching.matches(db, principal, principal.worker_id, focus=None, limit=3,
+                                       catalogue_dir=request.app.state.settings.catalogue_dir)
+        return pages.page(request, "worker/options.html", title="Your options", matches=found)
+
+    @get("/your-data")
+    async def your_data(self, request: Request, db: Db, principal: Caller) -> Template:
+        log = await datarights.access_log(db, principal, principal.worker_id, None, 50)
+        return pages.page(request, "worker/your_data.html", title="Your data", log=log.items)
+
+    @get("/your-data/export.json")
+    async def export(self, db: Db, principal: Caller) -> Response:
+        found = await datarights.export(db, principal, principal.worker_id)
+        return Response(msgspec.json.encode(found), media_type="application/json", headers={
+            "Content-Disposition": 'attachment; filename="ladder-my-data.json"',
+            "Cache-Control": "no-store"})
