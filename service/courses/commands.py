@@ -27,6 +27,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
 async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
+    data = await asyncio.to_thread(path.read_bytes)
+    return await import_data(conn, ukprn, data, mode)
+
+
+async def import_data(conn: asyncpg.Connection, ukprn: str, data: bytes, mode: str):
+    """Sync a provider's catalogue from JSON or XCRI-CAP bytes as the system (not a token)."""
     from service.actor import Actor
     from service.courses import service
     from service.courses.inference_job import LexiconCache, infer_pending_skills
@@ -38,7 +44,6 @@ async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: st
         raise NotFound(f"no provider with UKPRN {ukprn}; create it with POST /v1/providers")
     provider = service.ProviderRef(found.id, found.ukprn, found.name)
     actor = Actor.system("ladder catalogue import")
-    data = await asyncio.to_thread(path.read_bytes)
     fmt = "json" if data.lstrip()[:1] in (b"{", b"[") else "xcri"
     try:
         catalogue, warnings = await service.read_catalogue(conn, provider, data, fmt=fmt,

@@ -30,6 +30,7 @@ from service.matching.schemas import (
 from service.people.schemas import Worker
 from service.people.service import audited_read, audited_worker
 from service.policy.schemas import PriorityPoints
+from service.reference.logic import SIMILARITY_THRESHOLD
 from service.reference.service import find_occupation
 
 # How many fitting presentations per gap skill the pathway builder looks at (cheapest and best
@@ -120,6 +121,14 @@ async def _pathways(conn: asyncpg.Connection, ctx: Context, targets: list[store.
     return [_pathway(ctx, t, offers, needs) for t in targets]
 
 
+def no_transitions(label: str | None) -> str:
+    """Why a worker with an occupation gets no pathways: it has no transitions."""
+    return (f"No pathways: no occupation with a lower automation risk shares enough skills "
+            f"with {label or 'this occupation'} (skills similarity "
+            f"{SIMILARITY_THRESHOLD:.2f} or more) to be a transition from it, so no "
+            "retraining pathway can be built; courses can still be searched (GET /v1/courses).")
+
+
 async def matches(conn: asyncpg.Connection, principal: Principal, worker_id: UUID, *,
                   focus: str | None, limit: int, catalogue_dir: Path,
                   today: date | None = None) -> Matches:
@@ -135,8 +144,7 @@ async def matches(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
         return answer
     targets = await store.targets_with_gaps(conn, worker_id, ctx.occupation_id, limit)
     if not targets:
-        answer.message = (f"No safer occupation close enough in skills to "
-                          f"{ctx.occupation.label if ctx.occupation else 'this one'} is known.")
+        answer.message = no_transitions(ctx.occupation.label if ctx.occupation else None)
         return answer
     answer.pathways = await _pathways(conn, ctx, targets, ctx.needs(focus == "digital"),
                                       catalogue_dir, today)
