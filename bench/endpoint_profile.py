@@ -32,7 +32,7 @@ def load(base: str, paths: list[str], headers: dict[str, str], command: list[str
     wrk(base, paths, headers, 3, 32)  # warm up
     spy = None
     if args.profile:
-        pids = subprocess.run(["pgrep", "-f", " ".join(command[1:])], capture_output=True,
+        pids = subprocess.run(["pgrep", "-f", "--", " ".join(command[1:])], capture_output=True,
                               text=True).stdout.split()
         spy = subprocess.Popen([shutil.which("py-spy") or "py-spy", "record",
                                 "--subprocesses", "-d", str(round(args.seconds)), "-r",

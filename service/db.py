@@ -147,7 +147,9 @@ class RequestConnection:
     async def release(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
-            await self._pool.release(conn)
+            # The same bound as the wait for it: asyncpg applies acquire's own timeout to the
+            # release (waiting out a cancelled query, rolling back), and acquire has none here.
+            await self._pool.release(conn, timeout=self._timeout)
 
     def discard(self) -> None:
         """After an error that says the connection broke: closed at once, never put back in

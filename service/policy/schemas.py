@@ -47,13 +47,14 @@ class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Annotated[str, Meta(max_length=2000)] = ""
 
 
-class PolicyWords(msgspec.Struct):
-    """The rules in plain sentences, with this version's figures."""
+class PolicyWords(msgspec.Struct, frozen=True):
+    """The rules in plain sentences, with this version's figures. Immutable: one is shared by
+    every read of policies with the same rules (policy/store.py)."""
 
-    priority: list[str]
-    credits: list[str]
-    eligibility: list[str]
-    matching: list[str]
+    priority: tuple[str, ...]
+    credits: tuple[str, ...]
+    eligibility: tuple[str, ...]
+    matching: tuple[str, ...]
 
 
 class Policy(msgspec.Struct):

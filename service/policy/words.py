@@ -101,5 +101,6 @@ def matching_words() -> list[str]:
 
 
 def in_words(rules: PolicyRules) -> PolicyWords:
-    return PolicyWords(priority=priority_words(rules), credits=credit_words(rules),
-                       eligibility=eligibility_words(rules), matching=matching_words())
+    return PolicyWords(priority=tuple(priority_words(rules)), credits=tuple(credit_words(rules)),
+                       eligibility=tuple(eligibility_words(rules)),
+                       matching=tuple(matching_words()))
