@@ -14,11 +14,10 @@ from uuid import UUID
 from service.people.logic import age_on
 from service.programmes import logic
 from service.programmes.schemas import DestinationType, GroupRow, Outcomes
+from service.reports import logic as reports
 from service.reports.logic import SUPPRESS_BELOW, withheld
 
 TYPES = get_args(DestinationType)
-AGE_BANDS = ((0, "under 25"), (25, "25-34"), (35, "35-44"), (45, "45-54"), (55, "55-64"),
-             (65, "65 and over"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +26,7 @@ class MemberFacts:
     birth_date: date | None  # none once erased
     contract_type: str
     weekly_hours: float
+    kept_age_band: str | None = None  # an erased member's, from their birth date
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +72,11 @@ def outcomes(members: list[MemberFacts], found: dict[UUID, Recorded],
                     _median_days(ds, last_day))
 
 
-def age_band(birth_date: date | None, on: date) -> str:
-    """An erased member has no birth date (docs/datarights.md): not stated."""
-    if birth_date is None:
-        return "not stated"
-    age = age_on(birth_date, on)
-    return [label for start, label in AGE_BANDS if age >= start][-1]
+def age_band(member: MemberFacts, on: date) -> str:
+    """The equality report's band of the member's age on a day; an erased member has no birth
+    date, and counts in the band it gave (docs/datarights.md)."""
+    age = None if member.birth_date is None else age_on(member.birth_date, on)
+    return reports.age_band(age, member.kept_age_band)
 
 
 def suppress(rows: list[tuple[str, int, int, float | None]]) -> list[GroupRow]:
