@@ -1,8 +1,7 @@
 """A small, realistic demo so that a newcomer can try the API at once: two branches with a rep
 each, two colleges, and workers of varied contracts, hours and ages. Names are invented."""
 
-import json
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 import asyncpg
@@ -16,6 +15,7 @@ from service.auth.logic import Principal
 from service.auth.service import issue_token
 from service.console import Progress
 from service.courses.commands import import_data, load_demo_catalogue
+from service.demo_courses import demo_courses_json
 from service.errors import Conflict
 from service.people import service as people
 from service.people.schemas import ProviderIn, RepIn, WorkerIn
@@ -33,8 +33,9 @@ REPS = [
 PROVIDERS = [("10001696", "Cornwall College"), ("10099999", "Poppleton Community College")]
 # external_ref, name, birth_date, branch, employer, region, occupation (ESCO code: building
 # cleaner, library assistant, home care aide, office clerk, data entry clerk), contract,
-# hours, qualification, facing redundancy. Dev Patel, whose branch library is closing, is the
-# at-risk worker whose pathways the demo courses (DEMO_COURSES) make concrete.
+# hours, qualification, facing redundancy. Dev Patel (whose branch library is closing), Tom
+# Okafor and Ian Penrose are the at-risk workers whose pathways the demo college's courses
+# (service/demo_courses.py) make concrete.
 WORKERS = [
     ("LCC-1042", "Maureen Walsh", date(1968, 3, 14), 0, "Leeds City Council", "E12000003",
      "9112.2", "zero_hours", 16.0, "1", False),
@@ -49,43 +50,6 @@ WORKERS = [
     ("CC-0154", "Ian Penrose", date(1976, 4, 17), 1, "Cornwall Council", "E12000009",
      "4132.1", "permanent", 30.0, "2", False),
 ]
-
-SKILL = "http://data.europa.eu/esco/skill/"
-# Poppleton Community College's courses (invented), each teaching ESCO skills that a library
-# assistant lacks for librarian, library manager or information manager: ref, title, RQF
-# level, skills (ESCO skill ids), delivery, attendance, venue, cost, places.
-DEMO_COURSES = [
-    ("LIB-COLL", "Library collections: stock, buying and suppliers", "3",
-     ["6c8ed0d1-4fc9-41a6-9587-6dbc82cabfc3", "ffe9b8ef-f32a-42a9-a256-38e7967fbe23",
-      "2c624a83-22ee-4d11-beed-4718cd307bbd"], "classroom", "evening", "YO26 6QN", 12_000, 14),
-    ("LIB-DIGI", "Digital libraries and information services", "3",
-     ["14525f24-afb4-4a4e-80a7-facf27080cdd", "82312096-4df8-49ce-9cdd-a6e08af56b45",
-      "4539aeca-b56f-4d03-ba86-8f675a7f2536", "9a0d0abc-010d-440b-8242-7e31510471ba"],
-     "online", "self_paced", None, 15_000, 40),
-    ("LIB-RSCH", "Research skills for information work", "4",
-     ["485cdafb-3c7f-4104-ab1c-773e6131a39a", "ed3f3dba-3a35-4ed5-b113-67f4d10ef4c8"],
-     "blended", "evening", "LS1 3HE", 9_500, 16),
-    ("PUB-CUST", "Customer management in public services", "2",
-     ["91306a20-9b81-4f3d-97eb-f5368b607da7"], "classroom", "daytime", "LS1 3HE", 4_500, 18),
-    ("PUB-LEAD", "Leading a small public-service team", "3",
-     ["339ac029-066a-4985-9f9d-b3d7c8fea0bb", "b1fd9eda-3d2e-48ef-9c1d-0ba318e3c7e6",
-      "e54ff029-1ce9-447d-a5b2-eb7283a23e6e", "21c5790c-0930-4d74-b3b0-84caf5af12ea"],
-     "classroom", "evening", "YO26 6QN", 18_000, 12),
-]
-
-
-def demo_courses_json(today: date) -> bytes:
-    """The demo college's catalogue (the JSON a college syncs), starting five weeks on."""
-    starts, ends = today + timedelta(days=35), today + timedelta(days=35 + 84)
-    return json.dumps({"courses": [
-        {"ref": ref, "title": title, "rqf_level": level, "description": title + ".",
-         "skill_uris": [SKILL + s for s in skills],
-         "presentations": [{"ref": f"{ref}-1", "starts_on": starts.isoformat(),
-                            "ends_on": ends.isoformat(), "study_mode": "part_time",
-                            "attendance_pattern": attendance, "delivery": delivery,
-                            "venue_postcode": venue, "cost_pence": cost, "places": places}]}
-        for ref, title, level, skills, delivery, attendance, venue, cost, places
-        in DEMO_COURSES]}).encode()
 
 
 async def load_demo(conn: asyncpg.Connection, settings: Settings,

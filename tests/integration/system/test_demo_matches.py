@@ -1,10 +1,15 @@
-"""The demo shows matching working: its at-risk worker (Dev Patel, a library assistant facing
-redundancy) gets pathways with courses from the demo college, and a worker whose occupation
-has no transitions is told so."""
+"""The demo shows matching working: its at-risk workers (Dev Patel, a library assistant facing
+redundancy; Tom Okafor, an office clerk; Ian Penrose, a data entry clerk in Cornwall) get
+pathways with courses from the demo college, and a worker whose occupation has no transitions
+is told so."""
 
+from service.courses.logic import band_for_level
 from service.demo import PROVIDERS, WORKERS, load_demo
+from service.matching.logic import LEVEL_RANK
 
 AT_RISK = next(w for w in WORKERS if w[1] == "Dev Patel")
+TOM = next(w for w in WORKERS if w[1] == "Tom Okafor")
+IAN = next(w for w in WORKERS if w[1] == "Ian Penrose")
 NO_TRANSITIONS = next(w for w in WORKERS if w[1] == "Joanne Brierley")  # home care aide
 
 
@@ -42,3 +47,64 @@ async def test_the_demo_at_risk_worker_gets_pathways_with_courses(api, client, p
     assert other["pathways"] == []
     assert other["message"].startswith("No pathways: no occupation with a lower automation "
                                        "risk shares enough skills with home care aide")
+
+
+def pathway_to(matches: dict, label: str) -> dict:
+    pathway = next(p for p in matches["pathways"] if p["target_occupation"]["label"] == label)
+    levels = [LEVEL_RANK[c["level"]] for c in pathway["courses"]]
+    assert levels == sorted(levels), pathway  # introductory to advanced
+    assert all(c["band"] == band_for_level(c["level"]) for c in pathway["courses"])
+    assert {c["presentation"]["provider"] for c in pathway["courses"]} == {PROVIDERS[1][1]}
+    return pathway
+
+
+def gap_labels(pathway: dict) -> set[str]:
+    return {g["label"] for g in pathway["gap_skills"]}
+
+
+def covered(pathway: dict) -> set[str]:
+    return {s["label"] for c in pathway["courses"] for s in c["covers"]}
+
+
+async def test_every_at_risk_demo_worker_has_a_pathway_of_demo_courses(api, client, pool,
+                                                                     settings, reference_data):
+    found = await demo_matches(api, client, pool, settings)
+    at_risk = {ref for ref, m in found.items() if m["at_risk"]}
+    assert at_risk == {AT_RISK[0], TOM[0], IAN[0]}
+    for ref in at_risk:
+        assert any(p["courses"] for p in found[ref]["pathways"]), ref
+
+    tom = found[TOM[0]]
+    assert (tom["occupation"]["label"], tom["at_risk_reasons"]) == (
+        "office clerk", ["high_risk_occupation"])
+    clerk = pathway_to(tom, "foreign language correspondence clerk")
+    assert gap_labels(clerk) == {
+        "communicate commercial and technical issues in foreign languages",
+        "ensure proper document management", "grammar", "master language rules",
+        "speak different languages", "spelling", "translate foreign language",
+        "translate language concepts"}
+    assert covered(clerk) == gap_labels(clerk) and clerk["uncovered_gaps"] == []
+    assert [c["level"] for c in clerk["courses"]] == ["4", "4", "4", "5"]
+    assert clerk["total_cost_pence"] == 73_500 <= tom["available_pence"]
+    assert clerk["affordable"] is True
+
+    ian = found[IAN[0]]
+    assert ian["occupation"]["label"] == "data entry clerk"
+    supervisor = pathway_to(ian, "data entry supervisor")
+    assert {"supervise data entry", "supervise work", "motivate employees",
+            "evaluate employees", "information confidentiality", "SPARQL"} <= gap_labels(
+        supervisor)
+    assert covered(supervisor) == gap_labels(supervisor) and supervisor["uncovered_gaps"] == []
+    assert supervisor["courses"][0]["band"] == "introductory"
+    assert supervisor["affordable"] is True
+    # Cornwall: the Leeds and York classrooms are out of reach, online courses are not
+    assert {c["presentation"]["delivery"] for p in ian["pathways"]
+            for c in p["courses"]} == {"online"}
+    # the data analyst pathway costs more than Ian has: shown, and marked
+    analyst = pathway_to(ian, "data analyst")
+    assert {"statistics", "data mining", "use databases", "data quality assessment"} <= (
+        covered(analyst))
+    assert analyst["uncovered_gaps"] == []
+    assert analyst["total_cost_pence"] == 105_000 > ian["available_pence"]
+    assert analyst["affordable"] is False
+    assert analyst["courses"][-1]["band"] == "advanced"
