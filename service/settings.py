@@ -52,6 +52,10 @@ class Settings(BaseSettings):
                                      description="Largest catalogue body or pulled feed.")
     run_scheduler: bool = Field(default=True, description="Run the background jobs (course "
                                 "feeds, skill inference, priority scores) inside serve.")
+    sync_lease_seconds: float = Field(default=300.0, gt=0, le=86400, description="How long a "
+                                      "running catalogue sync's lease lasts (renewed every "
+                                      "third of it while the sync runs); a sync whose process "
+                                      "died is listed as abandoned once its lease runs out.")
     feed_allow_private: bool = Field(default=False, description="Allow feed URLs on private, "
                                      "loopback or link-local addresses.")
     feed_timeout_seconds: float = Field(default=30.0, gt=0)
