@@ -114,6 +114,9 @@ async def bench(url: str, requests: int, entries: int) -> None:
         pages = [("worker", "/account"), ("worker", "/priority"), ("worker", "/skills"),
                  ("worker", "/review"), ("rep", "/branch"), ("rep", "/branch/slots"),
                  ("rep", "/branch/workers/new"), ("college", "/college"), (None, "/sign-in")]
+        pages += [("worker", "/your-data"), ("worker", "/your-data/equality"),
+                  ("worker", "/your-data/consents"), ("worker", "/your-data/challenges"),
+                  ("worker", "/your-data/access-log"), ("college", "/college/enrolments")]
         worst = 0.0
         for role, path in pages:
             client.cookies.clear()

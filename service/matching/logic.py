@@ -3,7 +3,7 @@ chooses few, cheap courses covering the most gaps, and the order they are taken 
 (docs/matching.md, "Gaps and pathways")."""
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -104,19 +104,6 @@ def _tier(offer: Offer, needs: Needs) -> tuple[bool, bool]:
 
 def _start(offer: Offer) -> date:
     return offer.starts_on or date.min
-
-
-def best_per_course(offers: Iterable[Offer], needs: Needs) -> list[Offer]:
-    """One presentation per course: the one that suits best, then the cheapest, then the
-    soonest (a flexible start counts as now)."""
-    best: dict[UUID, Offer] = {}
-    for offer in offers:
-        key = (_tier(offer, needs), offer.cost_pence or 0, _start(offer), offer.presentation_id)
-        kept = best.get(offer.course_id)
-        if kept is None or key < (_tier(kept, needs), kept.cost_pence or 0, _start(kept),
-                                  kept.presentation_id):
-            best[offer.course_id] = offer
-    return sorted(best.values(), key=lambda o: o.course_id)
 
 
 def cover(gaps: Sequence[Gap], offers: Sequence[Offer], needs: Needs) -> Cover:

@@ -109,18 +109,6 @@ def _pathway(ctx: Context, target: store.Target, offers: list[logic.Offer],
                    [_gap(g) for g in result.uncovered], total, can_afford, why)
 
 
-async def _pathways(conn: asyncpg.Connection, ctx: Context, targets: list[store.Target],
-                    needs: logic.Needs, catalogue_dir: Path, today: date) -> list[Pathway]:
-    skill_ids = sorted({g.skill_id for t in targets for g in t.gaps})
-    offers: list[logic.Offer] = []
-    if skill_ids:
-        areas = regions.areas_in(ctx.worker.region, catalogue_dir)
-        offers = logic.best_per_course(
-            await store.offers(conn, skill_ids, today, areas, needs.flexible_hours,
-                               OFFERS_PER_SKILL), needs)
-    return [_pathway(ctx, t, offers, needs) for t in targets]
-
-
 def no_transitions(label: str | None) -> str:
     """Why a worker with an occupation gets no pathways: it has no transitions."""
     return (f"No pathways: no occupation with a lower automation risk shares enough skills "
@@ -142,12 +130,15 @@ async def matches(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
     if ctx.occupation_id is None:
         answer.message = NO_OCCUPATION
         return answer
-    targets = await store.targets_with_gaps(conn, worker_id, ctx.occupation_id, limit)
+    needs = ctx.needs(focus == "digital")
+    targets, offers = await store.targets_with_gaps(
+        conn, worker_id, ctx.occupation_id, limit, today=today,
+        areas=regions.areas_in(ctx.worker.region, catalogue_dir),
+        flexible_hours=needs.flexible_hours, per_skill=OFFERS_PER_SKILL)
     if not targets:
         answer.message = no_transitions(ctx.occupation.label if ctx.occupation else None)
         return answer
-    answer.pathways = await _pathways(conn, ctx, targets, ctx.needs(focus == "digital"),
-                                      catalogue_dir, today)
+    answer.pathways = [_pathway(ctx, t, offers, needs) for t in targets]
     return answer
 
 
@@ -171,7 +162,7 @@ async def choose(conn: asyncpg.Connection, principal: Principal, worker_id: UUID
     target_id = await _target_id(conn, data.target_occupation)
     if ctx.occupation_id is None:
         raise Invalid.on_field("target_occupation", NO_OCCUPATION)
-    found = await store.targets_with_gaps(conn, worker_id, ctx.occupation_id, 1, target_id)
+    found, _ = await store.targets_with_gaps(conn, worker_id, ctx.occupation_id, 1, target_id)
     if not found:
         raise Invalid.on_field("target_occupation", "not one of the worker's transitions: "
                                "choose a target from GET /v1/workers/{id}/matches")

@@ -35,30 +35,35 @@ async def worker_context(conn: asyncpg.Connection, worker_id: UUID, day: date,
 
 
 async def targets_with_gaps(conn: asyncpg.Connection, worker_id: UUID, occupation_id: UUID,
-                            limit: int, target_id: UUID | None = None) -> list[Target]:
-    rows = await conn.fetch(*Q.targets_with_gaps(worker_id=worker_id,
-                                                 occupation_id=occupation_id, limit=limit,
-                                                 target_id=target_id))
+                            limit: int, target_id: UUID | None = None, *,
+                            today: date | None = None, areas: list[str] | None = None,
+                            flexible_hours: bool = False,
+                            per_skill: int = 0) -> tuple[list[Target], list[Offer]]:
+    """The targets with their gaps and, when `per_skill` > 0, the presentations that fit for
+    all their gaps (one per course, the best for the worker's hours), in one round trip."""
+    rows = await conn.fetch(*Q.targets_with_gaps(
+        worker_id=worker_id, occupation_id=occupation_id, limit=limit, target_id=target_id,
+        today=today, areas=areas or [], flexible_hours=flexible_hours, per_skill=per_skill))
     targets: dict[UUID, Target] = {}
+    found: list[asyncpg.Record] = []
+    wanted: set[UUID] = set()
     for row in rows:
+        if row["kind"] == "o":
+            found.append(row)
+            continue
         target = targets.get(row["target_id"])
         if target is None:
             target = targets[row["target_id"]] = Target(row)
         if row["skill_id"] is not None:
+            wanted.add(row["skill_id"])
             target.gaps.append(Gap(row["skill_id"], row["skill_uri"], row["skill_label"],
                                    tuple(row["tags"])))
-    return list(targets.values())
-
-
-async def offers(conn: asyncpg.Connection, skill_ids: list[UUID], today: date,
-                 areas: list[str], flexible_hours: bool, per_skill: int) -> list[Offer]:
-    rows = await conn.fetch(*Q.offers(skill_ids=skill_ids, today=today, areas=areas,
-                                      flexible_hours=flexible_hours, per_skill=per_skill))
-    wanted = frozenset(skill_ids)
-    return [Offer(r["course_id"], r["title"], r["rqf_level"], r["band"], r["presentation_id"],
-                  r["starts_on"], r["ends_on"], r["study_mode"], r["attendance_pattern"],
-                  r["delivery"], r["venue_postcode"], r["places_left"], r["cost_pence"],
-                  r["provider_name"], wanted.intersection(r["teaches"])) for r in rows]
+    offers = [Offer(r["course_id"], r["title"], r["rqf_level"], r["band"], r["presentation_id"],
+                    r["starts_on"], r["ends_on"], r["study_mode"], r["attendance_pattern"],
+                    r["delivery"], r["venue_postcode"], r["places_left"], r["cost_pence"],
+                    r["provider_name"], frozenset(wanted.intersection(r["teaches"])))
+              for r in found]
+    return list(targets.values()), offers
 
 
 async def insert_choice(conn: asyncpg.Connection, actor: Actor, worker_id: UUID,

@@ -119,7 +119,7 @@ LIMIT :limit
 
 -- name: report_members
 -- A programme's current members with the facts the report groups them by (people's view).
-SELECT m.worker_id, f.birth_date, f.contract_type, f.weekly_hours
+SELECT m.worker_id, f.birth_date, f.contract_type, f.weekly_hours, f.age_band
 FROM programme_members AS m
 JOIN people_report_facts AS f ON f.id = m.worker_id
 WHERE m.programme_id = :programme_id AND m.removed_at IS NULL

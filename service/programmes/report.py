@@ -45,7 +45,7 @@ NOTES = [
 async def programme_report(conn: asyncpg.Connection, programme_id: UUID) -> ProgrammeReport:
     prog, _ = await programme(conn, programme_id)
     members = [reporting.MemberFacts(r["worker_id"], r["birth_date"], r["contract_type"],
-                                     r["weekly_hours"])
+                                     r["weekly_hours"], r["age_band"])
                for r in await store.report_members(conn, programme_id)]
     recorded = [reporting.Recorded(r["worker_id"], r["recorded_on"], r["type"], r["created_at"])
                 for r in await store.report_destinations(conn, programme_id)]
@@ -64,7 +64,7 @@ async def programme_report(conn: asyncpg.Connection, programme_id: UUID) -> Prog
         credit_spent_pence=await accounts.spent_since(conn, ids, prog.announced_on),
         destinations=reporting.outcomes(members, found, last_day),
         by_age_band=reporting.breakdown(members, found, last_day,
-                                        lambda m: reporting.age_band(m.birth_date, last_day)),
+                                        lambda m: reporting.age_band(m, last_day)),
         by_contract_type=reporting.breakdown(members, found, last_day,
                                              lambda m: m.contract_type),
         by_part_time=reporting.breakdown(

@@ -14,11 +14,10 @@ from uuid import UUID
 from service.people.logic import age_on
 from service.programmes import logic
 from service.programmes.schemas import DestinationType, GroupRow, Outcomes
+from service.reports import logic as reports
+from service.reports.logic import SUPPRESS_BELOW, withheld
 
-SUPPRESS_BELOW = 5
 TYPES = get_args(DestinationType)
-AGE_BANDS = ((0, "under 25"), (25, "25-34"), (35, "35-44"), (45, "45-54"), (55, "55-64"),
-             (65, "65 and over"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +26,7 @@ class MemberFacts:
     birth_date: date | None  # none once erased
     contract_type: str
     weekly_hours: float
+    kept_age_band: str | None = None  # an erased member's, from their birth date
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,35 +72,24 @@ def outcomes(members: list[MemberFacts], found: dict[UUID, Recorded],
                     _median_days(ds, last_day))
 
 
-def age_band(birth_date: date | None, on: date) -> str:
-    """An erased member has no birth date (docs/datarights.md): not stated."""
-    if birth_date is None:
-        return "not stated"
-    age = age_on(birth_date, on)
-    return [label for start, label in AGE_BANDS if age >= start][-1]
-
-
-def _complement(hidden: set[int], values: list[int]) -> set[int]:
-    """With exactly one cell hidden, the total would give it away: hide the smallest other."""
-    if len(hidden) == 1 and len(values) > 1:
-        others = [i for i in range(len(values)) if i not in hidden]
-        hidden = hidden | {min(others, key=lambda i: (values[i], i))}
-    return hidden
+def age_band(member: MemberFacts, on: date) -> str:
+    """The equality report's band of the member's age on a day; an erased member has no birth
+    date, and counts in the band it gave (docs/datarights.md)."""
+    age = None if member.birth_date is None else age_on(member.birth_date, on)
+    return reports.age_band(age, member.kept_age_band)
 
 
 def suppress(rows: list[tuple[str, int, int, float | None]]) -> list[GroupRow]:
-    """`rows`: (group, workers, in work or study, median days). A group of fewer than 5 is
-    hidden whole; a count in work or study is hidden if it, or the rest of its group, is under
-    5; and complementary suppression hides one more cell wherever a single hidden one could be
-    worked out from the programme's totals."""
-    workers = [r[1] for r in rows]
-    in_work = [r[2] for r in rows]
-    hidden_groups = _complement({i for i, n in enumerate(workers) if n < SUPPRESS_BELOW},
-                                workers)
-    hidden_counts = hidden_groups | {i for i, (n, k) in enumerate(zip(workers, in_work,
-                                                                      strict=True))
-                                     if k < SUPPRESS_BELOW or n - k < SUPPRESS_BELOW}
-    hidden_counts = _complement(hidden_counts, in_work)
+    """`rows`: (group, workers, in work or study, median days), suppressed by the equality
+    report's rule (`reports.logic.withheld`): a group of fewer than 5 is hidden whole (with a
+    complementary group); its count in work or study is hidden with it, and wherever it, or the
+    rest of its group, is under 5, with a complementary count where one alone would be given
+    away by the programme's totals."""
+    workers = {i: r[1] for i, r in enumerate(rows)}
+    in_work = {i: r[2] for i, r in enumerate(rows)}
+    hidden_groups = withheld(workers)
+    hidden_counts = withheld(in_work, also=hidden_groups | {
+        i for i in workers if workers[i] - in_work[i] < SUPPRESS_BELOW})
     result = []
     for i, (group, n, k, median) in enumerate(rows):
         shown = i not in hidden_counts

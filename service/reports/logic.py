@@ -10,12 +10,13 @@ can be worked out by subtraction."""
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from service.equality.logic import ETHNIC_GROUPS, PREFER_NOT_TO_SAY, disabled, ethnicity_group
 from service.vocabulary import ContractType
 
-SUPPRESS_BELOW = 5
+SUPPRESS_BELOW = 5  # the small-number threshold of every published table
+K = TypeVar("K")
 NOT_STATED = "not_stated"  # no consented answer
 
 # measure -> the column of the workers behind it
@@ -106,19 +107,36 @@ def tabulate(rows: Iterable[Mapping[str, Any]]) -> tuple[Cell, dict[str, dict[st
     return total, tables
 
 
+def withheld(people: Mapping[K, int], values: Mapping[K, int] | None = None, *,
+             total_people: int | None = None, also: Iterable[K] = ()) -> set[K]:
+    """The one small-number rule of Ladder's published tables (this report's and the programme
+    report's): the cells of a row of cells that add up to a published total that are withheld.
+
+    Primary: a cell with fewer than `SUPPRESS_BELOW` workers behind it (`people`), and the
+    cells in `also` (withheld for another reason); every cell if the total itself rests on
+    fewer (`total_people`). Complementary: where exactly one cell is withheld, the total would
+    give it away, so the smallest other cell by value (`values`, the published numbers; by
+    default `people`), the first of equals, is withheld with it. Cells are in `people`'s order."""
+    if total_people is not None and total_people < SUPPRESS_BELOW:
+        return set(people)
+    values = people if values is None else values
+    hidden = {k for k, n in people.items() if n < SUPPRESS_BELOW} | set(also)
+    if len(hidden) == 1:
+        order = list(people)
+        shown = [k for k in order if k not in hidden]
+        if shown:
+            hidden.add(min(shown, key=lambda k: (values[k], order.index(k))))
+    return hidden
+
+
 def suppressed(cells: Mapping[str, Cell], measure: str, total: Cell) -> set[str]:
-    """The groups whose `measure` is withheld: primary (fewer than 5 workers behind it) and
-    complementary (a second cell wherever one alone could be recovered from the total)."""
+    """The groups whose `measure` is withheld (`withheld`, by the workers behind each cell);
+    none if the measure is not available at all."""
     if total.values[measure] is None:
         return set()
-    hidden = {g for g, c in cells.items() if c.people[measure] < SUPPRESS_BELOW}
-    if total.people[measure] < SUPPRESS_BELOW:
-        return set(cells)
-    if len(hidden) == 1:
-        shown = [g for g in cells if g not in hidden]
-        if shown:
-            hidden.add(min(shown, key=lambda g: (cells[g].values[measure], shown.index(g))))
-    return hidden
+    return withheld({g: c.people[measure] for g, c in cells.items()},
+                    {g: c.values[measure] or 0 for g, c in cells.items()},
+                    total_people=total.people[measure])
 
 
 def ratio(cell: Cell, total: Cell, measure: str) -> float | None:
@@ -150,10 +168,9 @@ def published_total(total: Cell) -> dict[str, int | None]:
 
 
 def published_counts(counts: Mapping[str, int]) -> dict[str, int | None]:
-    """Counts that add up to a published total (challenges by outcome), suppressed as cells."""
-    total = Cell(values={"n": sum(counts.values())}, people={"n": sum(counts.values())})
-    cells = {k: Cell(values={"n": v}, people={"n": v}) for k, v in counts.items()}
-    hidden = suppressed(cells, "n", total)
+    """Counts that add up to a published total (challenges by outcome), withheld as cells."""
+    whole = sum(counts.values())
+    hidden = withheld(counts, total_people=whole)
     out: dict[str, int | None] = {k: None if k in hidden else v for k, v in counts.items()}
-    out["total"] = None if total.people["n"] < SUPPRESS_BELOW else total.values["n"]
+    out["total"] = None if whole < SUPPRESS_BELOW else whole
     return out

@@ -1,5 +1,5 @@
-"""More of a worker's pages: their options (the matching service's safer occupations, gaps and
-costed course pathways, with why) and their data (who looked at it, and the export)."""
+"""More of a worker's pages: their data (who looked at it, and the export). Their options are
+in routes_worker_options."""
 
 import msgspec
 from litestar import Controller, Request, Response, get
@@ -8,18 +8,11 @@ from litestar.response import Template
 from service.auth.guards import requires
 from service.datarights import service as datarights
 from service.deps import Caller, Db
-from service.matching import service as matching
 from service.web import pages
 
 
 class WorkerMorePages(Controller):
     guards = [requires("worker")]
-
-    @get("/options")
-    async def options(self, request: Request, db: Db, principal: Caller) -> Template:
-        found = await matching.matches(db, principal, principal.worker_id, focus=None, limit=3,
-                                       catalogue_dir=request.app.state.settings.catalogue_dir)
-        return pages.page(request, "worker/options.html", title="Your options", matches=found)
 
     @get("/your-data")
     async def your_data(self, request: Request, db: Db, principal: Caller) -> Template:

@@ -45,5 +45,6 @@ def test_only_the_app_and_the_report_import_the_equality_package():
                  and not module.startswith("service.equality")}
     # data rights' registry: a worker's own export includes their answers (equality's section,
     # service/equality/datarights.py, shows them to the worker alone); nothing decides on it.
+    # The web's equality pages are the API routes' twin: the worker's own answers, to them.
     assert importers <= {"service.app", "service.reports.logic",
-                         "service.datarights.registry"}, importers
+                         "service.datarights.registry", "service.web.routes_equality"}, importers

@@ -71,12 +71,6 @@ def test_a_course_without_level_counts_as_the_workers_level():
     assert titles(logic.cover([A, B, C], courses, needs)) == ["one", "unlevelled", "three"]
 
 
-def test_best_presentation_per_course():
-    day, eve = offer("x", A, cost=100, attendance="daytime"), offer("x", A, cost=900)
-    assert logic.best_per_course([day, eve], ZERO_HOURS) == [eve]
-    assert logic.best_per_course([day, eve], FULL_TIME) == [day]
-
-
 def test_part_time_and_zero_hours_need_flexible_hours():
     assert logic.needs_flexible_hours("zero_hours", 40, 37)
     assert logic.needs_flexible_hours("permanent", 36.5, 37)

@@ -71,9 +71,17 @@ def test_a_single_hidden_count_takes_the_smallest_other_with_it():
 
 
 def test_age_bands_and_dates():
-    assert reporting.age_band(date(1970, 7, 1), LAST_DAY) == "55-64"  # 55 the next day
-    assert reporting.age_band(date(1971, 7, 1), LAST_DAY) == "45-54"
-    assert reporting.age_band(date(2005, 1, 1), LAST_DAY) == "under 25"
+    def band(born, kept=None):
+        return reporting.age_band(MemberFacts(uuid.uuid4(), born, "permanent", 37, kept),
+                                  LAST_DAY)
+
+    # the equality report's bands, age on the last day
+    assert band(date(1976, 7, 1)) == "45-49"  # 50 the next day
+    assert band(date(1976, 6, 30)) == "50-64"
+    assert band(date(2005, 1, 1)) == "under_25"
+    assert band(date(1961, 6, 30)) == "65+"
+    # an erased member: no birth date, the band it gave kept
+    assert band(None, "50-64") == "50-64" and band(None) == "not_stated"
     assert logic.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert logic.window_end(date(2024, 2, 29)) == date(2025, 2, 28)
     assert logic.reminder_due(LAST_DAY, date(2026, 12, 29)) is None

@@ -104,3 +104,43 @@ def test_challenge_counts_are_suppressed_as_cells():
         "open": None, "upheld": None, "changed": 12, "total": 24}
     assert logic.published_counts({"open": 0, "upheld": 0, "changed": 0}) == {
         "open": None, "upheld": None, "changed": None, "total": None}
+
+
+# The one small-number rule (`withheld`) that the equality report and the programme report share.
+
+def test_withheld_hides_cells_under_5_and_the_smallest_other_with_a_lone_one():
+    assert logic.withheld({"a": 3, "b": 8, "c": 20}) == {"a", "b"}
+    assert logic.withheld({"a": 3, "b": 2, "c": 20}) == {"a", "b"}  # two: no complement
+    assert logic.withheld({"a": 5, "b": 8}) == set()
+    assert logic.withheld({"a": 4}) == {"a"}  # nothing else to hide with it
+    assert logic.withheld({}) == set()
+
+
+def test_withheld_picks_the_complement_by_published_value_then_order():
+    people = {"a": 2, "b": 10, "c": 12}
+    assert logic.withheld(people, {"a": 90_000, "b": 700_000, "c": 500_000}) == {"a", "c"}
+    assert logic.withheld({"a": 3, "b": 8, "c": 8}) == {"a", "b"}  # the first of equals
+    assert logic.withheld({"c": 3, "b": 8, "a": 8}) == {"c", "b"}  # the given order, not names
+
+
+def test_withheld_takes_cells_hidden_for_another_reason_and_a_small_total():
+    assert logic.withheld({"a": 9, "b": 9, "c": 7}, also={"b"}) == {"b", "c"}
+    assert logic.withheld({"a": 9, "b": 9}, also={"a", "b"}) == {"a", "b"}
+    assert logic.withheld({"a": 0, "b": 9}, total_people=4) == {"a", "b"}
+    assert logic.withheld({"a": 9, "b": 9}, total_people=18) == set()
+
+
+def test_the_rule_is_written_once_and_both_reports_use_it():
+    from pathlib import Path
+
+    from service.programmes import reporting
+    service = Path(logic.__file__).resolve().parents[1]
+    defined = [str(p.relative_to(service)) for p in service.rglob("*.py")
+               if "SUPPRESS_BELOW =" in p.read_text(encoding="utf-8")
+               or "def _complement" in p.read_text(encoding="utf-8")]
+    assert defined == ["reports/logic.py"]
+    assert reporting.withheld is logic.withheld
+    # the programme report's breakdown and the equality report's cells agree on one table
+    rows = reporting.suppress([("a", 12, 6, 1.0), ("b", 3, 1, 1.0), ("c", 8, 5, 1.0)])
+    assert {r.group for r in rows if r.workers is None} == {"b", "c"} == logic.suppressed(
+        cells(a=12, b=3, c=8), "n", Cell(values={"n": 23}, people={"n": 23}))

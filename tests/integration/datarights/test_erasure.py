@@ -31,6 +31,16 @@ async def rv(api) -> Reviews:
     return await Reviews(api).setup()
 
 
+async def programme_reports(api, rv, programmes: list[dict]) -> list[dict]:
+    reports = []
+    for programme in programmes:
+        report = await api.client.get(f"/v1/programmes/{programme['id']}/report",
+                                      headers=rv.admin)
+        assert report.status_code == 200, report.text
+        reports.append(report.json())
+    return reports
+
+
 def needles(facts: dict[str, str]) -> list[str]:
     first, last = facts["name"].split()
     return [first, last, facts["email"], facts["birth_date"], facts["external_ref"]]
@@ -46,6 +56,9 @@ async def test_after_erasure_they_are_gone_from_every_table_and_the_ledger_still
         account_before = await conn.fetchrow(
             "SELECT balance_pence, credited_pence FROM accounts WHERE worker_id = $1",
             uuid.UUID(zeb.id))
+
+    programmes = (await api.client.get("/v1/programmes", headers=rv.admin)).json()["items"]
+    reports_before = await programme_reports(api, rv, programmes)
 
     response = await api.client.delete(f"/v1/workers/{zeb.id}", headers=rv.admin)
     assert response.status_code == 200, response.text
@@ -80,13 +93,9 @@ async def test_after_erasure_they_are_gone_from_every_table_and_the_ledger_still
                                    uuid.UUID(zeb.id))
         assert kept["actor_role"] == "admin" and kept["detail"]["changed"]["workers"] == 1
 
-    # the programme reports still answer, with the erased member counted
-    programmes = (await api.client.get("/v1/programmes", headers=rv.admin)).json()["items"]
+    # the programme reports are unchanged: the erased member is still counted, by age too
     assert programmes
-    for programme in programmes:
-        report = await api.client.get(f"/v1/programmes/{programme['id']}/report",
-                                      headers=rv.admin)
-        assert report.status_code == 200, report.text
+    assert await programme_reports(api, rv, programmes) == reports_before
 
     # the worker's tokens are refused, and every route about them finds nobody
     assert (await api.client.get("/v1/me", headers=zeb.auth)).status_code == 401
@@ -213,8 +222,15 @@ async def test_a_contribution_racing_an_erasure_either_is_erased_or_finds_nobody
 
 
 async def test_the_equality_report_still_adds_up_after_an_erasure(api, rv):
+    """Every figure of the report, totals included, is the same after two erasures: a
+    part-time worker with equality answers and a challenge, and a full-time one credited £100."""
     from tests.integration.reports.test_equality_report import RANGE, eleven_workers
     workers = await eleven_workers(api, api.client)
+    part_time, credited = workers[0], workers[3]
+    raised = await api.client.post(f"/v1/workers/{part_time['id']}/challenges",
+                                   headers=rv.admin | await api.worker_token(part_time),
+                                   json={"decision": "priority", "reason": "16 hours"})
+    assert raised.status_code == 201, raised.text
 
     async def report():
         answer = await api.client.get("/v1/reports/equality", params=RANGE, headers=rv.admin)
@@ -222,8 +238,14 @@ async def test_the_equality_report_still_adds_up_after_an_erasure(api, rv):
         return answer.json()
 
     before = await report()
-    erased = await api.client.delete(f"/v1/workers/{workers[0]['id']}", headers=rv.admin)
-    assert erased.status_code == 200
+    assert before["totals"]["workers"] == 11
+    assert before["totals"]["credit_credited_pence"] == 60_000
+    for worker in (part_time, credited):
+        erased = await api.client.delete(f"/v1/workers/{worker['id']}", headers=rv.admin)
+        assert erased.status_code == 200, erased.text
     after = await report()
-    # the birth date is gone, but the age band it gave is kept: every breakdown is unchanged
+    # the birth dates are gone, but the age bands they gave are kept: totals, every breakdown
+    # and the challenge counts are unchanged
+    assert after["totals"] == before["totals"]
     assert after["dimensions"] == before["dimensions"]
+    assert after == before

@@ -62,3 +62,75 @@ async def test_no_other_get_route_returns_equality_answers(api: Api, client, app
                 assert not keys_of(json.loads(text)) & KEYS, route
             called += 1
     assert called >= 3 * 30  # every GET route was walked, not a handful
+
+
+ANSWER_FIELDS = {"sex", "ethnicity", "ethnicity_group", "disability"}
+# the worker's own answers (PUT, GET, DELETE); the report, whose `dimensions.sex` (and so on)
+# are lists of suppressed counts by group, not anyone's answer (tests/integration/reports)
+ANSWER_ROUTES = {"/v1/workers/{worker_id}/equality", "/v1/reports/equality"}
+
+
+def properties(schema: dict, node, seen: set[str]) -> set[str]:
+    """Every property name a response schema can hold, following $refs into the components."""
+    if isinstance(node, list):
+        return {k for item in node for k in properties(schema, item, seen)}
+    if not isinstance(node, dict):
+        return set()
+    found: set[str] = set()
+    ref = node.get("$ref")
+    if ref and ref not in seen:
+        seen.add(ref)
+        target = schema
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        found |= properties(schema, target, seen)
+    if isinstance(node.get("properties"), dict):
+        found |= set(node["properties"])
+    for key, value in node.items():
+        if key != "properties" or not isinstance(value, dict):
+            found |= properties(schema, value, seen)
+        else:
+            found |= {k for v in value.values() for k in properties(schema, v, seen)}
+    return found
+
+
+def test_no_other_operation_can_answer_with_an_equality_field(app):
+    """Every operation of every route (writes too) is checked by its documented answers: none
+    but the worker's own equality routes and the report's dimensions has a field for an answer.
+    The export's sections are a map, not fields: its answers are the worker's own copy
+    (tests/integration/datarights/test_export.py)."""
+    schema = app.openapi_schema.to_schema()
+    leaks, checked = {}, 0
+    for route, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            checked += 1
+            fields = properties(schema, operation["responses"], set()) & ANSWER_FIELDS
+            if fields and route not in ANSWER_ROUTES:
+                leaks[f"{method.upper()} {route}"] = sorted(fields)
+    assert leaks == {}
+    assert checked >= 90  # every operation, not a handful
+    # the check sees the fields where they are: the worker's own route has all of them
+    own = schema["paths"]["/v1/workers/{worker_id}/equality"]["get"]["responses"]
+    assert properties(schema, own, set()) >= ANSWER_FIELDS
+
+
+async def test_priority_and_matches_are_the_same_before_and_after_answers(api, client):
+    """No decision reads the answers: a worker's priority and matches do not move when they
+    answer (test_equality_isolation.py proves it of the code; this of the answers)."""
+    worker = await api.worker(branch="Leeds UNISON", weekly_hours=16, contract_type="zero_hours")
+    me = await api.worker_token(worker)
+
+    async def decisions():
+        got = []
+        for path in ("priority", "matches"):
+            answer = await client.get(f"/v1/workers/{worker['id']}/{path}", headers=me)
+            assert answer.status_code == 200, answer.text
+            got.append(answer.json())
+        return got
+
+    before = await decisions()
+    assert (await client.put(f"/v1/workers/{worker['id']}/equality", headers=me,
+                             json=ANSWERS)).status_code == 200
+    assert await decisions() == before

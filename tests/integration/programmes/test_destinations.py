@@ -1,6 +1,7 @@
 """Destinations: who may record them, which are refused; reps reminded of members with none at
 six and eleven months."""
 
+import asyncio
 import uuid
 from datetime import date
 
@@ -102,3 +103,35 @@ async def test_reps_are_reminded_at_six_and_eleven_months_once(api, pool):
     async with pool.acquire() as conn:
         await conn.execute("UPDATE programmes SET reminded_month = NULL")
     assert await run(date(2026, 4, 1)) == eleven  # the window has closed
+
+
+async def test_two_instances_reminding_at_once_send_each_reminder_once(api, pool):
+    """Two scheduler rounds (here two connections) on the same day: the first claims the
+    programme (SKIP LOCKED), the second passes it by without waiting; the first's messages are
+    the only ones, and neither round sends them again."""
+    for i in range(2):
+        await api.worker(occupation=PAYROLL_CLERK, name=f"Leeds {i}")
+    await create_programme(api, announced_on="2025-01-10", last_day="2025-03-31")
+    await api.rep(branch="Leeds UNISON", email="leeds-rep@example.org")
+    day = date(2025, 10, 1)
+    async with pool.acquire() as first, pool.acquire() as second:
+        transaction = first.transaction()
+        await transaction.start()
+        assert await remind_reps(first, day) == 1
+
+        async def other_instance():
+            async with second.transaction():
+                return await remind_reps(second, day)
+
+        assert await asyncio.wait_for(other_instance(), timeout=10) == 0
+        await transaction.commit()
+        async with second.transaction():
+            assert await remind_reps(second, day) == 0
+    async with pool.acquire() as conn:
+        sent = await conn.fetch("SELECT recipient, dedupe_key FROM outbox")
+        audited = await conn.fetch("SELECT actor_role, worker_id, detail FROM audit_log "
+                                   "WHERE action = 'programmes.reminder'")
+    assert [r["recipient"] for r in sent] == ["leeds-rep@example.org"]
+    # one audit row per member named, from the one round that sent
+    assert len(audited) == 2 and len({r["worker_id"] for r in audited}) == 2
+    assert {r["detail"]["month"] for r in audited} == {6}

@@ -67,7 +67,12 @@ async def test_widening_adds_the_workers_of_the_new_occupations(api):
     change = response.json()
     assert change["workers_added"] == 1 and change["programme"]["workers"] == 1
     assert change["programme"]["occupations"] == [PAYROLL_CLERK, DATA_ENTRY_CLERK]
-    assert (await worker(api, clerk["id"]))["facing_redundancy"] is True
+    widened = await worker(api, clerk["id"])
+    assert widened["facing_redundancy"] is True
+    assert (change["newly_facing_redundancy"], change["priority_changed"]) == (1, 1)
+    priority = (await api.client.get(f"/v1/workers/{clerk['id']}/priority",
+                                     headers=await api.admin())).json()
+    assert widened["priority_score"] == priority["score"] == clerk["priority_score"] + 3
 
 
 async def test_a_programme_matching_nobody_is_made_and_says_so(api):

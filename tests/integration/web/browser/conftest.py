@@ -110,11 +110,19 @@ async def page(browser, server, javascript) -> AsyncIterator:
     page.set_default_timeout(15_000)
     errors: list[str] = []  # a script that failed, or anything the page's policy refused
     page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
+            if message.type == "error" and not answered_with_errors(message, page) else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     await context.close()
     assert not errors, f"the browser reported errors: {errors}"
+
+
+def answered_with_errors(message, page) -> bool:
+    """Chromium's note that the page itself came with a 4xx status: a form shown again with its
+    error summary (422, 409) is meant, so not a browser error; a sub-resource's still is."""
+    return (message.text.startswith("Failed to load resource: the server responded with a "
+                                    "status of 4")
+            and message.location.get("url") == page.url)
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:
