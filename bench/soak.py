@@ -9,10 +9,14 @@ started again by this script, deleted at the end) and the two servers on 127.0.0
 account reads (audited), contributions sent with an Idempotency-Key and retried with the same
 key after any 503 or lost answer (and sometimes replayed after success), slot creation with two
 workers racing to book each new slot through different instances (the winner then cancels),
-catalogue syncs, course and occupation searches. Invariants, each printed with its count: every
+enrolments on one presentation of few places through either instance (with an Idempotency-Key,
+retried after a 503) and cancellations of them, so places free up and the waiting list moves
+(the scheduler offers freed places), catalogue syncs (which keep
+that presentation), course and occupation searches. Invariants, each printed with its count: every
 account's cached totals equal the sums of its ledger; no slot holds two bookings; every
-contribution key credited at most once, and exactly once if it was answered 201; every account
-read answered 200 has its audit row; no 5xx other than 503 while PostgreSQL was down (and a
+contribution key credited at most once, and exactly once if it was answered 201; no presentation
+holds more enrolments (offered, booked, started, completed) than places; every account read
+answered 200 has its audit row; no 5xx other than 503 while PostgreSQL was down (and a
 grace period after); no connection refused or dropped by Ladder. Exit status 1 if one fails."""
 
 import argparse
@@ -42,6 +46,7 @@ from service.pgserver import EmbeddedServer  # noqa: E402
 from tests.integration.accounts.test_accruals import CACHE_EQUALS_LEDGER  # noqa: E402
 
 GRACE_SECONDS = 10  # after PostgreSQL is back: pools reconnect, a retry's backoff runs out
+ENROL_PLACES = 5  # the one presentation enrolments compete for
 WORDS = ["care", "data", "digital", "nursing", "accounts", "welding", "spreadsheets", "coding",
          "leadership", "customer", "safety", "logistics", "teaching", "cyber", "green"]
 
@@ -70,6 +75,9 @@ class Run:
     replays: Counter = field(default_factory=Counter)
     races: Counter = field(default_factory=Counter)
     slot_step: int = 0
+    presentation: str = ""  # the presentation enrolments compete for
+    enrolled: Counter = field(default_factory=Counter)  # (enrol or cancel, answer) counts
+    holding: dict[str, str] = field(default_factory=dict)  # worker -> enrolment not cancelled
     down: list[float] = field(default_factory=list)  # [went down, came back]
 
     def more(self) -> bool:
@@ -151,8 +159,45 @@ async def slot_race(run: Run, client: httpx.AsyncClient) -> None:
         run.free += [first, second]
 
 
+async def enrol(run: Run, client: httpx.AsyncClient) -> None:
+    """Half the time a worker with no enrolment asks for a place (retried with the same key
+    after a 503 or a lost answer); else one of the enrolments made so far is cancelled, through
+    either instance, so that places free up and the waiting list moves."""
+    if not run.presentation:
+        return
+    if run.holding and random.random() < 0.5:
+        worker = random.choice(list(run.holding))
+        cancel = await run.call(client, "enrolment cancel", "POST",
+                                f"/v1/enrolments/{run.holding.pop(worker)}/cancel",
+                                headers=run.rep_auth, json={"reason": "soak"})
+        run.enrolled[("cancel", cancel.status_code if cancel is not None else "lost")] += 1
+        return
+    free = [w for w in run.workers if w not in run.holding]
+    if not free:
+        return
+    worker = random.choice(free)
+    headers = run.rep_auth | {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"worker_id": worker, "presentation_id": run.presentation, "consent_to_share": True}
+    response = None
+    for _ in range(30):
+        response = await run.call(client, "enrolment", "POST", "/v1/enrolments", json=body,
+                                  headers=headers)
+        if response is not None and response.status_code != 503:
+            break
+        await asyncio.sleep(0.5)
+    if response is not None and response.status_code == 201:
+        run.holding[worker] = response.json()["id"]
+        run.enrolled[("enrol", response.json()["status"])] += 1
+    else:
+        run.enrolled[("enrol", response.status_code if response is not None else "lost")] += 1
+
+
 def catalogue(size: int) -> dict:
-    return {"courses": [
+    enrol_on = {"ref": "SOAK-ENROL", "title": "Soak Enrolment Course",
+                "description": "the course soak enrolments compete for",
+                "presentations": [{"ref": "SOAK-ENROL-1", "starts_on": "2027-09-01",
+                                   "cost_pence": 20000, "places": ENROL_PLACES}]}
+    return {"courses": [enrol_on] + [
         {"ref": f"SOAK-{i}", "title": " ".join(random.sample(WORDS, 3)).title(),
          "description": " ".join(random.sample(WORDS, 6)),
          "presentations": [{"ref": f"SOAK-{i}-1", "starts_on": "2027-09-01",
@@ -175,7 +220,8 @@ async def search(run: Run, client: httpx.AsyncClient) -> None:
                        headers=run.admin)
 
 
-MIX = [(read_account, 40), (contribute, 20), (slot_race, 12), (sync, 3), (search, 25)]
+MIX = [(read_account, 36), (contribute, 18), (slot_race, 11), (enrol, 10), (sync, 3),
+       (search, 22)]
 
 
 async def client_loop(run: Run) -> None:
@@ -196,7 +242,8 @@ async def restart_postgres(run: Run, server: EmbeddedServer, at: float, down: fl
     print("soak: PostgreSQL started again", file=sys.stderr)
 
 
-async def setup(bases: list[str], url: str) -> tuple[dict, dict, dict, dict, str, list[str]]:
+async def setup(bases: list[str], url: str
+                ) -> tuple[dict, dict, dict, dict, str, list[str], str]:
     conn = await asyncpg.connect(url)
     try:
         admin = {"Authorization": "Bearer "
@@ -223,8 +270,23 @@ async def setup(bases: list[str], url: str) -> tuple[dict, dict, dict, dict, str
             "occupation": None, "contract_type": "permanent", "weekly_hours": 37,
             "highest_qualification": "3", "facing_redundancy": False}))["id"]
             for i in range(args.workers)]
-    auth = [{"Authorization": f"Bearer {t['token']}"} for t in tokens]
-    return admin, rep, auth[0], auth[1], ukprn, workers
+        for worker in workers:  # enough for many holds of a presentation's cost
+            funded = await client.post(
+                f"/v1/workers/{worker}/account/contributions",
+                headers={"Idempotency-Key": f"soak-{worker}"},
+                json={"amount_pence": 500000, "source": "employer", "reference": f"soak-{worker}"})
+            funded.raise_for_status()
+        auth = [{"Authorization": f"Bearer {t['token']}"} for t in tokens]
+        synced = await client.put(f"/v1/providers/{ukprn}/catalogue", json=catalogue(200),
+                                  headers=auth[1])
+        synced.raise_for_status()
+    conn = await asyncpg.connect(url)
+    try:
+        presentation = await conn.fetchval("SELECT id::text FROM presentations "
+                                           "WHERE ref = 'SOAK-ENROL-1'")
+    finally:
+        await conn.close()
+    return admin, rep, auth[0], auth[1], ukprn, workers, presentation
 
 
 async def invariants(run: Run, url: str) -> list[tuple[str, bool, str]]:
@@ -236,6 +298,12 @@ async def invariants(run: Run, url: str) -> list[tuple[str, bool, str]]:
                                      "WHERE status <> 'cancelled' GROUP BY slot_id "
                                      "HAVING count(*) > 1) AS d")
         slots = await conn.fetchval("SELECT count(*) FROM review_slots")
+        oversold = await conn.fetchval(
+            "SELECT count(*) FROM presentations AS p WHERE p.places < (SELECT count(*) "
+            "FROM enrolments AS e WHERE e.presentation_id = p.id "
+            "AND e.status IN ('offered', 'booked', 'started', 'completed'))")
+        enrolments = dict(await conn.fetch("SELECT status, count(*) FROM enrolments "
+                                           "GROUP BY status"))
         credited = dict(await conn.fetch(
             "SELECT reference, count(*) FROM ledger_entries WHERE kind = 'contribution' "
             "GROUP BY reference"))
@@ -261,6 +329,10 @@ async def invariants(run: Run, url: str) -> list[tuple[str, bool, str]]:
         ("cached totals equal the ledger's sums", cache_off == 0,
          f"{accounts} accounts, {cache_off} differ"),
         ("no slot holds two bookings", double == 0, f"{slots} slots, {double} double-booked"),
+        ("no presentation holds more enrolments than places", oversold == 0,
+         f"{sum(enrolments.values())} enrolments ("
+         + ", ".join(f"{k} {n}" for k, n in sorted(enrolments.items()))
+         + f"), {oversold} presentations oversold"),
         ("each contribution key credited at most once", twice == 0,
          f"{len(run.keys)} keys, {twice} credited twice"),
         ("each contribution answered 201 credited exactly once", lost == 0,
@@ -290,6 +362,8 @@ def figures(run: Run, seconds: float) -> None:
         print(f"{kind:<22}{len(times):>7}{p50:>9.1f}{p99:>9.1f}  {counts}")
     print("booking races (sorted statuses): "
           + ", ".join(f"{list(k)} x{n}" for k, n in sorted(run.races.items())))
+    print("enrolments (action, answer): "
+          + ", ".join(f"{k} x{n}" for k, n in sorted(run.enrolled.items(), key=str)))
     print("replays (status, Idempotent-Replayed): "
           + ", ".join(f"{k} x{n}" for k, n in sorted(run.replays.items(), key=str)))
     if len(run.down) == 2:
@@ -318,11 +392,12 @@ async def main() -> int:
                 [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
                 env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
             await wait_ready(f"http://127.0.0.1:{port}", servers[-1])
-        admin, rep, rep_auth, college_auth, ukprn, workers = await setup(bases, url)
+        admin, rep, rep_auth, college_auth, ukprn, workers, presentation = await setup(
+            bases, url)
         started = time.monotonic()
         run = Run(bases, admin, rep, rep_auth, college_auth, ukprn, workers,
                   deadline=started + args.seconds, max_requests=args.max_requests,
-                  free=list(workers))
+                  free=list(workers), presentation=presentation)
         await asyncio.gather(restart_postgres(run, server, args.seconds / 2, args.down_seconds),
                              *[client_loop(run) for _ in range(args.concurrency)])
         elapsed = time.monotonic() - started

@@ -107,8 +107,12 @@ async def create_pool(url: str, min_size: int = 2, max_size: int = 10, *,
     )
 
 
-async def create_app_pool(url: str, settings: Settings) -> asyncpg.Pool:
-    return await create_pool(url, settings.pool_min_size, settings.pool_max_size,
+async def create_app_pool(url: str, settings: Settings, min_size: int | None = None,
+                          max_size: int | None = None) -> asyncpg.Pool:
+    """A server's pool, or (with its own sizes) `ladder worker`'s: the same statement and lock
+    timeouts either way, so a background job never waits on the database without bound."""
+    return await create_pool(url, settings.pool_min_size if min_size is None else min_size,
+                             settings.pool_max_size if max_size is None else max_size,
                              statement_timeout_ms=settings.statement_timeout_ms,
                              lock_timeout_ms=settings.lock_timeout_ms,
                              durable_read_audit=settings.durable_read_audit)

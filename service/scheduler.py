@@ -103,7 +103,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
     url = db.database_url(settings, say)
 
     async def main() -> None:
-        pool = await db.create_pool(url, min_size=1, max_size=4)
+        pool = await db.create_app_pool(url, settings, min_size=1, max_size=4)
         try:
             jobs = ", ".join(JOBS)
             say(f"scheduler: one round of {jobs}" if args.once else

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
                                      description="Largest catalogue body or pulled feed.")
     run_scheduler: bool = Field(default=True, description="Run the background jobs (course "
                                 "feeds, skill inference, priority scores) inside serve.")
+    sync_lease_seconds: float = Field(default=300.0, gt=0, le=86400, description="How long a "
+                                      "running catalogue sync's lease lasts (renewed every "
+                                      "third of it while the sync runs); a sync whose process "
+                                      "died is listed as abandoned once its lease runs out.")
     feed_allow_private: bool = Field(default=False, description="Allow feed URLs on private, "
                                      "loopback or link-local addresses.")
     feed_timeout_seconds: float = Field(default=30.0, gt=0)
@@ -107,11 +111,13 @@ class Settings(BaseSettings):
                                                 "long a request waits for a database connection "
                                                 "before it answers 503.")
     statement_timeout_ms: int = Field(default=30000, ge=0, description="PostgreSQL's "
-                                      "statement_timeout on the server's connections (0: none); "
-                                      "a request whose statement runs longer answers 503.")
+                                      "statement_timeout on the server's and `ladder worker`'s "
+                                      "connections (0: none); a request whose statement runs "
+                                      "longer answers 503, a background job fails.")
     lock_timeout_ms: int = Field(default=5000, ge=0, description="PostgreSQL's lock_timeout on "
-                                 "the server's connections (0: none); a request that waits "
-                                 "longer for a lock answers 503.")
+                                 "the server's and `ladder worker`'s connections (0: none); a "
+                                 "request that waits longer for a lock answers 503, a "
+                                 "background job fails.")
     body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, description="Longest time "
                                         "a request body may take to arrive; a slower one "
                                         "answers 503.")

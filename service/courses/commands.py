@@ -11,28 +11,45 @@ from service.settings import Settings
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
-    from service.console import run_with_connection, say
+    """On a pool of two: the import's connection, and one beside it for the sync's running row
+    and its lease (`syncs.running`)."""
+    from service import db
+    from service.console import say
+    from service.courses.syncs import Leases
 
-    async def work(conn: asyncpg.Connection) -> None:
-        report = await import_file(conn, args.ukprn, args.file, args.mode)
+    url = db.database_url(settings, say)
+
+    async def main() -> str:
+        pool = await db.create_pool(url, min_size=1, max_size=2)
+        try:
+            async with pool.acquire() as conn:
+                return await work(conn, Leases.of(settings, pool))
+        finally:
+            await pool.close()
+
+    async def work(conn: asyncpg.Connection, leases) -> str:
+        report = await import_file(conn, args.ukprn, args.file, args.mode, leases)
         say(f"sync {report.id}: {report.status}; {report.created} created, {report.updated} "
             f"updated, {report.unchanged} unchanged, {report.restored} restored, "
             f"{report.withdrawn} withdrawn, {report.rejected} rejected, "
             f"{len(report.warnings)} warnings" + (f"; {report.error}" if report.error else ""))
         return report.status
 
-    if run_with_connection(settings, work) == "failed":
+    if asyncio.run(main()) == "failed":
         sys.exit(1)  # stored as a failed sync, but a script must notice
 
 
-async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str):
+async def import_file(conn: asyncpg.Connection, ukprn: str, path: Path, mode: str,
+                      leases=None):
     """Sync a provider's catalogue from a JSON or XCRI-CAP file as the system (not a token)."""
     data = await asyncio.to_thread(path.read_bytes)
-    return await import_data(conn, ukprn, data, mode)
+    return await import_data(conn, ukprn, data, mode, leases)
 
 
-async def import_data(conn: asyncpg.Connection, ukprn: str, data: bytes, mode: str):
-    """Sync a provider's catalogue from JSON or XCRI-CAP bytes as the system (not a token)."""
+async def import_data(conn: asyncpg.Connection, ukprn: str, data: bytes, mode: str,
+                      leases=None):
+    """Sync a provider's catalogue from JSON or XCRI-CAP bytes as the system (not a token);
+    `leases` as `syncs.running` takes them (none: the running row on `conn`)."""
     from service.actor import Actor
     from service.courses import service
     from service.courses.inference_job import LexiconCache, infer_pending_skills
@@ -51,7 +68,8 @@ async def import_data(conn: asyncpg.Connection, ukprn: str, data: bytes, mode: s
     except service.SyncRefused as refused:  # stored as a failed sync, as the API does
         return refused.report
     report = await service.apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt,
-                                      actor=actor, warnings=warnings)
+                                      actor=actor, warnings=warnings,
+                                      leases=leases or service.Leases())
     await infer_pending_skills(conn, LexiconCache(), provider.id)
     return report
 

@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 
 from service.actor import Actor
-from service.courses import service, store
+from service.courses import service, store, syncs
 from service.courses.fetch import FetchError, FetchPolicy, fetch_feed
 from service.courses.inference_job import LexiconCache, infer_after_sync, infer_pending_skills
 from service.courses.schemas import PullResult
@@ -82,7 +82,8 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Ac
             await store.finish_pull(conn, feed_id, "failed", refused.report.error, None, None)
             return PullResult(feed_id, "failed", refused.report.error, refused.report)
         report = await service.apply_sync(conn, provider, catalogue, mode="full", fmt="xcri",
-                                          actor=actor, warnings=warnings, feed_id=feed_id)
+                                          actor=actor, warnings=warnings, feed_id=feed_id,
+                                          leases=syncs.Leases.of(settings, pool))
         if report.status == "failed":  # PostgreSQL refused it; stored as a failed sync
             await store.finish_pull(conn, feed_id, "failed", report.error, None, None)
             return PullResult(feed_id, "failed", report.error, report)
@@ -117,8 +118,10 @@ async def pull_due_feeds(pool: asyncpg.Pool, settings: Settings,
 
 async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
                           progress: Callable[[str], None], *, lexicons: LexiconCache) -> None:
-    """The scheduler's course job: pull due feeds, then infer skills still pending (catching
-    up on syncs whose inference failed)."""
+    """The scheduler's course job: mark syncs whose lease ran out as abandoned, pull due
+    feeds, then infer skills still pending (catching up on syncs whose inference failed)."""
+    if abandoned := await syncs.abandon_expired(pool):
+        progress(f"syncs: {abandoned} abandoned (their lease ran out)")
     results = await pull_due_feeds(pool, settings, lexicons=lexicons)
     async with pool.acquire() as conn:
         await infer_pending_skills(conn, lexicons)

@@ -121,9 +121,19 @@ VALUES (:provider_id, :feed_id, :mode, :format, :status, :error, :received, :cre
 RETURNING id, finished_at
 
 -- name: list_syncs
-SELECT s.id, p.ukprn, s.mode, s.format, s.status, s.error, s.received, s.created, s.updated,
+-- A running sync whose lease has run out is shown as abandoned even before the scheduler marks
+-- it so (`abandon_expired_syncs`).
+SELECT s.id, p.ukprn, s.mode, s.format,
+       CASE WHEN s.status = 'running' AND s.lease_until < clock_timestamp() THEN 'abandoned'
+            ELSE s.status END AS status,
+       CASE WHEN s.status = 'running' AND s.lease_until < clock_timestamp()
+            THEN :abandoned_error::text ELSE s.error END AS error,
+       s.received, s.created, s.updated,
        s.unchanged, s.restored, s.withdrawn, s.rejected, s.rejected_records, s.warnings,
-       s.feed_id, s.actor_role, s.actor_name, s.started_at, s.finished_at
+       s.feed_id, s.actor_role, s.actor_name, s.started_at,
+       CASE WHEN s.status = 'running' AND s.lease_until < clock_timestamp() THEN s.lease_until
+            ELSE s.finished_at END AS finished_at,
+       s.lease_until
 FROM syncs AS s
 JOIN people_providers AS p ON p.id = s.provider_id
 WHERE s.provider_id = :provider_id
@@ -131,6 +141,48 @@ WHERE s.provider_id = :provider_id
        OR (s.started_at, s.id) < (:after_started_at, :after_id::uuid))
 ORDER BY s.started_at DESC, s.id DESC
 LIMIT :limit
+
+-- name: begin_sync
+-- A sync's running row, written before its import starts (migration 0032).
+INSERT INTO syncs (provider_id, feed_id, mode, format, status, actor_role, actor_name,
+                   started_at, finished_at, lease_until)
+VALUES (:provider_id, :feed_id, :mode, :format, 'running', :actor_role, :actor_name,
+        :started_at, NULL, clock_timestamp() + make_interval(secs => :lease_seconds))
+RETURNING id
+
+-- name: finish_sync
+-- In the import's transaction. An abandoned row (its lease ran out, yet the sync went on) gets
+-- the sync's true outcome.
+UPDATE syncs
+SET status = :status, error = :error, received = :received, created = :created,
+    updated = :updated, unchanged = :unchanged, restored = :restored, withdrawn = :withdrawn,
+    rejected = :rejected, rejected_records = :rejected_records, warnings = :warnings,
+    finished_at = clock_timestamp(), lease_until = NULL
+WHERE id = :sync_id AND status IN ('running', 'abandoned')
+RETURNING finished_at
+
+-- name: renew_sync_lease
+-- Never waits: a row the import is finishing (locked in its transaction) is skipped.
+UPDATE syncs
+SET lease_until = clock_timestamp() + make_interval(secs => :lease_seconds)
+WHERE id = (SELECT id FROM syncs WHERE id = :sync_id AND status = 'running'
+            FOR UPDATE SKIP LOCKED)
+RETURNING lease_until
+
+-- name: fail_running_sync
+-- The import stopped with an error its transaction could not record (it was rolled back).
+UPDATE syncs
+SET status = 'failed', error = :error, finished_at = clock_timestamp(), lease_until = NULL
+WHERE id = (SELECT id FROM syncs WHERE id = :sync_id AND status = 'running'
+            FOR UPDATE SKIP LOCKED)
+
+-- name: abandon_expired_syncs
+-- Any number of instances may run this at once: each expired row is claimed by one.
+UPDATE syncs
+SET status = 'abandoned', error = :abandoned_error, finished_at = lease_until
+WHERE id IN (SELECT id FROM syncs WHERE status = 'running' AND lease_until < clock_timestamp()
+             FOR UPDATE SKIP LOCKED)
+RETURNING id
 
 -- name: insert_feed
 INSERT INTO feeds (provider_id, url, interval_minutes)

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.bodies import body_within, is_json_media_type, media_type_of
-from service.courses import feeds, service
+from service.courses import feeds, service, syncs
 from service.courses.inference_job import infer_after_sync
 from service.courses.schemas import (
     AttendancePattern,
@@ -110,8 +110,9 @@ class CatalogueController(Controller):
         fmt = "xcri" if media_type in XML_TYPES else "json"
         # A refusal is answered, not raised, so that the failed sync stored with it is committed.
         try:
-            report = await service.sync_catalogue(db, provider, body, fmt=fmt, mode=mode,
-                                                  actor=Actor.of(principal))
+            report = await service.sync_catalogue(
+                db, provider, body, fmt=fmt, mode=mode, actor=Actor.of(principal),
+                leases=syncs.Leases.of(state.settings, state.pool))
         except service.SyncRefused as refused:
             return problem_response(refused)
         return Response(report, status_code=200, background=BackgroundTask(

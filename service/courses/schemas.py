@@ -73,12 +73,16 @@ class RejectedRecord(msgspec.Struct):
 
 SyncMode = Literal["full", "delta"]
 SyncFormat = Literal["json", "xcri"]
-SyncStatus = Literal["applied", "failed"]
+# running: under way (its lease holds); applied or failed: finished; abandoned: stopped without
+# finishing (the process died; its lease ran out), the catalogue left as it was.
+SyncStatus = Literal["running", "applied", "failed", "abandoned"]
 
 
 class SyncReport(msgspec.Struct):
     """What a sync did: counts of courses, every rejected record with its reasons, and warnings
-    about fields an XCRI-CAP feed gave that could not be mapped."""
+    about fields an XCRI-CAP feed gave that could not be mapped. A `running` sync has no
+    `finished_at` yet, and holds its lease until `lease_until`; an `abandoned` one keeps the
+    lease that ran out (and `finished_at` is when it did)."""
 
     id: UUID
     ukprn: str
@@ -99,7 +103,8 @@ class SyncReport(msgspec.Struct):
     actor_role: str
     actor_name: str
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None
+    lease_until: datetime | None
 
 
 class SyncPage(msgspec.Struct):

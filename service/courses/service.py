@@ -10,8 +10,10 @@ did not give are inferred afterwards (`inference_job`).
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +21,7 @@ import asyncpg
 
 from service.actor import Actor
 from service.auth.logic import Principal
-from service.courses import catalogue_body, store
+from service.courses import catalogue_body, store, syncs
 from service.courses.inference import explain
 from service.courses.logic import (
     band_for_level,
@@ -48,6 +50,7 @@ from service.people import service as people
 log = logging.getLogger("ladder")
 
 MAX_WARNINGS = 500
+Leases = syncs.Leases  # for other domains: how a sync holds its running row
 SYSTEM_ACTOR = Actor.system("ladder scheduler")
 
 
@@ -105,37 +108,47 @@ async def record_failed_sync(conn: asyncpg.Connection, provider: ProviderRef, *,
                              fmt: str, error: str, actor: Actor,
                              feed_id: UUID | None = None,
                              warnings: list[str] | None = None) -> SyncReport:
-    counts = dict.fromkeys(("received", "created", "updated", "unchanged", "restored",
-                            "withdrawn"), 0)
     return await store.insert_sync(
         conn, provider_id=provider.id, ukprn=provider.ukprn, feed_id=feed_id, mode=mode,
-        fmt=fmt, status="failed", error=error, counts=counts, rejected=[],
+        fmt=fmt, status="failed", error=error, counts=_no_counts(), rejected=[],
         warnings=_capped(warnings or []), actor=actor, started_at=datetime.now(UTC))
 
 
 async def apply_sync(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn, *,
                      mode: str, fmt: str, actor: Actor, warnings: list[str] | None = None,
-                     feed_id: UUID | None = None) -> SyncReport:
-    """Apply the valid records in one transaction. Should PostgreSQL still refuse a value that
-    validation let through (a size limit, an encoding), nothing is applied and the sync is
-    stored as failed with PostgreSQL's reason, instead of being lost with a 500."""
+                     feed_id: UUID | None = None,
+                     leases: syncs.Leases = syncs.Leases()) -> SyncReport:
+    """Apply the valid records in one transaction, after the sync's running row is written
+    (`syncs.running`: with a pool in `leases`, committed on its own first). Should PostgreSQL
+    still refuse a value that validation let through (a size limit, an encoding), nothing is
+    applied and the sync is finished as failed with PostgreSQL's reason, instead of being lost
+    with a 500."""
     started_at = datetime.now(UTC)
     warnings = list(warnings or [])
-    # Validating and hashing 50,000 courses takes seconds: not on the event loop.
-    valid, rejected, digests = await asyncio.to_thread(_validate_and_hash, catalogue)
-    try:
-        return await _apply(conn, provider, catalogue, valid, rejected, digests, mode=mode,
-                            fmt=fmt, actor=actor, warnings=warnings, feed_id=feed_id,
-                            started_at=started_at)
-    except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as error:
-        log.warning("sync for UKPRN %s not stored: %s", provider.ukprn, error)
-        return await record_failed_sync(
-            conn, provider, mode=mode, fmt=fmt, actor=actor, feed_id=feed_id,
-            warnings=warnings, error=f"the catalogue could not be stored: {error}")
+    async with syncs.running(conn, leases, provider_id=provider.id, feed_id=feed_id, mode=mode,
+                             fmt=fmt, actor=actor, started_at=started_at) as sync_id:
+        done = partial(store.finish_sync, conn, sync_id, ukprn=provider.ukprn, feed_id=feed_id,
+                       mode=mode, fmt=fmt, actor=actor, started_at=started_at)
+        # Validating and hashing 50,000 courses takes seconds: not on the event loop.
+        valid, rejected, digests = await asyncio.to_thread(_validate_and_hash, catalogue)
+        try:
+            return await _apply(conn, done, catalogue, valid, rejected, digests, mode=mode,
+                                warnings=warnings, provider_id=provider.id)
+        except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as error:
+            log.warning("sync for UKPRN %s not stored: %s", provider.ukprn, error)
+            return await done(status="failed", counts=_no_counts(), rejected=[],
+                              warnings=_capped(warnings),
+                              error=f"the catalogue could not be stored: {error}")
+
+
+def _no_counts() -> dict[str, int]:
+    return dict.fromkeys(("received", "created", "updated", "unchanged", "restored",
+                          "withdrawn"), 0)
 
 
 async def sync_catalogue(conn: asyncpg.Connection, provider: ProviderRef, body: bytes, *,
-                         fmt: str, mode: str, actor: Actor) -> SyncReport:
+                         fmt: str, mode: str, actor: Actor,
+                         leases: syncs.Leases = syncs.Leases()) -> SyncReport:
     """Read and apply an uploaded catalogue (the API's PUT and the web's upload). A body that
     cannot be read, or a catalogue that cannot be stored, is stored as a failed sync and raised
     as SyncRefused: the caller answers it rather than raising on, so that the failed sync is
@@ -143,20 +156,20 @@ async def sync_catalogue(conn: asyncpg.Connection, provider: ProviderRef, body: 
     catalogue, warnings = await read_catalogue(conn, provider, body, fmt=fmt, mode=mode,
                                                actor=actor)
     report = await apply_sync(conn, provider, catalogue, mode=mode, fmt=fmt, actor=actor,
-                              warnings=warnings)
+                              warnings=warnings, leases=leases)
     if report.status == "failed":
         raise SyncRefused(CatalogueNotStored(report.error or ""), report)
     return report
 
 
-async def _apply(conn: asyncpg.Connection, provider: ProviderRef, catalogue: CatalogueIn,
-                 valid: list[CourseIn], rejected: list[RejectedRecord], digests: list[str], *,
-                 mode: str, fmt: str, actor: Actor, warnings: list[str],
-                 feed_id: UUID | None, started_at: datetime) -> SyncReport:
+async def _apply(conn: asyncpg.Connection, done: Callable[..., Awaitable[SyncReport]],
+                 catalogue: CatalogueIn, valid: list[CourseIn], rejected: list[RejectedRecord],
+                 digests: list[str], *, mode: str, warnings: list[str],
+                 provider_id: UUID) -> SyncReport:
     async with conn.transaction():
-        await store.lock_provider_catalogue(conn, provider.id)
-        plan = _plan(valid, digests, await store.existing_courses(conn, provider.id))
-        ids = await store.upsert_courses(conn, provider.id, [_course_row(c, h)
+        await store.lock_provider_catalogue(conn, provider_id)
+        plan = _plan(valid, digests, await store.existing_courses(conn, provider_id))
+        ids = await store.upsert_courses(conn, provider_id, [_course_row(c, h)
                                                              for c, h in plan.changed])
         changed_ids = [ids[c.ref] for c, _ in plan.changed]
         await store.replace_presentations(conn, changed_ids, [
@@ -165,16 +178,14 @@ async def _apply(conn: asyncpg.Connection, provider: ProviderRef, catalogue: Cat
         withdrawn = 0
         if mode == "full":
             kept = [c.ref for c in valid] + [r.ref for r in rejected if r.ref]
-            withdrawn = await store.withdraw_missing_courses(conn, provider.id, kept)
+            withdrawn = await store.withdraw_missing_courses(conn, provider_id, kept)
         warnings += await _update_college_skills(
             conn, [(ids[c.ref], c) for c, _ in plan.changed])
         counts = {"received": len(catalogue.courses), "created": plan.created,
                   "updated": len(plan.changed) - plan.created, "unchanged": plan.unchanged,
                   "restored": len(plan.restored), "withdrawn": withdrawn}
-        return await store.insert_sync(
-            conn, provider_id=provider.id, ukprn=provider.ukprn, feed_id=feed_id, mode=mode,
-            fmt=fmt, status="applied", error=None, counts=counts, rejected=rejected,
-            warnings=_capped(warnings), actor=actor, started_at=started_at)
+        return await done(status="applied", error=None, counts=counts, rejected=rejected,
+                          warnings=_capped(warnings))
 
 
 @dataclass
@@ -284,7 +295,8 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
 async def list_syncs(conn: asyncpg.Connection, principal: Principal, ukprn: str,
                      cursor: str | None, limit: int) -> SyncPage:
     provider = await provider_for(conn, principal, ukprn)
-    rows = await store.list_syncs(conn, provider.id, time_id_cursor(cursor), limit + 1)
+    rows = await store.list_syncs(conn, provider.id, time_id_cursor(cursor), limit + 1,
+                                  syncs.ABANDONED)
     return SyncPage(*page(rows, limit, lambda s: (s.started_at, s.id)))
 
 

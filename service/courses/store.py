@@ -123,25 +123,69 @@ async def insert_sync(conn: asyncpg.Connection, *, provider_id: UUID, ukprn: str
                       counts: dict[str, int], rejected: list[RejectedRecord],
                       warnings: list[str], actor: Actor,
                       started_at: datetime) -> SyncReport:
+    """A sync that ended before any import began (a body that could not be read)."""
     row = await conn.fetchrow(*Q.insert_sync(
         provider_id=provider_id, feed_id=feed_id, mode=mode, format=fmt, status=status,
-        error=error, received=counts["received"], created=counts["created"],
-        updated=counts["updated"], unchanged=counts["unchanged"], restored=counts["restored"],
-        withdrawn=counts["withdrawn"], rejected=len(rejected), rejected_records=rejected,
+        error=error, **counts, rejected=len(rejected), rejected_records=rejected,
         warnings=warnings, actor_role=actor.role, actor_name=actor.name, started_at=started_at))
+    return _report(row["id"], row["finished_at"], ukprn=ukprn, feed_id=feed_id, mode=mode,
+                   fmt=fmt, status=status, error=error, counts=counts, rejected=rejected,
+                   warnings=warnings, actor=actor, started_at=started_at)
+
+
+async def begin_sync(conn: asyncpg.Connection, *, provider_id: UUID, feed_id: UUID | None,
+                     mode: str, fmt: str, actor: Actor, started_at: datetime,
+                     lease_seconds: float) -> UUID:
+    return await conn.fetchval(*Q.begin_sync(
+        provider_id=provider_id, feed_id=feed_id, mode=mode, format=fmt, actor_role=actor.role,
+        actor_name=actor.name, started_at=started_at, lease_seconds=lease_seconds))
+
+
+async def finish_sync(conn: asyncpg.Connection, sync_id: UUID, *, ukprn: str,
+                      feed_id: UUID | None, mode: str, fmt: str, status: str, error: str | None,
+                      counts: dict[str, int], rejected: list[RejectedRecord],
+                      warnings: list[str], actor: Actor, started_at: datetime) -> SyncReport:
+    finished_at = await conn.fetchval(*Q.finish_sync(
+        sync_id=sync_id, status=status, error=error, **counts, rejected=len(rejected),
+        rejected_records=rejected, warnings=warnings))
+    if finished_at is None:
+        raise LookupError(f"sync {sync_id} is no longer running")
+    return _report(sync_id, finished_at, ukprn=ukprn, feed_id=feed_id, mode=mode, fmt=fmt,
+                   status=status, error=error, counts=counts, rejected=rejected,
+                   warnings=warnings, actor=actor, started_at=started_at)
+
+
+def _report(sync_id: UUID, finished_at: datetime, *, ukprn: str, feed_id: UUID | None,
+            mode: str, fmt: str, status: str, error: str | None, counts: dict[str, int],
+            rejected: list[RejectedRecord], warnings: list[str], actor: Actor,
+            started_at: datetime) -> SyncReport:
     return SyncReport(
-        id=row["id"], ukprn=ukprn, mode=mode, format=fmt, status=status, error=error,
-        received=counts["received"], created=counts["created"], updated=counts["updated"],
-        unchanged=counts["unchanged"], restored=counts["restored"],
-        withdrawn=counts["withdrawn"], rejected=len(rejected), rejected_records=rejected,
-        warnings=warnings, feed_id=feed_id, actor_role=actor.role, actor_name=actor.name,
-        started_at=started_at, finished_at=row["finished_at"])
+        id=sync_id, ukprn=ukprn, mode=mode, format=fmt, status=status, error=error, **counts,
+        rejected=len(rejected), rejected_records=rejected, warnings=warnings, feed_id=feed_id,
+        actor_role=actor.role, actor_name=actor.name, started_at=started_at,
+        finished_at=finished_at, lease_until=None)
+
+
+async def renew_sync_lease(conn: asyncpg.Connection, sync_id: UUID,
+                           lease_seconds: float) -> datetime | None:
+    return await conn.fetchval(*Q.renew_sync_lease(sync_id=sync_id,
+                                                   lease_seconds=lease_seconds))
+
+
+async def fail_running_sync(conn: asyncpg.Connection, sync_id: UUID, error: str) -> None:
+    await conn.execute(*Q.fail_running_sync(sync_id=sync_id, error=error))
+
+
+async def abandon_expired_syncs(conn: asyncpg.Connection, error: str) -> int:
+    return len(await conn.fetch(*Q.abandon_expired_syncs(abandoned_error=error)))
 
 
 async def list_syncs(conn: asyncpg.Connection, provider_id: UUID,
-                     after: tuple[datetime | None, UUID | None], limit: int) -> list[SyncReport]:
+                     after: tuple[datetime | None, UUID | None], limit: int,
+                     abandoned_error: str) -> list[SyncReport]:
     rows = await conn.fetch(*Q.list_syncs(provider_id=provider_id, after_started_at=after[0],
-                                          after_id=after[1], limit=limit))
+                                          after_id=after[1], limit=limit,
+                                          abandoned_error=abandoned_error))
     return [_sync(r) for r in rows]
 
 

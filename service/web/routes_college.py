@@ -63,8 +63,9 @@ class CollegePages(Controller):
         fmt = "xcri" if name.endswith(".xml") or content.lstrip()[:1] == b"<" else "json"
         provider = await courses.provider_for(db, principal, principal.ukprn)
         try:
-            report = await courses.sync_catalogue(db, provider, content, fmt=fmt, mode=mode,
-                                                  actor=Actor.of(principal))
+            report = await courses.sync_catalogue(
+                db, provider, content, fmt=fmt, mode=mode, actor=Actor.of(principal),
+                leases=courses.Leases.of(request.app.state.settings, request.app.state.pool))
         except courses.SyncRefused as refused:
             form.error("catalogue", pages.plain(refused.detail))
             return pages.page(request, "college/upload.html", title="Upload a catalogue",

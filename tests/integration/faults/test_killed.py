@@ -1,6 +1,7 @@
 """Processes killed with SIGKILL in the middle of their work (no chance to clean up), then run
 again: the accrual credits every worker exactly once, a large catalogue sync leaves the old
-catalogue as it was and the next sync applies, the outbox sends nothing twice and loses nothing,
+catalogue as it was and its running row is abandoned when its lease runs out, and the next sync
+applies, the outbox sends nothing twice and loses nothing,
 a round passing lapsed review offers on leaves them to the next round, which passes each once.
 Each kill is set up exactly: the process is made to wait for a lock (or an SMTP answer) the test
 holds, at a known point, and killed while it waits."""
@@ -91,37 +92,61 @@ def catalogue_file(path: Path, courses: int, title: str) -> Path:
     return path
 
 
-async def test_a_killed_large_sync_leaves_the_old_catalogue_and_the_next_sync_applies(
-        pool, database_url, tmp_path):
+async def test_a_killed_large_sync_leaves_the_old_catalogue_is_abandoned_and_the_next_applies(
+        api, pool, database_url, tmp_path):
     ukprn = "10077777"
-    async with pool.acquire() as conn:
-        await conn.execute("INSERT INTO providers (ukprn, name) VALUES ($1, 'Killed College')",
-                           ukprn)
+    await api.provider(ukprn=ukprn, name="Killed College")
     old = catalogue_file(tmp_path / "old.json", 300, "Old course")
     new = catalogue_file(tmp_path / "new.json", 3000, "New course")
     first = await asyncio.to_thread(run_ladder, "catalogue", "import", "--ukprn", ukprn,
                                     str(old), url=database_url)
     assert first.returncode == 0, first.stderr
     async with pool.acquire() as holder:
-        async with holder.transaction():  # the sync's report, written last, waits for this
-            await holder.execute("LOCK TABLE syncs IN EXCLUSIVE MODE")
-            backend = await kill_while_waiting(pool, holder, "catalogue", "import", "--ukprn",
-                                               ukprn, str(new), url=database_url)
+        async with holder.transaction():  # the import's skills step, after its courses, waits
+            await holder.execute("LOCK TABLE course_skills IN EXCLUSIVE MODE")
+            backend = await kill_while_waiting(
+                pool, holder, "catalogue", "import", "--ukprn", ukprn, str(new),
+                url=database_url, env={"LADDER_SYNC_LEASE_SECONDS": "600"})
         await wait_until_gone(pool, backend["pid"])
-    assert "INSERT INTO syncs" in backend["query"]  # every course of it written, uncommitted
+    assert "DELETE FROM course_skills" in backend["query"]  # every course written, uncommitted
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM courses") == 300
         assert await conn.fetchval("SELECT count(*) FROM courses WHERE title LIKE 'New%'") == 0
         assert await conn.fetchval("SELECT count(*) FROM presentations") == 600
-        assert await conn.fetchval("SELECT count(*) FROM syncs") == 1
+        running = await conn.fetchrow("SELECT id, lease_until - started_at AS lease FROM syncs "
+                                      "WHERE status = 'running'")  # committed before the import
+    assert abs(running["lease"].total_seconds() - 600) < 5  # LADDER_SYNC_LEASE_SECONDS
+
+    async def listed() -> list[dict]:
+        response = await api.client.get(f"/v1/providers/{ukprn}/syncs",
+                                        headers=await api.admin())
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    shown = await listed()
+    assert [s["status"] for s in shown] == ["running", "applied"]
+    assert shown[0]["finished_at"] is None and shown[0]["lease_until"] is not None
+    async with pool.acquire() as conn:  # the dead import's lease runs out (here: at once)
+        await conn.execute("UPDATE syncs SET lease_until = now() - interval '1 second' "
+                           "WHERE id = $1", running["id"])
+    shown = (await listed())[0]
+    assert shown["status"] == "abandoned" and "stopped without finishing" in shown["error"]
+    assert shown["finished_at"] == shown["lease_until"]
+    swept = await asyncio.to_thread(run_ladder, "worker", "--once", url=database_url)
+    assert swept.returncode == 0, swept.stderr
+    assert "syncs: 1 abandoned" in swept.stderr
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT status FROM syncs WHERE id = $1",
+                                   running["id"]) == "abandoned"
+    assert (await listed())[0] == shown
     after = await asyncio.to_thread(run_ladder, "catalogue", "import", "--ukprn", ukprn,
                                     str(new), url=database_url)
     assert after.returncode == 0, after.stderr
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM courses WHERE title LIKE 'New%' "
                                    "AND withdrawn_at IS NULL") == 3000
-        assert await conn.fetchval("SELECT array_agg(status ORDER BY finished_at) FROM syncs"
-                                   ) == ["applied", "applied"]
+        assert await conn.fetchval("SELECT array_agg(status ORDER BY started_at) FROM syncs"
+                                   ) == ["applied", "abandoned", "applied"]
 
 
 class HoldingRecorder(Recorder):

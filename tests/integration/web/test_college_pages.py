@@ -66,3 +66,19 @@ async def test_a_college_sees_only_its_own_syncs(api, app, browser, pool):
     home = await browser.get("/college")
     assert home.status_code == 200 and "THEIRS-ONLY" not in home.text
     assert (await browser.get("/account")).status_code == 403
+
+
+async def test_a_running_and_an_abandoned_sync_are_shown_as_such(api, app, browser, pool):
+    provider = await api.provider()
+    async with pool.acquire() as conn:
+        for lease in (-5, 600):  # a dead sync's lease ran out; a live one's holds
+            await conn.execute(
+                "INSERT INTO syncs (provider_id, mode, format, status, actor_role, actor_name, "
+                "started_at, finished_at, lease_until) VALUES ($1::uuid, 'full', 'json', "
+                "'running', 'system', 'test', now(), NULL, now() + make_interval(secs => $2))",
+                provider["id"], lease)
+    await sign_in_as(browser, pool, app, "college", provider["id"])
+    home = await browser.get("/college")
+    assert home.status_code == 200
+    assert "In progress" in home.text and "Stopped, not stored" in home.text
+    assert "stopped without finishing" in home.text

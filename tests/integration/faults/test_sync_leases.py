@@ -1,0 +1,91 @@
+"""A sync's running row and its lease (migration 0032): renewed while the import runs, finished
+as failed when the import stops with an error (a second sync of the college waiting too long
+for the first), abandoned by any number of sweeping instances once its lease has run out."""
+
+import asyncio
+import uuid
+
+from service.actor import Actor
+from service.courses import service, syncs
+from service.courses.schemas import CatalogueIn, CourseIn
+from tests.integration.faults.test_timeouts import assert_unavailable, limited_client
+from tests.integration.locks import wait_for_lock_wait
+
+ACTOR = Actor.system("lease test")
+
+
+async def provider_ref(api) -> service.ProviderRef:
+    provider = await api.provider()
+    return service.ProviderRef(uuid.UUID(provider["id"]), provider["ukprn"], provider["name"])
+
+
+def one_course(title: str) -> CatalogueIn:
+    return CatalogueIn(courses=[CourseIn(ref="L1", title=title, presentations=[])])
+
+
+async def test_a_running_sync_renews_its_lease_and_finishes_its_own_row(api, pool):
+    provider = await provider_ref(api)
+    leases = syncs.Leases(seconds=0.3, pool=pool, acquire_timeout=5)
+    async with pool.acquire() as conn, pool.acquire() as holder:
+        async with holder.transaction():  # the import's skills step waits for this
+            await holder.execute("LOCK TABLE course_skills IN EXCLUSIVE MODE")
+            sync = asyncio.create_task(service.apply_sync(
+                conn, provider, one_course("Leased"), mode="full", fmt="json", actor=ACTOR,
+                leases=leases))
+            await wait_for_lock_wait(pool, holder, sync)
+            first = await holder.fetchval("SELECT lease_until FROM syncs "
+                                          "WHERE status = 'running'")
+            for _ in range(500):  # renewed every 0.1 s; bounded at ~5 s
+                renewed = await holder.fetchval("SELECT lease_until FROM syncs "
+                                                "WHERE status = 'running'")
+                if renewed > first:
+                    break
+                await asyncio.sleep(0.01)
+            assert renewed > first
+        report = await sync
+    assert report.status == "applied"
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow("SELECT id, status, lease_until, finished_at FROM syncs")
+    assert (row["id"], row["status"], row["lease_until"]) == (report.id, "applied", None)
+
+
+async def test_a_second_sync_that_waits_too_long_answers_503_and_is_recorded_failed(
+        api, pool, settings, database_url):
+    provider = await api.provider()
+    headers = await api.college_token(provider)
+    body = {"courses": [{"ref": "W1", "title": "Waited", "presentations": []}]}
+    url = f"/v1/providers/{provider['ukprn']}/catalogue"
+    async with limited_client(settings, database_url, lock_timeout_ms=300) as (client, _):
+        async with pool.acquire() as holder, holder.transaction():  # a first sync, running
+            await holder.execute("SELECT people_lock_provider($1)", uuid.UUID(provider["id"]))
+            waited = await client.put(url, json=body, headers=headers)
+        assert_unavailable(waited)
+        async with pool.acquire() as conn:
+            row = await conn.fetchrow("SELECT status, error, finished_at FROM syncs")
+            assert await conn.fetchval("SELECT count(*) FROM courses") == 0
+        assert row["status"] == "failed" and "lock timeout" in row["error"]
+        assert row["finished_at"] is not None
+        again = await client.put(url, json=body, headers=headers)
+        assert again.status_code == 200, again.text
+        listed = (await client.get(f"/v1/providers/{provider['ukprn']}/syncs",
+                                   headers=headers)).json()["items"]
+    assert [s["status"] for s in listed] == ["applied", "failed"]
+
+
+async def test_sweepers_on_many_instances_abandon_each_expired_sync_once(api, pool):
+    provider = await provider_ref(api)
+    async with pool.acquire() as conn:
+        for lease in (-60, -1, -1, -1, 600):
+            sync_id = await conn.fetchval(
+                "INSERT INTO syncs (provider_id, mode, format, status, actor_role, actor_name, "
+                "started_at, finished_at, lease_until) VALUES ($1, 'full', 'json', 'running', "
+                "'system', 'test', now() - interval '2 minutes', NULL, "
+                "now() + make_interval(secs => $2)) RETURNING id", provider.id, lease)
+    swept = await asyncio.gather(*(syncs.abandon_expired(pool) for _ in range(3)))
+    assert sum(swept) == 4
+    async with pool.acquire() as conn:
+        statuses = await conn.fetch("SELECT id, status, finished_at = lease_until AS at_lease "
+                                    "FROM syncs ORDER BY lease_until")
+    assert [(r["status"], r["at_lease"]) for r in statuses] == [("abandoned", True)] * 4 + [
+        ("running", None)]
+    assert statuses[-1]["id"] == sync_id
