@@ -143,7 +143,7 @@ ORDER BY s.started_at DESC, s.id DESC
 LIMIT :limit
 
 -- name: begin_sync
--- A sync's running row, written before its import starts (migration 0032).
+-- A sync's running row, written before its import starts (migration 0037).
 INSERT INTO syncs (provider_id, feed_id, mode, format, status, actor_role, actor_name,
                    started_at, finished_at, lease_until)
 VALUES (:provider_id, :feed_id, :mode, :format, 'running', :actor_role, :actor_name,

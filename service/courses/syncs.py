@@ -1,4 +1,4 @@
-"""A sync's running row and its lease (migration 0032).
+"""A sync's running row and its lease (migration 0037).
 
 A sync writes its `running` row before its import starts, with a lease (`lease_until`,
 LADDER_SYNC_LEASE_SECONDS ahead); the import finishes that row, in its own transaction, as

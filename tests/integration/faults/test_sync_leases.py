@@ -1,4 +1,4 @@
-"""A sync's running row and its lease (migration 0032): renewed while the import runs, finished
+"""A sync's running row and its lease (migration 0037): renewed while the import runs, finished
 as failed when the import stops with an error (a second sync of the college waiting too long
 for the first), abandoned by any number of sweeping instances once its lease has run out."""
 
