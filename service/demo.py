@@ -52,6 +52,11 @@ WORKERS = [
 ]
 
 
+def email_of(name: str) -> str:
+    """A demo worker's email: maureen.walsh@example.org."""
+    return f"{name.lower().replace(' ', '.')}@example.org"
+
+
 async def load_demo(conn: asyncpg.Connection, settings: Settings,
                     progress: Progress = print) -> dict[str, str]:
     """Create the demo records once (an empty database only), issue fresh demo tokens, and give
@@ -129,7 +134,7 @@ async def _create_records(conn: asyncpg.Connection, progress: Progress):
             employer=employer, region=region, contract_type=contract, weekly_hours=hours,
             highest_qualification=qualification, occupation=occupation,
             facing_redundancy=redundancy,
-            email=f"{name.lower().replace(' ', '.')}@example.org"))
+            email=email_of(name)))
         worker_ids.append(worker.id)
     progress(f"demo: {len(rep_ids)} reps, {len(provider_ids)} colleges, "
              f"{len(worker_ids)} workers created")

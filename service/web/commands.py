@@ -33,13 +33,13 @@ async def links_for(conn: asyncpg.Connection, settings: Settings, *, email: str 
 
 
 async def demo_links(conn: asyncpg.Connection, settings: Settings) -> list[tuple[str, str, str]]:
-    from service.demo import DEMO_REP_EMAIL, PROVIDERS, WORKERS
+    """A link for every demo worker, rep and college (none for one the database lacks)."""
+    from service.web.demo import demo_people
 
-    worker_email = f"{WORKERS[0][1].lower().replace(' ', '.')}@example.org"
     async with conn.transaction():
-        return [*await links_for(conn, settings, email=worker_email),
-                *await links_for(conn, settings, email=DEMO_REP_EMAIL),
-                *await links_for(conn, settings, ukprn=PROVIDERS[0][0])]
+        return [link for person in demo_people()
+                for link in await links_for(conn, settings, email=person.email,
+                                            ukprn=person.ukprn)]
 
 
 def print_links(links: list[tuple[str, str, str]], minutes: float) -> None:

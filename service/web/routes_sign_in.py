@@ -10,10 +10,12 @@ from litestar.response import Redirect, Template
 from service.deps import Db
 from service.web import logic, pages
 from service.web import service as web
+from service.web.demo import demo_people
+
+DEMO_PEOPLE = demo_people()
 
 PUBLIC = {"public": True}
 HOMES = {"worker": "/account", "rep": "/branch", "college": "/college"}
-DEMO_EMAILS = ["maureen.walsh@example.org", "amira.khan@example.org"]
 
 
 def home_of(request: Request) -> str | None:
@@ -38,7 +40,7 @@ async def sign_in_form(request: Request, next: FromQuery[str | None] = None) -> 
     if home_of(request):
         return Redirect(home_of(request), status_code=303)
     return pages.page(request, "sign_in.html", title="Sign in", form=pages.Form(),
-                      next=safe_next(next), demo_emails=DEMO_EMAILS)
+                      next=safe_next(next), demo_people=DEMO_PEOPLE)
 
 
 @post("/sign-in", opt=PUBLIC)
@@ -50,7 +52,7 @@ async def ask_for_link(request: Request, db: Db) -> Template:
         form.error("email", problem)
         return pages.page(request, "sign_in.html", title="Sign in", form=form,
                           status_code=422, next=safe_next(form.get("next")),
-                          demo_emails=DEMO_EMAILS)
+                          demo_people=DEMO_PEOPLE)
     settings = request.app.state.settings
     try:
         await web.request_link(db, settings, request.app.state.rate_secret, email,
@@ -60,7 +62,7 @@ async def ask_for_link(request: Request, db: Db) -> Template:
         form.error("email", "You have asked for too many sign-in links. Wait 15 minutes, "
                    "then try again")
         return pages.page(request, "sign_in.html", title="Sign in", form=form,
-                          status_code=429, next=None, demo_emails=DEMO_EMAILS)
+                          status_code=429, next=None, demo_people=DEMO_PEOPLE)
     return pages.page(request, "sign_in_sent.html", title="Check your email", email=email,
                       minutes=f"{settings.web_link_minutes:g}")
 
