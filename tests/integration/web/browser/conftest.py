@@ -61,7 +61,8 @@ def server(pool, database_url: str, chromium) -> Iterator[str]:
     env = os.environ | {"LADDER_DATABASE_URL": database_url, "LADDER_RUN_SCHEDULER": "false",
                         "LADDER_MIGRATIONS_DIR": str(ROOT / "migrations"),
                         "LADDER_CATALOGUE_DIR": str(ROOT / "catalogue"),
-                        "LADDER_WEB_SECRET": "browser-tests", "LADDER_POOL_MIN_SIZE": "1"}
+                        "LADDER_WEB_SECRET": "browser-tests", "LADDER_POOL_MIN_SIZE": "1",
+                        "LADDER_WEB_DEMO": "true"}  # the sign-in page as the demo shows it
     process = subprocess.Popen(
         [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
          "--port", str(port), "service.asgi:app"], cwd=ROOT, env=env,
