@@ -3,7 +3,9 @@ test database, driven by Playwright through Debian's Chromium (`/usr/bin/chromiu
 browser Playwright downloads). Without Chromium they skip, saying why, unless
 LADDER_REQUIRE_BROWSER=1 (as in .ci/run), where they fail."""
 
+import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -132,3 +134,20 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         return SCREENSHOTS / name
     return tmp_path / name
+
+
+async def screenshot(page, tmp_path: Path, name: str, height: int | None = None) -> Path:
+    """The whole page as a PNG (see screenshot_path), or only its top `height` pixels (a long
+    page); one for docs/ is cut to a 256-colour palette by pngquant when it is installed (about
+    a third of the size), kept as it is if not."""
+    path = screenshot_path(tmp_path, name)
+    clip = None
+    if height:
+        width = await page.evaluate("document.documentElement.clientWidth")
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+    await page.screenshot(path=path, full_page=True, clip=clip)
+    if path.parent == SCREENSHOTS and shutil.which("pngquant"):
+        await asyncio.to_thread(subprocess.run, [
+            "pngquant", "--quality", "60-90", "--speed", "1", "--strip", "--force", "--output",
+            str(path), str(path)], check=False, timeout=60)
+    return path

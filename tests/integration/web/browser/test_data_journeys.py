@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from service.web import service as web
 from tests.integration.enrolments.helpers import Enrolments
-from tests.integration.web.browser.conftest import screenshot_path
+from tests.integration.web.browser.conftest import screenshot
 from tests.integration.web.browser.test_journeys import accessible, sign_in_by_email
 
 pytestmark = pytest.mark.slow
@@ -27,11 +27,13 @@ async def test_a_worker_answers_equality_challenges_and_withdraws_a_consent_then
 
     await page.get_by_role("link", name="Your data").click()
     await accessible(page, javascript)
+    if javascript:
+        await screenshot(page, tmp_path, "your-data.png")
     await page.get_by_role("link", name="Equality monitoring").click()
     await expect(page.get_by_role("heading", name="Equality monitoring")).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "equality.png"), full_page=True)
+        await screenshot(page, tmp_path, "equality.png")
     await page.get_by_role("group", name="What is your sex?").get_by_label("Female").check()
     await page.get_by_label("What is your ethnic group?").select_option("black_caribbean")
     await page.get_by_role("group", name="Are you disabled under the Equality Act?"
@@ -51,7 +53,7 @@ async def test_a_worker_answers_equality_challenges_and_withdraws_a_consent_then
     await expect(page.get_by_text("Your challenge has been sent")).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "challenges.png"), full_page=True)
+        await screenshot(page, tmp_path, "challenges.png")
 
     await page.get_by_role("link", name="Back to your data").click()
     await page.get_by_role("link", name="What you agreed to share").click()
@@ -78,8 +80,7 @@ async def test_a_worker_answers_equality_challenges_and_withdraws_a_consent_then
     await expect(page.get_by_text("Email not shared")).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "college-enrolments.png"),
-                              full_page=True)
+        await screenshot(page, tmp_path, "college-enrolments.png")
     await page.get_by_role("link", name="Confirm started").click()
     await expect(page.get_by_role("heading", name="Confirm that Maureen Walsh has started")
                  ).to_be_visible()

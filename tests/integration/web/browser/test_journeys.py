@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 
 from tests.integration.courses.conftest import course, presentation
 from tests.integration.reviews.helpers import shift_into_past
-from tests.integration.web.browser.conftest import screenshot_path
+from tests.integration.web.browser.conftest import screenshot
 from tests.integration.web.conftest import book, open_slot, outbox_links, worker_with_money
 
 pytestmark = pytest.mark.slow
@@ -61,7 +61,7 @@ async def test_a_worker_reads_her_account_downloads_the_statement_and_books_a_re
     await expect(page.get_by_text("£250.00").first).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "account.png"), full_page=True)
+        await screenshot(page, tmp_path, "account.png")
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Download your statement (CSV)").click()
     download = await download_info.value
@@ -87,8 +87,7 @@ async def test_a_worker_reads_her_account_downloads_the_statement_and_books_a_re
     await expect(page.get_by_role("heading", name="Check your booking")).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "review-check.png"),
-                              full_page=True)
+        await screenshot(page, tmp_path, "review-check.png")
     await page.get_by_role("button", name="Book this review").click()
     await expect(page.get_by_role("heading", name="Review booked")).to_be_visible()
     await accessible(page, javascript)
@@ -108,7 +107,7 @@ async def test_a_rep_registers_a_worker_and_records_an_outcome(api, pool, page: 
     await expect(page.get_by_role("heading", name="Leeds UNISON")).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "branch.png"), full_page=True)
+        await screenshot(page, tmp_path, "branch.png")
 
     await page.get_by_role("link", name="Register a worker").first.click()
     await accessible(page, javascript)
@@ -171,8 +170,7 @@ async def test_a_college_uploads_a_catalogue_with_a_bad_record_and_sees_why(
     await expect(table).to_contain_text("BAD-1")
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "college-upload.png"),
-                              full_page=True)
+        await screenshot(page, tmp_path, "college-upload.png")
 
 
 async def tab_to(page: Page, locator, presses: int = 80) -> None:
@@ -226,5 +224,5 @@ async def test_the_account_page_at_320_pixels_does_not_scroll_sideways(api, pool
     await expect(page.get_by_role("heading", name="Your learning account")).to_be_visible()
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page is {width} px wide at a 320 px viewport"
-    await page.screenshot(path=screenshot_path(tmp_path, "account-320.png"), full_page=True)
+    await screenshot(page, tmp_path, "account-320.png")
     await context.close()

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from service.demo import load_demo
-from tests.integration.web.browser.conftest import screenshot_path
+from tests.integration.web.browser.conftest import screenshot
 from tests.integration.web.browser.test_journeys import accessible, sign_in_by_email
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ async def test_dev_chooses_a_pathway_and_enrols_with_consent(
     await expect(librarian.get_by_role("table")).to_contain_text("Poppleton Community College")
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "options.png"), full_page=True)
+        await screenshot(page, tmp_path, "options.png", height=1600)
     await page.get_by_label("Close my digital skills gaps first").check()
     await page.get_by_role("button", name="Update my options").click()
     await expect(page).to_have_url(re.compile(r"focus=digital"))
@@ -42,6 +42,8 @@ async def test_dev_chooses_a_pathway_and_enrols_with_consent(
     await expect(page.get_by_role("heading", name="Check your choice")).to_be_visible()
     await expect(page.get_by_text("£1,500.00, once")).to_be_visible()
     await accessible(page, javascript)
+    if javascript:
+        await screenshot(page, tmp_path, "pathway-check.png")
     await page.get_by_role("button", name="Choose this pathway").click()
     await expect(page.get_by_role("heading", name="Pathway chosen")).to_be_visible()
     await accessible(page, javascript)
@@ -62,7 +64,7 @@ async def test_dev_chooses_a_pathway_and_enrols_with_consent(
     await expect(page.get_by_role("heading", name="Check your enrolment")).to_be_visible()
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "enrol-check.png"), full_page=True)
+        await screenshot(page, tmp_path, "enrol-check.png")
     await page.get_by_role("button", name="Confirm and enrol").click()
     await expect(page.get_by_role("heading", name="Place booked")).to_be_visible()
     await accessible(page, javascript)
@@ -73,7 +75,7 @@ async def test_dev_chooses_a_pathway_and_enrols_with_consent(
     await expect(page.get_by_role("table")).to_contain_text("Booked")
     await accessible(page, javascript)
     if javascript:
-        await page.screenshot(path=screenshot_path(tmp_path, "enrolments.png"), full_page=True)
+        await screenshot(page, tmp_path, "enrolments.png")
     await page.get_by_role("link", name="Cancel").first.click()
     await expect(page.get_by_text("is given back to your account")).to_be_visible()
     await accessible(page, javascript)
