@@ -31,7 +31,7 @@ async def test_the_access_log_shows_a_reps_read_of_the_account_by_the_reps_name(
                                             "account.read", "worker.create"]
     mine, colleges, reps, created = items
     assert (colleges["role"], colleges["name"]) == ("college", "Leeds City College")
-    assert colleges["what"] == "enrolments read"  # an action not described yet: its name
+    assert colleges["what"] == "read one of your enrolments"
     assert (mine["role"], mine["name"], mine["kind"]) == ("worker", "you", "read")
     assert (reps["role"], reps["name"]) == ("rep", rv.rep["name"])  # the rep, not the token
     assert reps["what"] == "read your learning account" and reps["kind"] == "read"
