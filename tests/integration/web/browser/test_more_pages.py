@@ -2,9 +2,10 @@
 violation): the waiting list and a time offered from it, cancelling a review, saving a skill,
 changing and deleting equality answers, accepting an offered course place, publishing and
 cancelling a slot, the calendar address, the job choices a rep is offered, the 403, 404 and
-410 pages and the signed-out page. And the security rules seen from a browser, with JavaScript
-on and off: another worker's pages are refused, a form posted without its token does nothing,
-a used or expired link does not sign in, and the session cookie's flags."""
+410 pages, the signed-out page, and a rep's forms sent empty (their error summaries). And the
+security rules seen from a browser, with JavaScript on and off: another worker's pages are
+refused, a form posted without its token does nothing, a used or expired link does not sign
+in, and the session cookie's flags."""
 
 import re
 from uuid import uuid4
@@ -105,6 +106,10 @@ async def test_the_rep_pages_no_journey_reaches_are_accessible(api, pool, page: 
     await api.rep(email="slots@example.org", branch="Leeds UNISON")
     await sign_in_by_email(page, pool, "slots@example.org")
     await page.get_by_role("link", name="Review slots").click()
+    await page.get_by_role("button", name="Publish the slot").click()  # nothing filled in
+    await expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    await expect(page).to_have_title(re.compile("^Error: "))
+    await accessible(page, True)
     await page.get_by_label("Day").fill("14")
     await page.get_by_label("Month").fill("5")
     await page.get_by_label("Year").fill("2027")
@@ -122,6 +127,9 @@ async def test_the_rep_pages_no_journey_reaches_are_accessible(api, pool, page: 
     await landed(page, "Your calendar feed")
 
     await page.goto("/branch/workers/new")
+    await page.get_by_role("button", name="Register the worker").click()  # nothing filled in
+    await expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    await accessible(page, True)
     await page.get_by_label("Full name").fill("Jo Bloggs")
     await page.get_by_label("Job", exact=True).fill("cleaner")
     await page.get_by_role("button", name="Register the worker").click()
