@@ -1,7 +1,7 @@
 """A small, realistic demo so that a newcomer can try the API at once: two branches with a rep
 each, two colleges, and workers of varied contracts, hours and ages. Names are invented."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -19,6 +19,8 @@ from service.demo_courses import demo_courses_json
 from service.errors import Conflict
 from service.people import service as people
 from service.people.schemas import ProviderIn, RepIn, WorkerIn
+from service.reviews import service as reviews
+from service.reviews.schemas import SlotIn
 from service.settings import Settings
 
 DEMO_REP_EMAIL = "amira.khan@example.org"
@@ -50,6 +52,7 @@ WORKERS = [
     ("CC-0154", "Ian Penrose", date(1976, 4, 17), 1, "Cornwall Council", "E12000009",
      "4132.1", "permanent", 30.0, "2", False),
 ]
+REVIEWED = 2  # Joanne Brierley: her review a week ago waits for the rep to record its outcome
 
 
 def email_of(name: str) -> str:
@@ -64,7 +67,8 @@ async def load_demo(conn: asyncpg.Connection, settings: Settings,
     often the demo is loaded. `conn` must not be inside a transaction (the accrual commits)."""
     async with conn.transaction():
         existing = await people.rep_by_email(conn, DEMO_REP_EMAIL)
-        if existing is None:
+        created = existing is None
+        if created:
             if await people.has_workers(conn):
                 progress("demo: the database already holds real workers; no demo data added")
                 return {}
@@ -95,7 +99,31 @@ async def load_demo(conn: asyncpg.Connection, settings: Settings,
                     branch=REPS[0][2])
     async with conn.transaction():
         await _union_contribution(conn, rep, worker_ids[0], progress)
+        if created:
+            await _review_slots(conn, rep, worker_ids[REVIEWED], settings, progress)
     return tokens
+
+
+async def _review_slots(conn: asyncpg.Connection, rep: Principal, reviewed: UUID,
+                        settings: Settings, progress: Progress) -> None:
+    """The demo rep's open slots on the next three days (10:00 and 14:00, UK time) for a worker
+    to book, and a review of Joanne Brierley's a week ago (published and booked then, as the
+    reviews service is told), whose outcome is there to record."""
+    now = datetime.now(UTC)
+    hours = settings.review_offer_hours
+    then = now - timedelta(days=7)
+    past = await reviews.create_slot(conn, rep, rep.rep_id, SlotIn(
+        then + timedelta(hours=1), then + timedelta(hours=2), "in_person", "Civic Hall, room 2"),
+        then, hours)
+    await reviews.book(conn, rep, reviewed, past.id, then, hours)
+    for days in (1, 2, 3):
+        for hour in (10, 14):
+            starts = datetime.combine(clock.today() + timedelta(days=days), time(hour),
+                                      tzinfo=clock.UK)
+            await reviews.create_slot(conn, rep, rep.rep_id, SlotIn(
+                starts, starts + timedelta(hours=1), "video", "Teams link by email"), now, hours)
+    progress(f"demo: {REPS[0][0]} published 6 review slots, and {WORKERS[REVIEWED][1]}'s "
+             "review a week ago waits for its outcome")
 
 
 async def _accrue_this_year(conn: asyncpg.Connection, progress: Progress) -> None:

@@ -7,12 +7,14 @@ from typing import NamedTuple
 from service.demo import PROVIDERS, REPS, WORKERS, email_of
 
 TRY = {
-    "Maureen Walsh": "an account with union money, the statement, priority, skills, booking a "
-                     "review, your data",
+    "Maureen Walsh": "an account with union money, the statement, priority, skills, booking "
+                     "one of Amira Khan's review slots, your data",
+    "Joanne Brierley": "her review a week ago, whose outcome Amira Khan records",
     "Dev Patel": "facing redundancy: options, choosing a pathway, enrolling on a course",
     "Tom Okafor": "options with the demo college's courses",
     "Ian Penrose": "options with the demo college's courses",
-    "Amira Khan": "the Leeds branch: registering a worker, review slots, recording an outcome",
+    "Amira Khan": "the Leeds branch: registering a worker, review slots, recording the outcome "
+                  "of Joanne Brierley's review",
     "Gareth Pryce": "the Cornwall branch",
     "Cornwall College": "uploading a catalogue and seeing why a course is rejected",
     "Poppleton Community College": "the demo courses, and confirming the enrolments made on them",

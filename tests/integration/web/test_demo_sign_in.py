@@ -49,6 +49,34 @@ async def test_the_demo_links_sign_in_as_every_demo_person(app, pool, settings, 
             assert used.status_code == 410, name
 
 
+async def test_the_demo_has_a_review_to_book_and_an_outcome_to_record(app, pool, settings,
+                                                                      reference_data):
+    """A newcomer can do the review journeys at once: Maureen books one of the rep's open
+    slots, and Amira records the outcome of Joanne's review of a week ago."""
+    async with pool.acquire() as conn:
+        await load_demo(conn, settings, progress=lambda _: None)
+        links = {name: link.rsplit("/", 1)[1]
+                 for _, name, link in await demo_links(conn, settings)}
+    async with await new_browser(app) as client:
+        await post_form(client, f"/sign-in/{links['Maureen Walsh']}")
+        slots = re.findall(r'href="(/review/book/[0-9a-f-]+)"', (await client.get("/review")).text)
+        assert len(slots) == 6
+        booked = await post_form(client, slots[0])
+        assert booked.status_code == 200 and "Review booked" in booked.text
+    async with await new_browser(app) as client:
+        await post_form(client, f"/sign-in/{links['Amira Khan']}")
+        branch = (await client.get("/branch")).text
+        [outcome] = re.findall(r'href="(/branch/reviews/[0-9a-f-]+/outcome)"', branch)
+        recorded = await post_form(client, outcome, {
+            "outcome": "attended", "action_plan": "A payroll course in the spring."})
+        assert recorded.status_code == 200 and "Outcome recorded" in recorded.text
+    async with pool.acquire() as conn:
+        assert sorted(await conn.fetch("SELECT status FROM reviews")) == [
+            ("attended",), ("booked",)]
+        await load_demo(conn, settings, progress=lambda _: None)  # again: nothing added
+        assert await conn.fetchval("SELECT count(*) FROM review_slots") == 7
+
+
 async def test_the_demo_sign_in_page_lists_every_demo_email(app, pool, settings):
     demo_app = create_app(settings.model_copy(update={"web_demo": True}), pool=pool)
     async with await new_browser(demo_app) as client:
