@@ -16,7 +16,8 @@ TRY = {
     "Amira Khan": "the Leeds branch: registering a worker, review slots, recording the outcome "
                   "of Joanne Brierley's review",
     "Gareth Pryce": "the Cornwall branch",
-    "Cornwall College": "uploading a catalogue and seeing why a course is rejected",
+    "Cornwall College": "uploading a catalogue and seeing why a course is rejected (try "
+                        "docs/examples/catalogue-with-a-bad-course.json, keeping the others)",
     "Poppleton Community College": "the demo courses, and confirming the enrolments made on them",
 }
 

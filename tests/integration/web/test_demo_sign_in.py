@@ -77,6 +77,27 @@ async def test_the_demo_has_a_review_to_book_and_an_outcome_to_record(app, pool,
         assert await conn.fetchval("SELECT count(*) FROM review_slots") == 7
 
 
+async def test_the_example_catalogue_has_a_bad_course_the_demo_college_is_told_about(
+        app, pool, settings, reference_data):
+    """docs/examples/catalogue-with-a-bad-course.json, uploaded as Cornwall College keeping its
+    other courses: one course added, one rejected with its reason."""
+    async with pool.acquire() as conn:
+        await load_demo(conn, settings, progress=lambda _: None)
+        links = {name: link.rsplit("/", 1)[1]
+                 for _, name, link in await demo_links(conn, settings)}
+    example = ROOT / "docs" / "examples" / "catalogue-with-a-bad-course.json"
+    async with await new_browser(app) as client:
+        await post_form(client, f"/sign-in/{links['Cornwall College']}")
+        token = csrf_of((await client.get("/college/upload")).text)
+        done = await client.post("/college/upload", data={"_csrf_token": token, "mode": "delta"},
+                                 files={"catalogue": (example.name, example.read_bytes(),
+                                                      "application/json")})
+    assert done.status_code == 200 and "Catalogue uploaded" in done.text
+    rejected = done.text[done.text.index("Rejected courses and why"):]
+    assert "DEMO-BAD-1" in rejected and "DEMO-CARE-2" not in rejected
+    assert "2028-01-01 is before starts_on 2028-05-01" in rejected
+
+
 async def test_the_demo_sign_in_page_lists_every_demo_email(app, pool, settings):
     demo_app = create_app(settings.model_copy(update={"web_demo": True}), pool=pool)
     async with await new_browser(demo_app) as client:
