@@ -16,7 +16,7 @@ from service.demo import load_demo
 from service.web.commands import demo_links
 from service.web.demo import demo_people
 from tests.conftest import ROOT, start_ladder
-from tests.integration.web.browser.conftest import free_port
+from tests.integration.web.browser.conftest import free_port, wait_for_health
 from tests.integration.web.conftest import csrf_of, new_browser, post_form
 
 HOMES = {"worker": "/account", "rep": "/branch", "college": "/college"}
@@ -118,8 +118,10 @@ def test_ladder_serve_demo_prints_a_link_that_signs_in_for_each_demo_person(fres
                                                "LADDER_CATALOGUE_DIR": str(ROOT / "catalogue"),
                                                "LADDER_WORKERS": "1"})
     lines: queue.Queue[str] = queue.Queue()
+    errors: list[str] = []  # the log, drained so that the server never blocks on it
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],
                      daemon=True).start()
+    threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True).start()
     try:
         links: dict[str, str] = {}
         deadline = time.monotonic() + 240
@@ -127,19 +129,14 @@ def test_ladder_serve_demo_prints_a_link_that_signs_in_for_each_demo_person(fres
             try:
                 line = lines.get(timeout=1)
             except queue.Empty:
-                assert process.poll() is None, process.stderr.read()[-2000:]
+                assert process.poll() is None, "".join(errors)[-2000:]
                 continue
             found = re.match(r"(\w+) \((.+?)\)\s+(http://\S+/sign-in/\S+)$", line.strip())
             if found:
                 links[found[2]] = found[3]
         assert set(links) == {p.name for p in demo_people()}
         base = f"http://127.0.0.1:{port}"
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_for_health(base, process, lambda: "".join(errors), seconds=120)
         for person in demo_people():
             link = links[person.name]
             assert link.startswith(f"http://127.0.0.1:{port}/sign-in/")

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -56,6 +56,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_health(url: str, process: subprocess.Popen, output: Callable[[], str],
+                    seconds: float = 60) -> None:
+    """Until `url`/health answers 200; fails (with the end of `output()`) if the server's
+    process exits first, or (killing it) if the time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        if process.poll() is not None:
+            pytest.fail(f"the server did not start: {output()[-2000:]}")
+    process.kill()
+    pytest.fail(f"the server did not answer /health within {seconds:g} s")
+
+
 @pytest.fixture(scope="session")
 def server(pool, database_url: str, chromium) -> Iterator[str]:
     """The app in its own process (as `ladder serve` runs it) at http://localhost:PORT."""
@@ -70,18 +87,7 @@ def server(pool, database_url: str, chromium) -> Iterator[str]:
          "--port", str(port), "service.asgi:app"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if process.poll() is not None:
-            pytest.fail(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
-    else:
-        process.kill()
-        pytest.fail("the server did not answer /health within 60 s")
+    wait_for_health(url, process, lambda: process.stderr.read().decode())
     yield url
     process.terminate()
     try:

@@ -16,6 +16,16 @@ from tests.integration.web.browser.test_journeys import accessible, sign_in_by_e
 pytestmark = pytest.mark.slow
 
 
+async def answer_equality(page: Page) -> None:
+    """Answer the equality questions (female, Caribbean, prefer not to say), consent, save."""
+    await page.get_by_role("group", name="What is your sex?").get_by_label("Female").check()
+    await page.get_by_label("What is your ethnic group?").select_option("black_caribbean")
+    await page.get_by_role("group", name="Are you disabled under the Equality Act?"
+                           ).get_by_label("Prefer not to say").check()
+    await page.get_by_label("I agree that Ladder keeps").check()
+    await page.get_by_role("button", name="Save your answers").click()
+
+
 async def test_a_worker_answers_equality_challenges_and_withdraws_a_consent_then_a_college_confirms(
         api, app, pool, page: Page, javascript: bool, tmp_path):
     en = await Enrolments(api).setup()
@@ -34,12 +44,7 @@ async def test_a_worker_answers_equality_challenges_and_withdraws_a_consent_then
     await accessible(page, javascript)
     if javascript:
         await screenshot(page, tmp_path, "equality.png")
-    await page.get_by_role("group", name="What is your sex?").get_by_label("Female").check()
-    await page.get_by_label("What is your ethnic group?").select_option("black_caribbean")
-    await page.get_by_role("group", name="Are you disabled under the Equality Act?"
-                           ).get_by_label("Prefer not to say").check()
-    await page.get_by_label("I agree that Ladder keeps").check()
-    await page.get_by_role("button", name="Save your answers").click()
+    await answer_equality(page)
     await expect(page.get_by_text("Your answers have been saved")).to_be_visible()
     await expect(page.get_by_text("Caribbean", exact=True)).to_be_visible()
     await accessible(page, javascript)

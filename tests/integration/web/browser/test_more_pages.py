@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.integration.enrolments.helpers import Enrolments
+from tests.integration.web.browser.test_data_journeys import answer_equality
 from tests.integration.web.browser.test_journeys import accessible, sign_in_by_email
 from tests.integration.web.conftest import book, open_slot, outbox_links
 
@@ -63,12 +64,7 @@ async def test_the_worker_pages_no_journey_reaches_are_accessible(api, pool, pag
     await landed(page, "Your skills")
 
     await page.goto("/your-data/equality")
-    await page.get_by_role("group", name="What is your sex?").get_by_label("Female").check()
-    await page.get_by_label("What is your ethnic group?").select_option("black_caribbean")
-    await page.get_by_role("group", name="Are you disabled under the Equality Act?"
-                           ).get_by_label("Prefer not to say").check()
-    await page.get_by_label("I agree that Ladder keeps").check()
-    await page.get_by_role("button", name="Save your answers").click()
+    await answer_equality(page)
     await page.get_by_role("link", name="Change your answers").first.click()
     await landed(page, "Equality monitoring")
     await page.goto("/your-data/equality")
