@@ -1,7 +1,7 @@
 """Soak: two `ladder serve` instances on one PostgreSQL under mixed traffic for a bounded time,
 with one PostgreSQL restart in the middle; then the invariants are checked and printed.
 
-    .venv/bin/python bench/soak.py [--seconds 180] [--max-requests 30000] [--concurrency 16]
+    .venv/bin/python bench/soak.py [--seconds 180] [--max-requests 60000] [--concurrency 16]
                                    [--workers 60] [--down-seconds 5]
 
 Everything is local: an embedded PostgreSQL in a temporary directory (started, stopped and
@@ -17,12 +17,15 @@ account's cached totals equal the sums of its ledger; no slot holds two bookings
 contribution key credited at most once, and exactly once if it was answered 201; no presentation
 holds more enrolments (offered, booked, started, completed) than places; every account read
 answered 200 has its audit row; no 5xx other than 503 while PostgreSQL was down (and a
-grace period after); no connection refused or dropped by Ladder. Exit status 1 if one fails."""
+grace period after); no connection refused or dropped by Ladder; no 5xx but 503 and no
+unhandled error in the servers' own request logs (PostgreSQL's deadlocks are counted from its
+log). Exit status 1 if one fails."""
 
 import argparse
 import asyncio
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,7 +43,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.soak_checks import figures, invariants  # noqa: E402
+from bench.soak_checks import figures, from_logs, invariants  # noqa: E402
 from service.auth.service import issue_token  # noqa: E402
 from service.pgserver import EmbeddedServer  # noqa: E402
 
@@ -327,11 +330,15 @@ async def main() -> int:
                 process.kill()
         for log in logs:
             log.close()
+        postgres_log = data_dir.parent / f"{data_dir.name}-postgres.log"
+        if server.server.log.exists():  # kept: the data directory goes
+            shutil.copyfile(server.server.log, postgres_log)
         await asyncio.to_thread(server.close)
+    results += from_logs([Path(log.name) for log in logs], postgres_log)
     print("invariants:")
     for name, ok, detail in results:
         print(f"  {'ok  ' if ok else 'FAIL'} {name}: {detail}")
-    print(f"server logs: {logs[0].name}, {logs[1].name}")
+    print(f"server logs: {logs[0].name}, {logs[1].name}; PostgreSQL's: {postgres_log}")
     return 0 if all(ok for _, ok, _ in results) else 1
 
 
@@ -353,7 +360,7 @@ async def wait_ready(base: str, process: subprocess.Popen, seconds: float = 300)
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180)
-    parser.add_argument("--max-requests", type=int, default=30000)
+    parser.add_argument("--max-requests", type=int, default=60000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=60)
     parser.add_argument("--down-seconds", type=float, default=5)

@@ -1,8 +1,10 @@
 """The soak's reckoning (bench/soak.py): the invariants checked on the database once the
 traffic has stopped, and the figures printed for each kind of request."""
 
+import json
 import statistics
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -43,8 +45,8 @@ async def invariants(run: Any, url: str) -> list[tuple[str, bool, str]]:
     went_down, came_back = run.down if len(run.down) == 2 else (0.0, 0.0)
     server_errors = Counter()
     for kind, status, started, ended in run.records:
-        if isinstance(status, str):
-            server_errors[f"{kind}: {status}"] += 1
+        if isinstance(status, str):  # when, against the restart, to tell the two apart
+            server_errors[f"{kind}: {status} at {ended - went_down:+.1f} s from the stop"] += 1
         elif status >= 500 and not (status == 503 and ended >= went_down
                                     and started <= came_back + GRACE_SECONDS):
             server_errors[f"{kind}: {status}"] += 1
@@ -95,3 +97,25 @@ def figures(run: Any, seconds: float) -> None:
                      if s == 503 and en >= run.down[0] and st <= run.down[1] + GRACE_SECONDS)
         print(f"PostgreSQL down for {down:.1f} s; {during} requests answered 503 meanwhile "
               f"or within {GRACE_SECONDS} s after")
+
+
+def from_logs(servers: list[Path], postgres: Path) -> list[tuple[str, bool, str]]:
+    """What the logs say: the two servers' request lines (one JSON object per request) with a
+    5xx other than 503, and their unhandled errors, must be none; PostgreSQL's deadlocks (each
+    answered 409 "retry") are counted, not failed."""
+    logged, unhandled = Counter(), 0
+    for path in servers:
+        for line in path.read_text().splitlines():
+            if not line.startswith("{"):
+                continue  # granian's own lines
+            entry = json.loads(line)
+            if entry.get("logger") == "ladder.access" and entry["status"] >= 500:
+                logged[entry["status"]] += 1
+            unhandled += entry.get("message") == "unhandled error"
+    wrong = {status: n for status, n in logged.items() if status != 503}
+    text = postgres.read_text(errors="replace") if postgres.exists() else ""
+    deadlocks = text.count("ERROR:  deadlock detected")
+    return [("the servers logged no 5xx but 503 and no unhandled error",
+             not wrong and not unhandled,
+             f"{logged.get(503, 0)} logged 503, other 5xx {wrong or 'none'}, "
+             f"{unhandled} unhandled errors; PostgreSQL: {deadlocks} deadlocks detected")]
