@@ -78,6 +78,10 @@ def figures(run: Any, seconds: float) -> None:
         statuses[kind][status] += 1
     print(f"requests: {len(run.records)} in {seconds:.0f} s "
           f"({len(run.records) / seconds:.0f}/s over two instances)")
+    every = sorted(ms for times in by_kind.values() for ms in times)
+    if every:
+        print(f"all requests: p50 {statistics.median(every):.1f} ms, "
+              f"p99 {every[min(len(every) - 1, int(len(every) * 0.99))]:.1f} ms")
     print(f"{'kind':<22}{'count':>7}{'p50 ms':>9}{'p99 ms':>9}  statuses")
     for kind in sorted(by_kind):
         times = sorted(by_kind[kind])
