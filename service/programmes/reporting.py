@@ -135,7 +135,9 @@ def csv_lines(report: dict[str, Any]) -> str:
                 writer.writerow([section, row["group"], measure, _cell(row[measure])])
     for ref in report["reference"]:
         for measure, value in ref["figures"].items():
-            writer.writerow(["reference", ref["council"], measure, value])
+            writer.writerow(["reference", ref["organisation"], measure, value])
+        for measure in ("publication", "year", "checked"):
+            writer.writerow(["reference", ref["organisation"], measure, _cell(ref[measure])])
     return out.getvalue()
 
 

@@ -136,10 +136,23 @@ class GroupRow(msgspec.Struct):
 
 
 class ReferenceFigure(msgspec.Struct):
-    council: str
-    figures: dict[str, float]  # shares of participants, 0-1
-    described: str
-    source: str
+    """A Job Security Council's published result, quoted beside Ladder's as issue 14 gives it."""
+
+    organisation: Annotated[str, Meta(description="The council that published the figure")]
+    website: Annotated[str, Meta(description="Where the council publishes its results (not "
+                                             "visited when the figure was quoted)")]
+    figures: Annotated[dict[str, float], Meta(description="Shares of participants, 0-1")]
+    described: Annotated[str, Meta(description="The figure in words, as issue 14 words it")]
+    publication: Annotated[str, Meta(description=(
+        "The report the figure is from; `as cited in Ladder issue 14` where no report is "
+        "named"))]
+    year: Annotated[int | None, Meta(description=(
+        "The year the figure is for; null where the citation gives none"))]
+    checked: Annotated[bool, Meta(description=(
+        "Whether the figure was checked against the organisation's own report; false: "
+        "quoted as cited"))]
+    note: Annotated[str, Meta(description="What `publication`, `year` and `checked` mean for "
+                                          "this figure, in words")]
 
 
 class ProgrammeReport(msgspec.Struct):

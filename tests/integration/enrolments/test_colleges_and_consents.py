@@ -2,10 +2,11 @@
 the worker's consents: listing, withdrawing (which hides the email at once), audited."""
 
 import uuid
+from typing import Any
 
 import pytest
 
-from tests.integration.enrolments.helpers import OTHER_BRANCH, Enrolments
+from tests.integration.enrolments.helpers import OTHER_BRANCH, Enrolments, course
 
 
 @pytest.fixture
@@ -81,6 +82,56 @@ async def test_withdrawing_consent_hides_the_email_from_the_college_at_once(en: 
     audit = (await en.client.get(f"/v1/audit?worker={worker['id']}",
                                  headers=en.admin)).json()["items"]
     assert "consents.withdraw" in {e["action"] for e in audit}
+
+
+async def test_a_withdrawal_hides_the_email_on_every_enrolment_with_that_college(
+        en: Enrolments):
+    """Consent is to share with a college (one in force per worker and college), not per
+    enrolment: withdrawing it hides the email on all the worker's enrolments there at once,
+    and on none at another college; enrolling again gives it again for that college only."""
+    await en.catalogue(*(course(ref, title=f"Course {ref}") for ref in ("C1", "C2", "C3")))
+    other = await en.api.provider(name="Another College")
+    await en.catalogue(course("B1", title="Course B1"), provider=other)
+    other_college = await en.api.college_token(other)
+    worker, auth = await en.worker(email="sam@example.org")
+    first, second = [(await en.enrol(worker, await en.presentation_id(course_ref=ref),
+                                     auth)).json() for ref in ("C1", "C2")]
+    elsewhere = (await en.enrol(worker, await en.presentation_id(course_ref="B1",
+                                                                 provider=other), auth)).json()
+    assert first["consent_id"] == second["consent_id"] != elsewhere["consent_id"]
+
+    async def emails(college: dict[str, str], provider: dict | None = None) -> dict[str, Any]:
+        response = await en.provider_list(college, provider)
+        assert response.status_code == 200, response.text
+        return {i["id"]: i["worker_email"] for i in response.json()["items"]}
+
+    assert await emails(en.college) == {first["id"]: "sam@example.org",
+                                        second["id"]: "sam@example.org"}
+    assert await emails(other_college, other) == {elsewhere["id"]: "sam@example.org"}
+
+    withdraw = f"/v1/workers/{worker['id']}/consents/{{}}/withdraw"
+    response = await en.client.post(withdraw.format(first["consent_id"]), headers=auth)
+    assert response.status_code == 200, response.text
+    assert await emails(en.college) == {first["id"]: None, second["id"]: None}
+    assert await emails(other_college, other) == {elsewhere["id"]: "sam@example.org"}
+    names = {i["worker_name"] for i in (await en.provider_list()).json()["items"]}
+    assert names == {worker["name"]}  # the name still shows: the college needs to know who
+
+    response = await en.client.post(withdraw.format(elsewhere["consent_id"]), headers=auth)
+    assert response.status_code == 200, response.text
+    assert await emails(other_college, other) == {elsewhere["id"]: None}
+
+    again = (await en.enrol(worker, await en.presentation_id(course_ref="C3"), auth)).json()
+    assert again["consent_id"] not in {first["consent_id"], elsewhere["consent_id"]}
+    # in force again for the first college, for all its enrolments; still withdrawn for the other
+    assert await emails(en.college) == {i: "sam@example.org"
+                                        for i in (first["id"], second["id"], again["id"])}
+    assert await emails(other_college, other) == {elsewhere["id"]: None}
+    consents = (await en.client.get(f"/v1/workers/{worker['id']}/consents",
+                                    headers=auth)).json()["items"]
+    assert {(c["id"], c["in_force"]) for c in consents} == {
+        (again["consent_id"], True), (first["consent_id"], False),
+        (elsewhere["consent_id"], False)}
 
 
 async def test_enrolling_again_gives_consent_again(en: Enrolments):

@@ -62,10 +62,18 @@ async def test_the_report_counts_shares_medians_and_suppresses_small_cells(api):
     # 12 workers, 9 in work or study: the 3 others are under 5, so the count is hidden
     assert (full_time["group"], full_time["workers"], full_time["in_work_or_study"],
             full_time["share_in_work_or_study"]) == ("full-time", 12, None, None)
-    councils = {r["council"]: r for r in report["reference"]}
-    assert councils["TRR Trygghetsrådet (Sweden)"]["figures"] == {
-        "new_job": 0.79, "self_employed": 0.07, "longer_study": 0.05}
-    assert all(r["source"] for r in report["reference"])
+    councils = {r["organisation"]: r for r in report["reference"]}
+    assert {k: (v["website"], v["figures"]) for k, v in councils.items()} == {
+        "TSL (Trygghetsfonden TSL, Sweden)": ("tsl.se", {"in_work_or_study": 0.90}),
+        "TRR Trygghetsrådet (Sweden)": (
+            "trr.se", {"new_job": 0.79, "self_employed": 0.07, "longer_study": 0.05})}
+    # issue 14 names no report or year, and nothing here could check the figures: the report
+    # says so rather than naming a publication
+    for ref in report["reference"]:
+        assert (ref["publication"], ref["year"], ref["checked"]) == (
+            "as cited in Ladder issue 14", None, False)
+        assert "not been checked" in ref["note"] and "issue 14" in ref["note"]
+    assert any("checked: false" in note for note in report["notes"])
 
     as_csv = await api.client.get(f"/v1/programmes/{programme['id']}/report",
                                   params={"format": "csv"}, headers=admin)
@@ -75,6 +83,10 @@ async def test_the_report_counts_shares_medians_and_suppresses_small_cells(api):
     assert ["destinations", "", "share_in_work_or_study", "0.75"] in rows
     assert ["by_age_band", "35-44", "workers", ""] in rows
     assert ["programme", "", "pathway_chosen", "0"] in rows
+    trr = "TRR Trygghetsrådet (Sweden)"
+    assert [r[2:] for r in rows if r[:2] == ["reference", trr]] == [
+        ["new_job", "0.79"], ["self_employed", "0.07"], ["longer_study", "0.05"],
+        ["publication", "as cited in Ladder issue 14"], ["year", ""], ["checked", "false"]]
 
 
 async def test_only_admins_read_a_report(api):
@@ -89,3 +101,11 @@ async def test_only_admins_read_a_report(api):
     bad = await api.client.get(f"/v1/programmes/{programme['id']}/report",
                                params={"format": "xlsx"}, headers=await api.admin())
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "format"
+
+
+async def test_the_openapi_documents_where_a_reference_figure_comes_from(app):
+    figure = app.openapi_schema.to_schema()["components"]["schemas"]["ReferenceFigure"]
+    assert {"organisation", "publication", "year", "checked", "note"} <= set(figure["required"])
+    assert figure["properties"]["checked"]["type"] == "boolean"
+    assert {"type": "null"} in figure["properties"]["year"]["oneOf"]
+    assert all(figure["properties"][f].get("description") for f in figure["properties"])
