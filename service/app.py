@@ -95,8 +95,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[*([RequestLogMiddleware] if settings.request_log else []),
-                    db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
+        middleware=[db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
                     AuthenticationMiddleware],
         before_request=strict_json_body,
         before_send=[security_headers],
@@ -121,6 +120,12 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         ),
         debug=settings.debug,
     )
+    if settings.request_log:
+        # Outside Litestar's app-level exception handler, not among the route middleware: an
+        # error raised by a middleware (a 401 from authentication, a 503 when the token lookup
+        # finds no database) is answered by that handler, and a log line taken inside it would
+        # see no answer and say 500, with no X-Request-Id on the answer.
+        app.asgi_handler = RequestLogMiddleware(app.asgi_handler)
     app.state.settings = settings
     app.state.search_cache = SearchCache()
     app.state.token_cache = TokenCache(settings.token_cache_seconds)

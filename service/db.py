@@ -14,7 +14,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from service.errors import Unavailable
+from service.errors import CLOSED_UNDER_REQUEST, Unavailable
 from service.settings import Settings
 
 log = logging.getLogger("ladder")
@@ -155,6 +155,17 @@ class RequestConnection:
             # release (waiting out a cancelled query, rolling back), and acquire has none here.
             await self._pool.release(conn, timeout=self._timeout)
 
+    def closed_under_it(self) -> bool:
+        """Whether the connection the request holds was closed under it (the server ended it
+        while the request was between statements): asyncpg's pool has taken it back then, and
+        the request's handle answers every call with InterfaceError."""
+        if self._conn is None:
+            return False
+        try:
+            return self._conn.is_closed()
+        except asyncpg.InterfaceError:  # "released back to the pool": the pool took it
+            return True
+
     def discard(self) -> None:
         """After an error that says the connection broke: closed at once, never put back in
         the pool in a state asyncpg cannot tell (a later query would fail with
@@ -282,7 +293,9 @@ async def provide_connection(
         else:
             async with request_transaction(conn):
                 yield conn
-    except BROKEN_CONNECTION:
+    except BROKEN_CONNECTION as exc:
+        if holder.closed_under_it():  # answered 503, not taken for a misuse (500)
+            exc.add_note(CLOSED_UNDER_REQUEST)
         holder.discard()
         raise
     finally:

@@ -210,11 +210,19 @@ def unavailable(exc: Exception) -> Response:
     return problem_response(Unavailable(f"{what}; try again shortly"))
 
 
+# Noted on an error (`add_note`) by `db.provide_connection` when the request's connection was
+# closed under it: asyncpg's pool then takes the connection back and detaches the request's
+# handle, whose next use raises InterfaceError "released back to the pool", which otherwise
+# means a misuse.
+CLOSED_UNDER_REQUEST = "the request's connection was closed under it"
+
+
 def connection_lost_handler(request: Request, exc: Exception) -> Response:
     """A connection closed under the request (the server restarted, the network broke): 503.
     asyncpg raises InterfaceError for a closed connection and for misuse alike; misuse is ours."""
     closed = (isinstance(exc, OSError | asyncpg.InternalClientError)  # a broken protocol state
-              or "closed" in str(exc))
+              or "closed" in str(exc)
+              or CLOSED_UNDER_REQUEST in getattr(exc, "__notes__", ()))
     return unavailable(exc) if closed else internal_error_handler(request, exc)
 
 

@@ -97,7 +97,8 @@ WHERE id = :enrolment_id AND status = 'waiting'
 
 -- name: presentations_to_fill
 -- Presentations with an offer that has lapsed, or with people waiting while places are free
--- (places raised by a sync, say): the scheduler's job fills them.
+-- (places raised by a sync, say): the scheduler's job fills them, in a fixed order (each in its
+-- own transaction, so a job killed part way has committed exactly those before it).
 SELECT e.presentation_id
 FROM enrolments AS e
 WHERE e.status = 'offered' AND e.offer_expires_at <= :now
@@ -111,6 +112,7 @@ WHERE w.status = 'waiting' AND NOT p.withdrawn
        OR p.places > (SELECT count(*) FROM enrolments AS t
                       WHERE t.presentation_id = w.presentation_id
                         AND t.status IN ('offered', 'booked', 'started', 'completed')))
+ORDER BY presentation_id
 LIMIT :limit
 
 -- name: list_for_worker

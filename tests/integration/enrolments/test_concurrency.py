@@ -146,3 +146,31 @@ async def test_the_same_enrolment_twice_at_once_on_two_instances_holds_once(en: 
     assert refused["errors"][0]["field"] == "presentation_id"
     assert await en.holds() == 1
     assert (await en.account(worker))["held_pence"] == COST
+
+
+async def test_a_contribution_waiting_for_the_account_lets_an_enrolment_refer_to_the_worker(
+        en: Enrolments, pool):
+    """A contribution locks the worker (its audited read), then waits for the account; an
+    enrolment of the same worker holds the account (for its hold) and then inserts rows that
+    refer to the worker (its consent, the enrolment), whose foreign key checks read the worker
+    row. The worker's lock must not block those checks: with FOR UPDATE it did, the two
+    deadlocked and PostgreSQL ended one of them (a 409 "retry" in the soak)."""
+    worker, _ = await en.worker()
+    worker_id = uuid.UUID(worker["id"])
+    async with pool.acquire() as holder:
+        async with holder.transaction():  # as an enrolment placing its hold ...
+            await holder.execute("SET LOCAL lock_timeout = '5s'")  # bounded, should it wait
+            await holder.execute("SELECT 1 FROM accounts WHERE worker_id = $1 FOR UPDATE",
+                                 worker_id)
+            contribution = asyncio.create_task(en.client.post(
+                f"/v1/workers/{worker['id']}/account/contributions",
+                json={"amount_pence": 500, "source": "employer", "reference": "PO-lock"},
+                headers=en.admin | {"Idempotency-Key": str(uuid.uuid4())}))
+            await wait_for_lock_wait(pool, holder, contribution)
+            # ... then its consent, which refers to the worker the contribution has locked
+            await holder.execute("INSERT INTO consents (worker_id, purpose, given_by, "
+                                 "provider_id) VALUES ($1, 'share_with_provider', 'test', $2)",
+                                 worker_id, uuid.UUID(en.provider["id"]))
+        response = await contribution
+    assert response.status_code == 201, response.text
+    await assert_cache_matches_ledger(pool, worker_id)

@@ -2,7 +2,9 @@
 again: the accrual credits every worker exactly once, a large catalogue sync leaves the old
 catalogue as it was and its running row is abandoned when its lease runs out, and the next sync
 applies, the outbox sends nothing twice and loses nothing,
-a round passing lapsed review offers on leaves them to the next round, which passes each once.
+a round passing lapsed review offers on leaves them to the next round, which passes each once,
+and an enrolment offer round killed part way has committed the presentations it finished and
+nothing of the one it was in, so the next round offers each place once.
 Each kill is set up exactly: the process is made to wait for a lock (or an SMTP answer) the test
 holds, at a known point, and killed while it waits."""
 
@@ -10,6 +12,7 @@ import asyncio
 import json
 import signal
 import threading
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -18,6 +21,8 @@ import pytest
 from service.outbox import service as outbox
 from tests.conftest import run_ladder, start_ladder
 from tests.integration.accounts.test_accruals import CACHE_EQUALS_LEDGER, PERIOD
+from tests.integration.enrolments.helpers import Enrolments, course, presentation
+from tests.integration.enrolments.test_lifecycle import booked
 from tests.integration.locks import wait_for_lock_wait
 from tests.integration.outbox.conftest import Recorder, SmtpServer
 from tests.integration.reviews.helpers import Reviews, at
@@ -239,3 +244,55 @@ async def test_a_killed_offer_round_passes_each_lapsed_offer_on_once(api, pool, 
         assert await conn.fetchval("SELECT count(DISTINCT worker_id) FROM outbox "
                                    "WHERE worker_id = ANY($1::uuid[])",
                                    [w["id"] for w, _ in then]) == 3
+
+
+async def test_a_killed_enrolment_offer_round_sends_nothing_twice_and_loses_nothing(
+        api, pool, database_url):
+    """Three full presentations, each with a lapsed offer and someone next in line. The job
+    fills them one by one, each in its own transaction; killed while filling the second, it has
+    committed the first (offer and message) and nothing of the others. Run again, it offers
+    each remaining place once, and the first one's is not offered or sent again."""
+    en = await Enrolments(api).setup()
+    await en.catalogue(course(presentations=[presentation(f"P{i}", places=1)
+                                             for i in range(3)]))
+    pids = [await en.presentation_id(f"P{i}") for i in range(3)]
+    lines = {}
+    for pid in pids:
+        _, holding_auth, booking = await booked(en, pid)
+        first, second = (await booked(en, pid))[2], (await booked(en, pid))[2]
+        cancelled = await en.act(booking, "cancel", holding_auth)  # offered to `first`
+        assert cancelled.status_code == 200, cancelled.text
+        lines[uuid.UUID(pid)] = (uuid.UUID(first["id"]), uuid.UUID(second["id"]))
+    order = sorted(lines)  # the job's order
+    async with pool.acquire() as conn:  # the offers' time is up
+        await conn.execute("UPDATE enrolments SET offer_expires_at = now() - interval "
+                           "'1 minute' WHERE status = 'offered'")
+        messages = await conn.fetchval("SELECT count(*) FROM outbox")
+
+    async def statuses() -> list[tuple[str, str, int]]:
+        """For each presentation in the job's order: its first's and its second's status, and
+        how many offer messages the second has."""
+        async with pool.acquire() as conn:
+            return [(await conn.fetchval("SELECT status FROM enrolments WHERE id = $1", first),
+                     await conn.fetchval("SELECT status FROM enrolments WHERE id = $1", second),
+                     await conn.fetchval("SELECT count(*) FROM outbox WHERE dedupe_key = $1",
+                                         f"enrolment:{second}:offered"))
+                    for first, second in (lines[pid] for pid in order)]
+
+    async with pool.acquire() as holder:
+        async with holder.transaction():  # the second presentation's next in line waits
+            await holder.execute("SELECT 1 FROM enrolments WHERE id = $1 FOR UPDATE",
+                                 lines[order[1]][1])
+            backend = await kill_while_waiting(pool, holder, "worker", "--once",
+                                               url=database_url)
+        await wait_until_gone(pool, backend["pid"])
+    assert "FOR UPDATE" in backend["query"] and "waiting" in backend["query"]
+    assert await statuses() == [("expired", "offered", 1)] + [("offered", "waiting", 0)] * 2
+    again = await asyncio.to_thread(run_ladder, "worker", "--once", url=database_url)
+    assert again.returncode == 0, again.stderr
+    assert "enrolment offers: 2 places offered from waiting lists" in again.stderr
+    assert await statuses() == [("expired", "offered", 1)] * 3
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == messages + 3
+        assert await conn.fetchval("SELECT count(*) FROM audit_log WHERE action = "
+                                   "'enrolments.offer_lapsed'") == 3

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from service.logs import JsonFormatter
+from tests.integration.faults.test_timeouts import limited_client
 
 
 @pytest.fixture
@@ -42,3 +43,40 @@ async def test_a_callers_request_id_is_kept_and_a_strange_one_replaced(client, a
              if r.name == "ladder.access"]
     assert any("/calendar/{filename}" in line for line in lines)
     assert not any("secret-token-here" in line for line in lines)
+
+
+def access_fields(caplog) -> list[dict]:
+    return [r.fields for r in caplog.records if r.name == "ladder.access"]
+
+
+async def test_an_answer_from_a_middleware_is_logged_with_its_own_status(client, access_lines):
+    """A 401 from authentication, and a path no route matches: logged with the status that
+    was answered (not 500) and answered with the request id."""
+    refused = await client.get("/v1/me")
+    unrouted = await client.get("/no/such/place")
+    assert (refused.status_code, unrouted.status_code) == (401, 404)
+    assert [(f["route"], f["status"], f["request_id"]) for f in access_fields(access_lines)] == [
+        ("/v1/me", 401, refused.headers["x-request-id"]),
+        ("(no route)", 404, unrouted.headers["x-request-id"])]
+
+
+async def test_a_503_before_the_handler_is_logged_as_503(api, settings, database_url):
+    """A new instance (its token cache empty) whose pool has no free connection: the token
+    lookup in the authentication middleware answers 503, and the log line says 503, which is
+    what the operations guide tells operators to expect during a restart, not a 500."""
+    headers = await api.admin()
+    lines: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lines.append
+    async with limited_client(settings, database_url, max_size=1,
+                              pool_acquire_timeout_seconds=0.2) as (limited, pool):
+        # after the app is made: making one configures logging, which drops pytest's handler
+        logging.getLogger("ladder.access").addHandler(handler)
+        try:
+            async with pool.acquire():
+                response = await limited.get("/v1/me", headers=headers)
+        finally:
+            logging.getLogger("ladder.access").removeHandler(handler)
+    assert response.status_code == 503, response.text
+    assert [(r.fields["status"], r.fields["request_id"]) for r in lines] == [
+        (503, response.headers["x-request-id"])]
