@@ -4,7 +4,9 @@ A sync writes its `running` row before its import starts, with a lease (`lease_u
 LADDER_SYNC_LEASE_SECONDS ahead); the import finishes that row, in its own transaction, as
 `applied` or `failed`. Given a pool, the row is written there in a transaction of its own (so
 it is committed whatever becomes of the import's), the lease is renewed there every third of
-its length while the import runs, and an import that raises is recorded there as failed. A
+its length while the import runs, and an import that raises is recorded there as failed. That
+pool is the process's lease pool (`create_pool`: `app.state.lease_pool`, `ladder worker`'s,
+`ladder catalogue import`'s), never the one the import's own connection came from. A
 process that dies mid-sync renews nothing: once its lease has run out, the sync is listed as
 `abandoned`, and the scheduler's course job marks it so (`abandon_expired`). With no pool, the
 row is written on the import's own connection: committed at once if that connection is not in
@@ -33,9 +35,23 @@ ABANDONED = ("the sync stopped without finishing (the process running it ended, 
              "database, and its lease ran out); nothing of it was applied: sync again")
 
 
+LEASE_POOL_SIZE = 2
+
+
+async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
+    """The lease side's own pool, for a process's syncs (`Leases.of`). Not the pool serving the
+    sync's request: that request holds one of its connections for the whole import, so with N
+    syncs at once in a pool of N, none could have a second. Its statements are a few ms each,
+    so two connections serve every sync of the process; the same time limits as requests."""
+    return await db.create_pool(url, 0, LEASE_POOL_SIZE,
+                                statement_timeout_ms=settings.statement_timeout_ms,
+                                lock_timeout_ms=settings.lock_timeout_ms)
+
+
 @dataclass(frozen=True)
 class Leases:
-    """How long a running sync's lease is, and the pool its row and renewals go through."""
+    """How long a running sync's lease is, and the pool its row and renewals go through (the
+    process's lease pool, `create_pool`)."""
 
     seconds: float = 300.0
     pool: asyncpg.Pool | None = None

@@ -249,7 +249,8 @@ async def test_the_app_lifespan_runs_the_scheduler_unless_disabled(
     provider, headers = college
     feed_server.routes["/feed.xml"] = conditional_feed(WYCHWOLF)
     await register(client, provider, headers, feed_server.url("/feed.xml"))
-    app = SimpleNamespace(state=SimpleNamespace(pool=pool, lexicons=LexiconCache()))
+    app = SimpleNamespace(state=SimpleNamespace(pool=pool, lease_pool=pool,
+                                                lexicons=LexiconCache()))
     fast = feed_settings.model_copy(update={"feed_poll_seconds": 0.05})
     assert fast.run_scheduler is False  # as in every test: LADDER_RUN_SCHEDULER=false
     async with scheduler.scheduler_lifespan(fast)(app):
