@@ -167,8 +167,10 @@ def _report(sync_id: UUID, finished_at: datetime, *, ukprn: str, feed_id: UUID |
 
 
 async def renew_sync_lease(conn: asyncpg.Connection, sync_id: UUID,
-                           lease_seconds: float) -> datetime | None:
-    return await conn.fetchval(*Q.renew_sync_lease(sync_id=sync_id,
+                           lease_seconds: float) -> asyncpg.Record | None:
+    """The new `lease_until` and the status the row `was` (`abandoned`: taken back); none when
+    the row is finished or being finished."""
+    return await conn.fetchrow(*Q.renew_sync_lease(sync_id=sync_id,
                                                    lease_seconds=lease_seconds))
 
 

@@ -8,7 +8,9 @@ its length while the import runs, and an import that raises is recorded there as
 pool is the process's lease pool (`create_pool`: `app.state.lease_pool`, `ladder worker`'s,
 `ladder catalogue import`'s), never the one the import's own connection came from. A
 process that dies mid-sync renews nothing: once its lease has run out, the sync is listed as
-`abandoned`, and the scheduler's course job marks it so (`abandon_expired`). With no pool, the
+`abandoned`, and the scheduler's course job marks it so (`abandon_expired`). A sync marked so
+that was alive after all (no renewal reached the database for a whole lease) takes its row back
+at its next renewal, and its failure is recorded on an abandoned row too. With no pool, the
 row is written on the import's own connection: committed at once if that connection is not in
 a transaction, else part of the caller's transaction (the demo's), like the import itself.
 """
@@ -106,7 +108,10 @@ async def _renew(leases: Leases, sync_id: UUID) -> None:
         await asyncio.sleep(leases.seconds / 3)
         try:
             async with _beside(leases) as side:
-                await store.renew_sync_lease(side, sync_id, leases.seconds)
+                renewed = await store.renew_sync_lease(side, sync_id, leases.seconds)
+            if renewed is not None and renewed["was"] == "abandoned":
+                log.warning("sync %s: its lease had run out and it was marked abandoned, yet "
+                            "it is still running: taken back", sync_id)
         except Exception as error:  # noqa: BLE001 - tried again; the lease may run out
             log.warning("sync %s: its lease could not be renewed: %s", sync_id, error)
 
