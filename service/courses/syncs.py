@@ -18,7 +18,7 @@ a transaction, else part of the caller's transaction (the demo's), like the impo
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -117,9 +117,11 @@ async def _renew(leases: Leases, sync_id: UUID) -> None:
 
 
 async def _stop(task: asyncio.Task) -> None:
+    """Cancel the renewal and wait for it to end. `asyncio.wait`, not `await task`: a cancel of
+    the caller meanwhile is then raised here (awaiting the task would hand that cancel to the
+    task, and suppressing the task's CancelledError would swallow it with the task's own)."""
     task.cancel()
-    with suppress(asyncio.CancelledError):
-        await task
+    await asyncio.wait([task])
 
 
 async def _record_failure(leases: Leases, sync_id: UUID, error: Exception) -> None:
