@@ -1,6 +1,7 @@
 """A sync's running row and its lease (migration 0037): renewed while the import runs, finished
 as failed when the import stops with an error (a second sync of the college waiting too long
-for the first), abandoned by any number of sweeping instances once its lease has run out."""
+for the first), abandoned by any number of sweeping instances once its lease has run out (a row
+locked elsewhere skipped, not waited for), taken back by a renewal if its sync was alive."""
 
 import asyncio
 import uuid
@@ -8,6 +9,7 @@ import uuid
 import asyncpg
 import pytest
 
+from service import db
 from service.actor import Actor
 from service.courses import service, store, syncs
 from service.courses.schemas import CatalogueIn, CourseIn
@@ -134,15 +136,20 @@ async def test_a_second_sync_that_waits_too_long_answers_503_and_is_recorded_fai
     assert [s["status"] for s in listed] == ["applied", "failed"]
 
 
+async def running_row(conn, provider: service.ProviderRef, lease: float) -> uuid.UUID:
+    """A running sync's row whose lease ends `lease` seconds from now (before, if negative)."""
+    return await conn.fetchval(
+        "INSERT INTO syncs (provider_id, mode, format, status, actor_role, actor_name, "
+        "started_at, finished_at, lease_until) VALUES ($1, 'full', 'json', 'running', "
+        "'system', 'test', now() - interval '2 minutes', NULL, "
+        "now() + make_interval(secs => $2)) RETURNING id", provider.id, lease)
+
+
 async def test_sweepers_on_many_instances_abandon_each_expired_sync_once(api, pool):
     provider = await provider_ref(api)
     async with pool.acquire() as conn:
         for lease in (-60, -1, -1, -1, 600):
-            sync_id = await conn.fetchval(
-                "INSERT INTO syncs (provider_id, mode, format, status, actor_role, actor_name, "
-                "started_at, finished_at, lease_until) VALUES ($1, 'full', 'json', 'running', "
-                "'system', 'test', now() - interval '2 minutes', NULL, "
-                "now() + make_interval(secs => $2)) RETURNING id", provider.id, lease)
+            sync_id = await running_row(conn, provider, lease)
     swept = await asyncio.gather(*(syncs.abandon_expired(pool) for _ in range(3)))
     assert sum(swept) == 4
     async with pool.acquire() as conn:
@@ -151,3 +158,23 @@ async def test_sweepers_on_many_instances_abandon_each_expired_sync_once(api, po
     assert [(r["status"], r["at_lease"]) for r in statuses] == [("abandoned", True)] * 4 + [
         ("running", None)]
     assert statuses[-1]["id"] == sync_id
+
+
+async def test_the_sweep_skips_an_expired_row_locked_elsewhere_instead_of_waiting(
+        api, pool, database_url):
+    """The sweep on a connection with a 200 ms lock timeout, while another transaction holds
+    one expired row: it marks the others and returns, leaving that one (waiting for it, as
+    without SKIP LOCKED, would fail at the lock timeout)."""
+    provider = await provider_ref(api)
+    async with pool.acquire() as conn:
+        held, *others = [await running_row(conn, provider, -1) for _ in range(3)]
+    sweeper = await db.create_pool(database_url, 1, 1, lock_timeout_ms=200)
+    try:
+        async with pool.acquire() as holder, holder.transaction():
+            await holder.execute("SELECT 1 FROM syncs WHERE id = $1 FOR UPDATE", held)
+            assert await syncs.abandon_expired(sweeper) == 2
+            statuses = dict(await holder.fetch("SELECT id, status FROM syncs"))
+        assert statuses == {held: "running"} | dict.fromkeys(others, "abandoned")
+        assert await syncs.abandon_expired(sweeper) == 1  # its holder is gone: swept now
+    finally:
+        await sweeper.close()
