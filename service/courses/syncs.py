@@ -4,7 +4,8 @@ A sync writes its `running` row before its import starts, with a lease (`lease_u
 LADDER_SYNC_LEASE_SECONDS ahead); the import finishes that row, in its own transaction, as
 `applied` or `failed`. Given a pool, the row is written there in a transaction of its own (so
 it is committed whatever becomes of the import's), the lease is renewed there every third of
-its length while the import runs, and an import that raises is recorded there as failed. That
+its length while the import runs (an UPDATE of the row each time: more than the "at most twice"
+of migration 0037's comment), and an import that raises is recorded there as failed. That
 pool is the process's lease pool (`create_pool`: `app.state.lease_pool`, `ladder worker`'s,
 `ladder catalogue import`'s), never the one the import's own connection came from. A
 process that dies mid-sync renews nothing: once its lease has run out, the sync is listed as
