@@ -1,8 +1,10 @@
 """Pulled feeds, and the course job of the scheduler (`service.scheduler`).
 
 A pull claims the feed with a lease in a short transaction (`FOR UPDATE SKIP LOCKED`, so at most
-one instance pulls a feed), fetches it outside any transaction, then applies it as a sync. Every
-instance of `ladder serve` and every `ladder worker` may run the scheduler safely.
+one instance pulls a feed), fetches it outside any transaction, then applies it as a sync. A pull
+that finds the college's catalogue busy (its own upload applying) past the lock timeout is
+`busy`: nothing stored, its feed due again at the next round. Every instance of `ladder serve`
+and every `ladder worker` may run the scheduler safely.
 """
 
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from service.courses.schemas import PullResult
 from service.settings import Settings
 
 CLAIM_BATCH = 10
+BUSY = "the college's catalogue was being synced; pulled again at the next round"
 
 
 def policy_from(settings: Settings) -> FetchPolicy:
@@ -86,6 +89,9 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Ac
         except service.SyncRefused as refused:  # stored as a failed sync; the pull failed too
             await store.finish_pull(conn, feed_id, "failed", refused.report.error, None, None)
             return PullResult(feed_id, "failed", refused.report.error, refused.report)
+        if not await _catalogue_free(conn, provider.id):  # nothing stored; no failure counted
+            await store.defer_pull(conn, feed_id, settings.feed_poll_seconds)
+            return PullResult(feed_id, "busy", BUSY, None)
         report = await service.apply_sync(conn, provider, catalogue, mode="full", fmt="xcri",
                                           actor=actor, warnings=warnings, feed_id=feed_id,
                                           leases=leases)
@@ -96,6 +102,18 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Ac
                                 fetched.last_modified)
     await infer_after_sync(pool, lexicons, provider.id)
     return PullResult(feed_id, "synced", None, report)
+
+
+async def _catalogue_free(conn: asyncpg.Connection, provider_id: UUID) -> bool:
+    """Take the college's catalogue lock for the pull's transaction, waiting at most the
+    connection's lock timeout. A college's own upload holding it longer makes the pull busy,
+    not a failed sync with its feed backed off: nothing is wrong with the feed."""
+    try:
+        async with conn.transaction():  # a savepoint; its release keeps the lock
+            await store.lock_provider_catalogue(conn, provider_id)
+    except asyncpg.LockNotAvailableError:
+        return False
+    return True
 
 
 async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UUID, error: str,

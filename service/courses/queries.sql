@@ -256,6 +256,14 @@ SET lease_until = NULL,
         ELSE make_interval(mins => interval_minutes) END
 WHERE id = :feed_id
 
+-- name: defer_pull
+-- The pull found the college's catalogue busy: its lease given back, due again in a round's
+-- time (not at once: the round claiming due feeds would take it straight back), with nothing
+-- of how its pulls went changed (no failure counted, no back-off).
+UPDATE feeds
+SET lease_until = NULL, next_pull_at = now() + make_interval(secs => :seconds)
+WHERE id = :feed_id
+
 -- name: get_course
 -- Skills are pending while the college gave none and the inference job has not yet seen this
 -- version of the text (the same test as claim_courses_for_inference).

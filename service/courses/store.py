@@ -237,6 +237,10 @@ async def finish_pull(conn: asyncpg.Connection, feed_id: UUID, outcome: str, err
                                       last_modified=last_modified))
 
 
+async def defer_pull(conn: asyncpg.Connection, feed_id: UUID, seconds: float) -> None:
+    await conn.execute(*Q.defer_pull(feed_id=feed_id, seconds=seconds))
+
+
 async def get_course(conn: asyncpg.Connection, course_id: UUID) -> Course | None:
     row = await conn.fetchrow(*Q.get_course(course_id=course_id))
     if row is None:
