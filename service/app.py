@@ -19,6 +19,7 @@ from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
 from service.challenges.routes import ChallengeController, raise_challenge
 from service.consents.routes import ConsentController
+from service.courses import syncs
 from service.courses.inference_job import LexiconCache
 from service.courses.routes import CatalogueController, CourseController
 from service.datarights.routes import DataRightsController, erasure_requests
@@ -70,21 +71,28 @@ ROUTE_HANDLERS = [
 ]
 
 
-def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = None) -> Litestar:
-    """Build the app. With `pool` given (tests, benchmarks) the caller owns the pool; otherwise
-    the app opens one at start-up and closes it at shutdown."""
+def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = None,
+               lease_pool: asyncpg.Pool | None = None) -> Litestar:
+    """Build the app. With `pool` given (tests, benchmarks) the caller owns the pools, and
+    `pool` serves the syncs' leases too unless `lease_pool` is given; otherwise the app opens
+    its request pool and its lease pool (`syncs.create_pool`) at start-up and closes them at
+    shutdown."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def pool_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         if pool is not None:
-            app.state.pool = pool
+            app.state.pool, app.state.lease_pool = pool, lease_pool or pool
             yield
             return
         url = await asyncio.to_thread(db.database_url, settings)
         app.state.pool = await db.create_app_pool(url, settings)
         try:
-            yield
+            app.state.lease_pool = await syncs.create_pool(url, settings)
+            try:
+                yield
+            finally:
+                await app.state.lease_pool.close()
         finally:
             await app.state.pool.close()
 
@@ -132,5 +140,5 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
     app.state.lexicons = LexiconCache()
     app.state.rate_secret = web_pages.rate_secret(settings)
     if pool is not None:
-        app.state.pool = pool
+        app.state.pool, app.state.lease_pool = pool, lease_pool or pool
     return app

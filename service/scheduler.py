@@ -27,11 +27,13 @@ log = logging.getLogger("ladder")
 Job = Callable[[asyncpg.Pool, Settings, Callable[[str], None]], Awaitable[None]]
 
 
-def jobs(lexicons: LexiconCache) -> dict[str, Job]:
+def jobs(lexicons: LexiconCache, lease_pool: asyncpg.Pool | None = None) -> dict[str, Job]:
     """The jobs of one scheduler: the course job keeps its lexicon cache from round to round
-    (the app's, inside `ladder serve`), so the lexicon is rebuilt only after a reference load."""
+    (the app's, inside `ladder serve`), so the lexicon is rebuilt only after a reference load,
+    and its syncs' running rows go through the process's lease pool (`syncs.create_pool`)."""
     return {
-        "course feeds and skills": partial(feeds.scheduled_round, lexicons=lexicons),
+        "course feeds and skills": partial(feeds.scheduled_round, lexicons=lexicons,
+                                           lease_pool=lease_pool),
         "priority scores": people.scheduled_round,
         "review offers": reviews.scheduled_round,
         "enrolment offers": enrolments.scheduled_round,
@@ -45,8 +47,9 @@ JOBS = tuple(jobs(LexiconCache()))  # their names
 
 async def run_round(pool: asyncpg.Pool, settings: Settings,
                     progress: Callable[[str], None] | None = None,
-                    lexicons: LexiconCache | None = None) -> None:
-    for name, job in jobs(lexicons or LexiconCache()).items():
+                    lexicons: LexiconCache | None = None,
+                    lease_pool: asyncpg.Pool | None = None) -> None:
+    for name, job in jobs(lexicons or LexiconCache(), lease_pool).items():
         try:
             await job(pool, settings, progress or log.info)
         except Exception:  # noqa: BLE001 - the scheduler must outlive one bad job
@@ -55,11 +58,12 @@ async def run_round(pool: asyncpg.Pool, settings: Settings,
 
 async def run_scheduler(pool: asyncpg.Pool, settings: Settings, *, once: bool = False,
                         progress: Callable[[str], None] | None = None,
-                        lexicons: LexiconCache | None = None) -> None:
+                        lexicons: LexiconCache | None = None,
+                        lease_pool: asyncpg.Pool | None = None) -> None:
     """Run a round every `feed_poll_seconds` until cancelled (or once)."""
     lexicons = lexicons or LexiconCache()
     while True:
-        await run_round(pool, settings, progress, lexicons)
+        await run_round(pool, settings, progress, lexicons, lease_pool)
         if once:
             return
         await asyncio.sleep(settings.feed_poll_seconds)
@@ -74,7 +78,8 @@ def scheduler_lifespan(settings: Settings):
             yield
             return
         task = asyncio.create_task(run_scheduler(app.state.pool, settings,
-                                                 lexicons=app.state.lexicons))
+                                                 lexicons=app.state.lexicons,
+                                                 lease_pool=app.state.lease_pool))
         try:
             yield
         finally:
@@ -99,16 +104,22 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> None:
     from service import db
     from service.console import say
+    from service.courses import syncs
 
     url = db.database_url(settings, say)
 
     async def main() -> None:
         pool = await db.create_app_pool(url, settings, min_size=1, max_size=4)
         try:
-            jobs = ", ".join(JOBS)
-            say(f"scheduler: one round of {jobs}" if args.once else
-                f"scheduler: {jobs}, every {settings.feed_poll_seconds:g} s; Ctrl-C stops")
-            await run_scheduler(pool, settings, once=args.once, progress=say)
+            lease_pool = await syncs.create_pool(url, settings)
+            try:
+                jobs = ", ".join(JOBS)
+                say(f"scheduler: one round of {jobs}" if args.once else
+                    f"scheduler: {jobs}, every {settings.feed_poll_seconds:g} s; Ctrl-C stops")
+                await run_scheduler(pool, settings, once=args.once, progress=say,
+                                    lease_pool=lease_pool)
+            finally:
+                await lease_pool.close()
         finally:
             await pool.close()
 

@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, description="Server processes for `ladder serve`.")
     pool_min_size: int = Field(default=2, ge=0)
-    pool_max_size: int = Field(default=10, ge=1)
+    pool_max_size: int = Field(default=10, ge=1, description="The request pool's size; each "
+                               "process also keeps a lease pool of at most 2 connections for "
+                               "its syncs' running rows (`syncs.create_pool`).")
     durable_read_audit: bool = Field(
         default=False,
         description="Make reads wait for their audit row to reach the disk, as writes do "

@@ -19,6 +19,7 @@ import pytest
 from service import db
 from service.app import create_app
 from service.auth.service import issue_token
+from service.courses import syncs
 from service.migrations import migrate
 from service.reference.schemas import LoadReport
 from service.reference.service import load_catalogue
@@ -101,8 +102,17 @@ async def reference_data(pool: asyncpg.Pool, settings: Settings) -> LoadReport:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings, pool: asyncpg.Pool):
-    return create_app(settings, pool=pool)
+async def lease_pool(pool: asyncpg.Pool, database_url: str,
+                     settings: Settings) -> AsyncIterator[asyncpg.Pool]:
+    """The syncs' lease pool, as a server has one beside its request pool."""
+    lease_pool = await syncs.create_pool(database_url, settings)
+    yield lease_pool
+    await lease_pool.close()
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, pool: asyncpg.Pool, lease_pool: asyncpg.Pool):
+    return create_app(settings, pool=pool, lease_pool=lease_pool)
 
 
 @pytest.fixture

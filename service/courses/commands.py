@@ -11,19 +11,23 @@ from service.settings import Settings
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
-    """On a pool of two: the import's connection, and one beside it for the sync's running row
-    and its lease (`syncs.running`)."""
+    """The import's own connection (no time limits, as other command-line jobs), and the lease
+    pool beside it for the sync's running row and its lease (`syncs.running`)."""
     from service import db
     from service.console import say
-    from service.courses.syncs import Leases
+    from service.courses.syncs import Leases, create_pool
 
     url = db.database_url(settings, say)
 
     async def main() -> str:
-        pool = await db.create_pool(url, min_size=1, max_size=2)
+        pool = await db.create_pool(url, min_size=1, max_size=1)
         try:
-            async with pool.acquire() as conn:
-                return await work(conn, Leases.of(settings, pool))
+            lease_pool = await create_pool(url, settings)
+            try:
+                async with pool.acquire() as conn:
+                    return await work(conn, Leases.of(settings, lease_pool))
+            finally:
+                await lease_pool.close()
         finally:
             await pool.close()
 

@@ -1,8 +1,10 @@
 """Pulled feeds, and the course job of the scheduler (`service.scheduler`).
 
 A pull claims the feed with a lease in a short transaction (`FOR UPDATE SKIP LOCKED`, so at most
-one instance pulls a feed), fetches it outside any transaction, then applies it as a sync. Every
-instance of `ladder serve` and every `ladder worker` may run the scheduler safely.
+one instance pulls a feed), fetches it outside any transaction, then applies it as a sync. A pull
+that finds the college's catalogue busy (its own upload applying) past the lock timeout is
+`busy`: nothing stored, its feed due again at the next round. Every instance of `ladder serve`
+and every `ladder worker` may run the scheduler safely.
 """
 
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from service.courses.schemas import PullResult
 from service.settings import Settings
 
 CLAIM_BATCH = 10
+BUSY = "the college's catalogue was being synced; pulled again at the next round"
 
 
 def policy_from(settings: Settings) -> FetchPolicy:
@@ -46,10 +49,14 @@ async def claim_due_feeds(pool: asyncpg.Pool, settings: Settings) -> list[UUID]:
 async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
                        actor: Actor,
                        transport: httpx.AsyncBaseTransport | None = None, *,
-                       lexicons: LexiconCache) -> PullResult:
-    """Fetch and apply a feed this process holds the lease on; always releases the lease."""
+                       lexicons: LexiconCache,
+                       lease_pool: asyncpg.Pool | None = None) -> PullResult:
+    """Fetch and apply a feed this process holds the lease on; always releases the lease. The
+    sync's running row goes through `lease_pool` (the process's, `syncs.create_pool`; none:
+    `pool`, which must then have a connection to spare beside the import's)."""
+    leases = syncs.Leases.of(settings, lease_pool or pool)
     try:
-        return await _pull(pool, feed_id, settings, actor, transport, lexicons)
+        return await _pull(pool, feed_id, settings, actor, transport, lexicons, leases)
     except Exception:
         async with pool.acquire() as conn:
             await store.finish_pull(conn, feed_id, "failed", "internal error while pulling",
@@ -58,7 +65,8 @@ async def pull_claimed(pool: asyncpg.Pool, feed_id: UUID, settings: Settings,
 
 
 async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Actor,
-                transport: httpx.AsyncBaseTransport | None, lexicons: LexiconCache) -> PullResult:
+                transport: httpx.AsyncBaseTransport | None, lexicons: LexiconCache,
+                leases: syncs.Leases) -> PullResult:
     async with pool.acquire() as conn:
         feed = await store.get_feed(conn, feed_id)
     if feed is None:
@@ -81,9 +89,12 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Ac
         except service.SyncRefused as refused:  # stored as a failed sync; the pull failed too
             await store.finish_pull(conn, feed_id, "failed", refused.report.error, None, None)
             return PullResult(feed_id, "failed", refused.report.error, refused.report)
+        if not await _catalogue_free(conn, provider.id):  # nothing stored; no failure counted
+            await store.defer_pull(conn, feed_id, settings.feed_poll_seconds)
+            return PullResult(feed_id, "busy", BUSY, None)
         report = await service.apply_sync(conn, provider, catalogue, mode="full", fmt="xcri",
                                           actor=actor, warnings=warnings, feed_id=feed_id,
-                                          leases=syncs.Leases.of(settings, pool))
+                                          leases=leases)
         if report.status == "failed":  # PostgreSQL refused it; stored as a failed sync
             await store.finish_pull(conn, feed_id, "failed", report.error, None, None)
             return PullResult(feed_id, "failed", report.error, report)
@@ -91,6 +102,18 @@ async def _pull(pool: asyncpg.Pool, feed_id: UUID, settings: Settings, actor: Ac
                                 fetched.last_modified)
     await infer_after_sync(pool, lexicons, provider.id)
     return PullResult(feed_id, "synced", None, report)
+
+
+async def _catalogue_free(conn: asyncpg.Connection, provider_id: UUID) -> bool:
+    """Take the college's catalogue lock for the pull's transaction, waiting at most the
+    connection's lock timeout. A college's own upload holding it longer makes the pull busy,
+    not a failed sync with its feed backed off: nothing is wrong with the feed."""
+    try:
+        async with conn.transaction():  # a savepoint; its release keeps the lock
+            await store.lock_provider_catalogue(conn, provider_id)
+    except asyncpg.LockNotAvailableError:
+        return False
+    return True
 
 
 async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UUID, error: str,
@@ -106,23 +129,26 @@ async def _failed(pool: asyncpg.Pool, provider: service.ProviderRef, feed_id: UU
 
 async def pull_due_feeds(pool: asyncpg.Pool, settings: Settings,
                          transport: httpx.AsyncBaseTransport | None = None, *,
-                         lexicons: LexiconCache) -> list[PullResult]:
+                         lexicons: LexiconCache,
+                         lease_pool: asyncpg.Pool | None = None) -> list[PullResult]:
     """Claim the feeds that are due, a batch at a time, and pull each."""
     results = []
     while ids := await claim_due_feeds(pool, settings):
         for feed_id in ids:
             results.append(await pull_claimed(pool, feed_id, settings, service.SYSTEM_ACTOR,
-                                              transport, lexicons=lexicons))
+                                              transport, lexicons=lexicons,
+                                              lease_pool=lease_pool))
     return results
 
 
 async def scheduled_round(pool: asyncpg.Pool, settings: Settings,
-                          progress: Callable[[str], None], *, lexicons: LexiconCache) -> None:
+                          progress: Callable[[str], None], *, lexicons: LexiconCache,
+                          lease_pool: asyncpg.Pool | None = None) -> None:
     """The scheduler's course job: mark syncs whose lease ran out as abandoned, pull due
     feeds, then infer skills still pending (catching up on syncs whose inference failed)."""
     if abandoned := await syncs.abandon_expired(pool):
         progress(f"syncs: {abandoned} abandoned (their lease ran out)")
-    results = await pull_due_feeds(pool, settings, lexicons=lexicons)
+    results = await pull_due_feeds(pool, settings, lexicons=lexicons, lease_pool=lease_pool)
     async with pool.acquire() as conn:
         await infer_pending_skills(conn, lexicons)
     for result in results:

@@ -162,18 +162,24 @@ WHERE id = :sync_id AND status IN ('running', 'abandoned')
 RETURNING finished_at
 
 -- name: renew_sync_lease
--- Never waits: a row the import is finishing (locked in its transaction) is skipped.
-UPDATE syncs
-SET lease_until = clock_timestamp() + make_interval(secs => :lease_seconds)
-WHERE id = (SELECT id FROM syncs WHERE id = :sync_id AND status = 'running'
-            FOR UPDATE SKIP LOCKED)
-RETURNING lease_until
+-- Never waits: a row the import is finishing (locked in its transaction) is skipped. A row the
+-- sweep marked abandoned while its sync was still alive (no renewal reached the database for a
+-- whole lease: a long pause, a partition) is taken back: running again, the abandonment's error
+-- and end cleared. `was` says which it was.
+UPDATE syncs AS s
+SET status = 'running', error = NULL, finished_at = NULL,
+    lease_until = clock_timestamp() + make_interval(secs => :lease_seconds)
+FROM (SELECT id, status FROM syncs WHERE id = :sync_id AND status IN ('running', 'abandoned')
+      FOR UPDATE SKIP LOCKED) AS was
+WHERE s.id = was.id
+RETURNING s.lease_until, was.status AS was
 
 -- name: fail_running_sync
--- The import stopped with an error its transaction could not record (it was rolled back).
+-- The import stopped with an error its transaction could not record (it was rolled back); the
+-- true end of a sync the sweep had marked abandoned too.
 UPDATE syncs
 SET status = 'failed', error = :error, finished_at = clock_timestamp(), lease_until = NULL
-WHERE id = (SELECT id FROM syncs WHERE id = :sync_id AND status = 'running'
+WHERE id = (SELECT id FROM syncs WHERE id = :sync_id AND status IN ('running', 'abandoned')
             FOR UPDATE SKIP LOCKED)
 
 -- name: abandon_expired_syncs
@@ -248,6 +254,14 @@ SET lease_until = NULL,
         WHEN :outcome = 'failed' THEN least(make_interval(mins => interval_minutes),
                                       make_interval(mins => 5 * (2 ^ least(consecutive_failures, 10))::integer))
         ELSE make_interval(mins => interval_minutes) END
+WHERE id = :feed_id
+
+-- name: defer_pull
+-- The pull found the college's catalogue busy: its lease given back, due again in a round's
+-- time (not at once: the round claiming due feeds would take it straight back), with nothing
+-- of how its pulls went changed (no failure counted, no back-off).
+UPDATE feeds
+SET lease_until = NULL, next_pull_at = now() + make_interval(secs => :seconds)
 WHERE id = :feed_id
 
 -- name: get_course

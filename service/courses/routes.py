@@ -112,7 +112,7 @@ class CatalogueController(Controller):
         try:
             report = await service.sync_catalogue(
                 db, provider, body, fmt=fmt, mode=mode, actor=Actor.of(principal),
-                leases=syncs.Leases.of(state.settings, state.pool))
+                leases=syncs.Leases.of(state.settings, state.lease_pool))
         except service.SyncRefused as refused:
             return problem_response(refused)
         return Response(report, status_code=200, background=BackgroundTask(
@@ -144,7 +144,8 @@ class CatalogueController(Controller):
         if not await feeds.claim_feed(state.pool, feed_id, state.settings):
             raise Conflict("this feed is being pulled right now; try again shortly")
         return await feeds.pull_claimed(state.pool, feed_id, state.settings,
-                                        Actor.of(principal), lexicons=state.lexicons)
+                                        Actor.of(principal), lexicons=state.lexicons,
+                                        lease_pool=state.lease_pool)
 
 
 RqfLevel = Literal["E1", "E2", "E3", "1", "2", "3", "4", "5", "6", "7", "8"]

@@ -143,10 +143,11 @@ class FeedPage(msgspec.Struct):
 
 
 class PullResult(msgspec.Struct):
-    """`synced` (see `sync`), `not_modified` (HTTP 304) or `failed` (see `error`)."""
+    """`synced` (see `sync`), `not_modified` (HTTP 304), `failed` (see `error`) or `busy` (the
+    college's catalogue was being synced: nothing stored, pulled again at the next round)."""
 
     feed_id: UUID
-    outcome: Literal["synced", "not_modified", "failed"]
+    outcome: Literal["synced", "not_modified", "failed", "busy"]
     error: str | None
     sync: SyncReport | None
 

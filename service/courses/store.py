@@ -167,8 +167,10 @@ def _report(sync_id: UUID, finished_at: datetime, *, ukprn: str, feed_id: UUID |
 
 
 async def renew_sync_lease(conn: asyncpg.Connection, sync_id: UUID,
-                           lease_seconds: float) -> datetime | None:
-    return await conn.fetchval(*Q.renew_sync_lease(sync_id=sync_id,
+                           lease_seconds: float) -> asyncpg.Record | None:
+    """The new `lease_until` and the status the row `was` (`abandoned`: taken back); none when
+    the row is finished or being finished."""
+    return await conn.fetchrow(*Q.renew_sync_lease(sync_id=sync_id,
                                                    lease_seconds=lease_seconds))
 
 
@@ -233,6 +235,10 @@ async def finish_pull(conn: asyncpg.Connection, feed_id: UUID, outcome: str, err
                       etag: str | None, last_modified: str | None) -> None:
     await conn.execute(*Q.finish_pull(feed_id=feed_id, outcome=outcome, error=error, etag=etag,
                                       last_modified=last_modified))
+
+
+async def defer_pull(conn: asyncpg.Connection, feed_id: UUID, seconds: float) -> None:
+    await conn.execute(*Q.defer_pull(feed_id=feed_id, seconds=seconds))
 
 
 async def get_course(conn: asyncpg.Connection, course_id: UUID) -> Course | None:

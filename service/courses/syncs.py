@@ -4,9 +4,14 @@ A sync writes its `running` row before its import starts, with a lease (`lease_u
 LADDER_SYNC_LEASE_SECONDS ahead); the import finishes that row, in its own transaction, as
 `applied` or `failed`. Given a pool, the row is written there in a transaction of its own (so
 it is committed whatever becomes of the import's), the lease is renewed there every third of
-its length while the import runs, and an import that raises is recorded there as failed. A
+its length while the import runs (an UPDATE of the row each time: more than the "at most twice"
+of migration 0037's comment), and an import that raises is recorded there as failed. That
+pool is the process's lease pool (`create_pool`: `app.state.lease_pool`, `ladder worker`'s,
+`ladder catalogue import`'s), never the one the import's own connection came from. A
 process that dies mid-sync renews nothing: once its lease has run out, the sync is listed as
-`abandoned`, and the scheduler's course job marks it so (`abandon_expired`). With no pool, the
+`abandoned`, and the scheduler's course job marks it so (`abandon_expired`). A sync marked so
+that was alive after all (no renewal reached the database for a whole lease) takes its row back
+at its next renewal, and its failure is recorded on an abandoned row too. With no pool, the
 row is written on the import's own connection: committed at once if that connection is not in
 a transaction, else part of the caller's transaction (the demo's), like the import itself.
 """
@@ -14,7 +19,7 @@ a transaction, else part of the caller's transaction (the demo's), like the impo
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -33,9 +38,23 @@ ABANDONED = ("the sync stopped without finishing (the process running it ended, 
              "database, and its lease ran out); nothing of it was applied: sync again")
 
 
+LEASE_POOL_SIZE = 2
+
+
+async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
+    """The lease side's own pool, for a process's syncs (`Leases.of`). Not the pool serving the
+    sync's request: that request holds one of its connections for the whole import, so with N
+    syncs at once in a pool of N, none could have a second. Its statements are a few ms each,
+    so two connections serve every sync of the process; the same time limits as requests."""
+    return await db.create_pool(url, 0, LEASE_POOL_SIZE,
+                                statement_timeout_ms=settings.statement_timeout_ms,
+                                lock_timeout_ms=settings.lock_timeout_ms)
+
+
 @dataclass(frozen=True)
 class Leases:
-    """How long a running sync's lease is, and the pool its row and renewals go through."""
+    """How long a running sync's lease is, and the pool its row and renewals go through (the
+    process's lease pool, `create_pool`)."""
 
     seconds: float = 300.0
     pool: asyncpg.Pool | None = None
@@ -90,15 +109,20 @@ async def _renew(leases: Leases, sync_id: UUID) -> None:
         await asyncio.sleep(leases.seconds / 3)
         try:
             async with _beside(leases) as side:
-                await store.renew_sync_lease(side, sync_id, leases.seconds)
+                renewed = await store.renew_sync_lease(side, sync_id, leases.seconds)
+            if renewed is not None and renewed["was"] == "abandoned":
+                log.warning("sync %s: its lease had run out and it was marked abandoned, yet "
+                            "it is still running: taken back", sync_id)
         except Exception as error:  # noqa: BLE001 - tried again; the lease may run out
             log.warning("sync %s: its lease could not be renewed: %s", sync_id, error)
 
 
 async def _stop(task: asyncio.Task) -> None:
+    """Cancel the renewal and wait for it to end. `asyncio.wait`, not `await task`: a cancel of
+    the caller meanwhile is then raised here (awaiting the task would hand that cancel to the
+    task, and suppressing the task's CancelledError would swallow it with the task's own)."""
     task.cancel()
-    with suppress(asyncio.CancelledError):
-        await task
+    await asyncio.wait([task])
 
 
 async def _record_failure(leases: Leases, sync_id: UUID, error: Exception) -> None:

@@ -65,7 +65,8 @@ class CollegePages(Controller):
         try:
             report = await courses.sync_catalogue(
                 db, provider, content, fmt=fmt, mode=mode, actor=Actor.of(principal),
-                leases=courses.Leases.of(request.app.state.settings, request.app.state.pool))
+                leases=courses.Leases.of(request.app.state.settings,
+                                         request.app.state.lease_pool))
         except courses.SyncRefused as refused:
             form.error("catalogue", pages.plain(refused.detail))
             return pages.page(request, "college/upload.html", title="Upload a catalogue",

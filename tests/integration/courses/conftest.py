@@ -120,8 +120,9 @@ def feed_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def feed_client(feed_settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[Any]:
-    app = create_app(feed_settings, pool=pool)
+async def feed_client(feed_settings: Settings, pool: asyncpg.Pool,
+                      lease_pool: asyncpg.Pool) -> AsyncIterator[Any]:
+    app = create_app(feed_settings, pool=pool, lease_pool=lease_pool)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://ladder.test") as client:
         yield client

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from service import scheduler
+from service import db, scheduler
 from service.courses import feeds
 from service.courses.inference_job import LexiconCache
 from tests.integration.courses.conftest import FIXTURES, answer
@@ -249,7 +249,8 @@ async def test_the_app_lifespan_runs_the_scheduler_unless_disabled(
     provider, headers = college
     feed_server.routes["/feed.xml"] = conditional_feed(WYCHWOLF)
     await register(client, provider, headers, feed_server.url("/feed.xml"))
-    app = SimpleNamespace(state=SimpleNamespace(pool=pool, lexicons=LexiconCache()))
+    app = SimpleNamespace(state=SimpleNamespace(pool=pool, lease_pool=pool,
+                                                lexicons=LexiconCache()))
     fast = feed_settings.model_copy(update={"feed_poll_seconds": 0.05})
     assert fast.run_scheduler is False  # as in every test: LADDER_RUN_SCHEDULER=false
     async with scheduler.scheduler_lifespan(fast)(app):
@@ -265,3 +266,41 @@ async def test_the_app_lifespan_runs_the_scheduler_unless_disabled(
             await asyncio.sleep(0.05)
     assert outcome == "synced"
     assert feed_server.hits == {"/feed.xml": 1}
+
+
+async def test_a_pull_behind_the_colleges_own_sync_is_busy_and_the_next_round_pulls_it(
+        college, feed_server, pool, lease_pool, feed_settings, client, database_url):
+    """The college's catalogue lock held (its own upload applying): the scheduler's pull waits
+    at most the lock timeout, then leaves the feed to the next round: no failed sync, no failure
+    counted, no back-off, the lease given back, one plain line in the round's progress."""
+    provider, headers = college
+    feed_server.routes["/feed.xml"] = conditional_feed(WYCHWOLF)
+    feed = await register(client, provider, headers, feed_server.url("/feed.xml"))
+    feed_id, lexicons = uuid.UUID(feed["id"]), LexiconCache()
+    short = await db.create_pool(database_url, 1, 2, lock_timeout_ms=300)
+    said: list[str] = []
+    try:
+        async with pool.acquire() as holder, holder.transaction():
+            await holder.execute("SELECT people_lock_provider($1)", uuid.UUID(provider["id"]))
+            await feeds.scheduled_round(short, feed_settings, said.append, lexicons=lexicons,
+                                        lease_pool=lease_pool)
+        async with pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT last_outcome, consecutive_failures, lease_until, etag, "
+                "next_pull_at <= now() + make_interval(secs => $2) AS next_round "
+                "FROM feeds WHERE id = $1", feed_id, feed_settings.feed_poll_seconds)
+        assert dict(row) == {"last_outcome": None, "consecutive_failures": 0,
+                             "lease_until": None, "etag": None, "next_round": True}
+        assert await syncs(client, provider, headers) == []
+        assert [line for line in said if line.startswith("feed ")] == [
+            f"feed {feed_id}: busy (the college's catalogue was being synced; pulled again "
+            "at the next round)"]
+        async with pool.acquire() as conn:  # the next round's time has come
+            await conn.execute("UPDATE feeds SET next_pull_at = now() WHERE id = $1", feed_id)
+        said.clear()
+        await feeds.scheduled_round(short, feed_settings, said.append, lexicons=lexicons,
+                                    lease_pool=lease_pool)
+    finally:
+        await short.close()
+    assert [line for line in said if line.startswith("feed ")] == [f"feed {feed_id}: synced"]
+    assert [s["status"] for s in await syncs(client, provider, headers)] == ["applied"]

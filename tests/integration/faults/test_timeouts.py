@@ -13,6 +13,7 @@ import httpx
 
 from service import db
 from service.app import create_app
+from service.courses import syncs
 from tests.integration.locks import wait_for_lock_wait
 
 
@@ -22,12 +23,14 @@ async def limited_client(settings, database_url, max_size=3, **limits) -> AsyncI
     pool_limits = {k: limits.pop(k) for k in ("statement_timeout_ms", "lock_timeout_ms")
                    if k in limits}
     pool = await db.create_pool(database_url, 1, max_size, **pool_limits)
-    app = create_app(settings.model_copy(update=limits), pool=pool)
+    lease_pool = await syncs.create_pool(database_url, settings)
+    app = create_app(settings.model_copy(update=limits), pool=pool, lease_pool=lease_pool)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://ladder.test") as client:
             yield client, pool
     finally:
+        await lease_pool.close()
         await pool.close()
 
 
