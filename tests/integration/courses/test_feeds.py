@@ -6,9 +6,11 @@ import time
 import uuid
 from types import SimpleNamespace
 
+import httpx
 import pytest
 
 from service import db, scheduler
+from service.app import create_app
 from service.courses import feeds
 from service.courses.inference_job import LexiconCache
 from tests.integration.courses.conftest import FIXTURES, answer
@@ -303,4 +305,38 @@ async def test_a_pull_behind_the_colleges_own_sync_is_busy_and_the_next_round_pu
     finally:
         await short.close()
     assert [line for line in said if line.startswith("feed ")] == [f"feed {feed_id}: synced"]
+    assert [s["status"] for s in await syncs(client, provider, headers)] == ["applied"]
+
+
+async def test_a_pull_asked_for_while_the_college_uploads_answers_busy_and_stores_nothing(
+        college, feed_server, pool, lease_pool, feed_settings, client, database_url):
+    """`POST .../pull` behind the college's own upload: 200 with outcome `busy` once the lock
+    timeout passes, nothing stored and no failure counted; asked again once the upload is
+    done, it syncs."""
+    provider, headers = college
+    feed_server.routes["/feed.xml"] = conditional_feed(WYCHWOLF)
+    feed = await register(client, provider, headers, feed_server.url("/feed.xml"))
+    short = await db.create_pool(database_url, 1, 3, lock_timeout_ms=300)
+    try:
+        app = create_app(feed_settings, pool=short, lease_pool=lease_pool)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://ladder.test") as busy_client:
+            async with pool.acquire() as holder, holder.transaction():
+                await holder.execute("SELECT people_lock_provider($1)",
+                                     uuid.UUID(provider["id"]))
+                response = await pull(busy_client, provider, headers, feed)
+            assert response.status_code == 200, response.text
+            assert response.json() == {
+                "feed_id": feed["id"], "outcome": "busy", "sync": None,
+                "error": "the college's catalogue was being synced; pulled again at the next "
+                         "round"}
+            assert await syncs(client, provider, headers) == []
+            async with pool.acquire() as conn:
+                assert await conn.fetchval("SELECT consecutive_failures FROM feeds WHERE id = $1",
+                                           uuid.UUID(feed["id"])) == 0
+            again = await pull(busy_client, provider, headers, feed)
+    finally:
+        await short.close()
+    assert again.status_code == 200, again.text
+    assert again.json()["outcome"] == "synced"
     assert [s["status"] for s in await syncs(client, provider, headers)] == ["applied"]
