@@ -19,7 +19,7 @@ from service.errors import Forbidden, NotAuthenticated
 @dataclass(frozen=True, slots=True)
 class RoleGuard:
     """Refuses (403) a caller whose token's role is not one of `roles`. It runs after
-    `AuthenticationMiddleware` has found the caller and before the body is read."""
+    `RouteMiddleware` has found the caller and before the body is read."""
 
     roles: tuple[Role, ...]
 

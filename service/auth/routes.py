@@ -21,7 +21,7 @@ def is_public(handler: BaseRouteHandler) -> bool:
 
 
 def provide_principal(request: Request) -> Principal | None:
-    """The caller `AuthenticationMiddleware` found; None on a public route (where no handler
+    """The caller `RouteMiddleware` found; None on a public route (where no handler
     asks for one, but the `db` dependency is resolved after it)."""
     principal = getattr(request.state, "principal", None)
     if principal is None and not is_public(request.route_handler):
