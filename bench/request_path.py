@@ -10,7 +10,9 @@ granian, both on one scratch database (LADDER_DATABASE_URL's server, else an emb
 PostgreSQL), then loads them one at a time with the same client: wrk (`-t1`) if it is installed,
 else a Python client (which shares the two cores with the server, so its figures are lower).
 Each round measures the bare endpoint right before each Ladder endpoint; a ratio is Ladder's
-requests/s over the bare endpoint's of the same pair, and the median over rounds is printed.
+requests/s over the bare endpoint's of the same pair, and the median over rounds is printed,
+with the server's own CPU time per request (all its processes, from /proc: less moved by other
+work on a shared machine than requests/s).
 With `--compare-with DIR` (another checkout, e.g. `git archive main | tar -x -C DIR`), DIR's
 `ladder serve --demo` runs too, on its own database of the same server, and each round loads
 the two in turn (which goes first alternates), so that both are measured in the same period
@@ -65,6 +67,39 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_us: float = 0.0  # the server's own CPU time (all its processes) per request
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process and all its descendants (Linux /proc)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+@dataclass
+class Served:
+    """A running server: its address and its process (for its CPU time)."""
+
+    base: str
+    pid: int
+
+    def measure(self, load, paths: list[str], headers: dict[str, str], seconds: float,
+                connections: int) -> Result:
+        before = tree_cpu_seconds(self.pid)
+        result = load(self.base, paths, headers, seconds, connections)
+        if result.requests:
+            result.cpu_us = (tree_cpu_seconds(self.pid) - before) / result.requests * 1e6
+        return result
 
 
 def free_port() -> int:
@@ -101,7 +136,8 @@ end
     socket_errors = re.search(r"Socket errors: (.*)", out)
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return Result(rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"), errors)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return Result(rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"), errors, requests)
 
 
 def _wrk_ms(out: str, percentile: str) -> float:
@@ -134,7 +170,7 @@ def python_client(base: str, paths: list[str], headers: dict[str, str], seconds:
             elapsed = time.monotonic() - started
         timings.sort()
         return Result(len(timings) / elapsed, timings[len(timings) // 2],
-                      timings[int(len(timings) * 0.99)], errors)
+                      timings[int(len(timings) * 0.99)], errors, len(timings))
 
     return asyncio.run(main())
 
@@ -159,7 +195,7 @@ class Ladder:
     """One `ladder serve --demo` under load: this checkout's, or (--compare-with) another's."""
 
     label: str
-    base: str
+    served: Served
     headers: dict[str, str]
     endpoints: dict[str, list[str]]
 
@@ -172,7 +208,7 @@ def ladder_env(env: dict[str, str], root: Path, url: str) -> dict[str, str]:
 
 @contextmanager
 def server(command: list[str], env: dict[str, str], root: Path, port: int,
-           log: Path) -> Iterator[str]:
+           log: Path) -> Iterator[Served]:
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, cwd=root, stdout=out,
                                    stderr=subprocess.STDOUT)
@@ -182,7 +218,7 @@ def server(command: list[str], env: dict[str, str], root: Path, port: int,
             wait_until_healthy(base, process, seconds=180)
         except RuntimeError:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}") from None
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -194,7 +230,7 @@ def ladder_server(root: Path, env: dict[str, str], log: Path):
     return server(command, env, root, port, log)
 
 
-def prepared(label: str, base: str, url: str, env: dict[str, str], root: Path,
+def prepared(label: str, served: Served, url: str, env: dict[str, str], root: Path,
              args: argparse.Namespace) -> Ladder:
     ids = asyncio.run(prepare(url, args.workers))
     headers = {"Authorization": f"Bearer {admin_token(env, root)}"}
@@ -207,7 +243,7 @@ def prepared(label: str, base: str, url: str, env: dict[str, str], root: Path,
         "GET /v1/occupations?q=": [f"/v1/occupations?q={q.replace(' ', '+')}"
                                    for q in OCCUPATION_QUERIES],
     }
-    return Ladder(label, base, headers, endpoints)
+    return Ladder(label, served, headers, endpoints)
 
 
 def other_database(url: str) -> str:
@@ -262,11 +298,12 @@ def bench(url: str, args: argparse.Namespace) -> None:
         bare = stack.enter_context(server(bare_cmd, env, ROOT, bare_port, logs / "bare.log"))
         for ladder in ladders:  # warm up every server and check the answers
             for name, paths in ladder.endpoints.items():
-                response = httpx.get(ladder.base + paths[0], headers=ladder.headers, timeout=30)
+                response = httpx.get(ladder.served.base + paths[0], headers=ladder.headers,
+                                     timeout=30)
                 assert response.status_code == 200, \
                     f"{ladder.label} {name}: {response.status_code} {response.text}"
-                load(ladder.base, paths, ladder.headers, 1, args.connections)
-        load(bare, ["/bare"], {}, 1, args.connections)
+                load(ladder.served.base, paths, ladder.headers, 1, args.connections)
+        load(bare.base, ["/bare"], {}, 1, args.connections)
         names = list(ladders[0].endpoints)
         results = {(lad.label, name): [] for lad in ladders for name in names}
         for round_no in range(1, args.rounds + 1):
@@ -274,20 +311,23 @@ def bench(url: str, args: argparse.Namespace) -> None:
             order = ladders if round_no % 2 else ladders[::-1]
             for name in names:
                 for ladder in order:
-                    baseline = load(bare, ["/bare"], {}, args.seconds, args.connections)
-                    measured = load(ladder.base, ladder.endpoints[name], ladder.headers,
-                                    args.seconds, args.connections)
+                    baseline = bare.measure(load, ["/bare"], {}, args.seconds,
+                                            args.connections)
+                    measured = ladder.served.measure(load, ladder.endpoints[name],
+                                                     ladder.headers, args.seconds,
+                                                     args.connections)
                     results[ladder.label, name].append((baseline, measured))
                     print(f"round {round_no}: {ladder.label:<5} {name:<30} "
                           f"{measured.rps:8,.0f} req/s (bare {baseline.rps:,.0f}) ratio "
                           f"{measured.rps / baseline.rps:.2f}  p50 {measured.p50_ms:.2f} ms  "
-                          f"p99 {measured.p99_ms:.2f} ms  errors {measured.errors}",
+                          f"p99 {measured.p99_ms:.2f} ms  errors {measured.errors}  "
+                          f"cpu {measured.cpu_us:.0f} µs/req (bare {baseline.cpu_us:.0f})",
                           flush=True)
     for ladder in ladders:
         title = "this checkout" if ladder.label == "this" else f"{args.compare_with}"
         print(f"\nmedian over rounds: {title}")
         print(f"{'endpoint':<30} {'req/s':>8} {'bare':>8} {'ratio':>6} {'p50 ms':>7} "
-              f"{'p99 ms':>7} {'errors':>6}")
+              f"{'p99 ms':>7} {'errors':>6} {'cpu µs':>6}")
         for name in names:
             pairs = results[ladder.label, name]
             print(f"{name:<30} {statistics.median(m.rps for _, m in pairs):8,.0f} "
@@ -295,11 +335,13 @@ def bench(url: str, args: argparse.Namespace) -> None:
                   f"{statistics.median(m.rps / b.rps for b, m in pairs):6.2f} "
                   f"{statistics.median(m.p50_ms for _, m in pairs):7.2f} "
                   f"{statistics.median(m.p99_ms for _, m in pairs):7.2f} "
-                  f"{sum(m.errors for _, m in pairs):6d}")
+                  f"{sum(m.errors for _, m in pairs):6d} "
+                  f"{statistics.median(m.cpu_us for _, m in pairs):6.0f}")
     bare_p = [b for pairs in results.values() for b, _ in pairs]
     print(f"{'bare select 1':<30} {statistics.median(b.rps for b in bare_p):8,.0f} "
           f"{'':>8} {1.0:6.2f} {statistics.median(b.p50_ms for b in bare_p):7.2f} "
-          f"{statistics.median(b.p99_ms for b in bare_p):7.2f} {sum(b.errors for b in bare_p):6d}")
+          f"{statistics.median(b.p99_ms for b in bare_p):7.2f} {sum(b.errors for b in bare_p):6d} "
+          f"{statistics.median(b.cpu_us for b in bare_p):6.0f}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     shutil.rmtree(logs, ignore_errors=True)
 

@@ -14,6 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from service import db
 from service.accounts.routes import AccountController, accrue
 from service.auth.cache import TokenCache
+from service.auth.guards import take_over_role_checks
 from service.auth.middleware import RouteMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
     # Outside Litestar's app-level exception handler (see FrontMiddleware): request id,
     # security headers and the access-log line.
     app.asgi_handler = FrontMiddleware(app.asgi_handler, log=settings.request_log)
+    take_over_role_checks(app)
     app.state.settings = settings
     app.state.search_cache = SearchCache()
     app.state.token_cache = TokenCache(settings.token_cache_seconds)

@@ -2,22 +2,15 @@ from uuid import UUID
 
 from litestar import Controller, Request, delete, post
 from litestar.datastructures import State
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
 
 from service import db
-from service.auth.guards import requires, requires_any_role
+from service.auth.guards import is_public, requires, requires_any_role
 from service.auth.logic import Principal
 from service.auth.schemas import TokenCreated, TokenIn, TokenRevoked
 from service.auth.service import issue_token, revoke_token
 from service.deps import Caller, Db
 from service.errors import NotAuthenticated
-
-
-def is_public(handler: BaseRouteHandler) -> bool:
-    """Routes open without a token say so on the route: `opt={"public": True}` (the OpenAPI
-    schema's router is marked so in app.py)."""
-    return bool(handler.opt.get("public"))
 
 
 def provide_principal(request: Request) -> Principal | None:
