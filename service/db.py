@@ -304,6 +304,32 @@ async def provide_connection(
         await holder.release()
 
 
+class read:  # noqa: N801 - used as `async with db.read(scope) as conn`, like a function
+    """The request's connection for a read handler (GET, HEAD) that takes no `db` dependency:
+    what `provide_connection` gives a read, without Litestar's dependency injection (a
+    generator dependency costs each request its own cleanup group). No BEGIN and COMMIT, as
+    for every read: a personal-data read audits itself in its one statement. The connection
+    goes back to the pool at the end of the block; one that broke is discarded, and one closed
+    under the request is noted so that the error is answered 503."""
+
+    __slots__ = ("_holder",)
+
+    def __init__(self, scope: Scope) -> None:
+        if scope["method"] not in READ_ONLY_METHODS:
+            raise RuntimeError("db.read is for GET and HEAD; a write takes `db: Db`")
+        self._holder = request_connection(scope)
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        return await self._holder.get()
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if isinstance(exc, BROKEN_CONNECTION):
+            if self._holder.closed_under_it():
+                exc.add_note(CLOSED_UNDER_REQUEST)
+            self._holder.discard()
+        await self._holder.release()
+
+
 @asynccontextmanager
 async def request_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
     """`conn.transaction()`, except that when the request fails on a connection that is gone

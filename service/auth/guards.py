@@ -19,6 +19,7 @@ from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.routes import HTTPRoute
+from litestar.types import Scope
 
 from service.auth.logic import ROLES, Principal, Role
 from service.errors import Forbidden, NotAuthenticated
@@ -28,6 +29,15 @@ def is_public(handler: BaseRouteHandler) -> bool:
     """Routes open without a token say so on the route: `opt={"public": True}` (the OpenAPI
     schema's router is marked so in app.py)."""
     return bool(handler.opt.get("public"))
+
+
+def caller(scope: Scope) -> Principal:
+    """The caller `RouteMiddleware` found, for a handler that takes no `principal`
+    dependency; refused (401) rather than None, should a public route ever ask."""
+    principal = scope["state"].get("principal")
+    if principal is None:
+        raise NotAuthenticated("send 'Authorization: Bearer <token>'")
+    return principal
 
 
 @dataclass(frozen=True, slots=True)
