@@ -102,20 +102,30 @@ async def test_without_the_token_cache_a_revocation_is_refused_at_once_everywher
         assert (await second.get("/v1/me", headers=token)).status_code == 401
 
 
+async def read_while(pool, install: str, restore: str, request):
+    """The answer to `request` while the `install` SQL (a trigger on audit_log) is in place."""
+    async with pool.acquire() as conn:
+        await conn.execute(install)
+    try:
+        return await request
+    finally:
+        async with pool.acquire() as conn:
+            await conn.execute(restore)
+
+
+def refused_without_data(answer, status: int, name: str) -> None:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert name not in answer.text and "balance" not in answer.text
+
+
 @pytest.mark.parametrize("path", ["/v1/workers/{id}", "/v1/workers/{id}/account"])
 async def test_a_read_whose_audit_row_cannot_be_written_is_not_served(api, client, pool, path):
     worker = await api.worker(name="Audrey Unaudited")
     admin = await api.admin()
-    async with pool.acquire() as conn:
-        await conn.execute(FAIL_AUDIT)
-    try:
-        answer = await client.get(path.format(id=worker["id"]), headers=admin)
-    finally:
-        async with pool.acquire() as conn:
-            await conn.execute(RESTORE_AUDIT)
-    assert answer.status_code == 500
-    assert answer.headers["content-type"] == "application/problem+json"
-    assert "Audrey" not in answer.text and "balance" not in answer.text
+    answer = await read_while(pool, FAIL_AUDIT, RESTORE_AUDIT,
+                              client.get(path.format(id=worker["id"]), headers=admin))
+    refused_without_data(answer, 500, "Audrey")
     served = await client.get(path.format(id=worker["id"]), headers=admin)
     assert served.status_code == 200
 
@@ -128,16 +138,9 @@ async def test_a_read_whose_connection_the_server_ends_answers_503_and_the_pool_
     nothing of the worker sent, no audit row kept, and the next read is served."""
     worker = await api.worker(name="Connie Cut")
     admin = await api.admin()
-    async with pool.acquire() as conn:
-        await conn.execute(END_CONNECTION_ON_AUDIT)
-    try:
-        answer = await client.get(path.format(id=worker["id"]), headers=admin)
-    finally:
-        async with pool.acquire() as conn:
-            await conn.execute(RESTORE_CONNECTION)
-    assert answer.status_code == 503, answer.text
-    assert answer.headers["content-type"] == "application/problem+json"
-    assert "Connie" not in answer.text and "balance" not in answer.text
+    answer = await read_while(pool, END_CONNECTION_ON_AUDIT, RESTORE_CONNECTION,
+                              client.get(path.format(id=worker["id"]), headers=admin))
+    refused_without_data(answer, 503, "Connie")
     for _ in range(pool.get_max_size() + 1):  # every pool connection works again
         assert (await client.get(path.format(id=worker["id"]), headers=admin)).status_code == 200
     async with pool.acquire() as conn:
