@@ -57,7 +57,8 @@ def main() -> None:
         port = free_port()
         command = [sys.executable, "-m", "service.cli", "serve", "--demo", "--port", str(port)]
         log = Path(tempfile.mkdtemp(prefix="ladder-profile-")) / "ladder.log"
-        with server(command, env, port, log) as base:
+        with server(command, env, ROOT, port, log) as served:
+            base = served.base
             ids = await prepare(url, 2000)
             headers = {"Authorization": f"Bearer {admin_token(env)}"}
             random.seed(1)

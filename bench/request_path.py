@@ -3,13 +3,20 @@
 to a bare Litestar + asyncpg `select 1` handler served by the same granian on the same database.
 
     .venv/bin/python bench/request_path.py [--seconds 8] [--rounds 3] [--connections 32]
+        [--compare-with DIR]
 
 Starts `ladder serve --demo` (one granian worker, no scheduler) and `bench/bare_app.py` under
 granian, both on one scratch database (LADDER_DATABASE_URL's server, else an embedded
 PostgreSQL), then loads them one at a time with the same client: wrk (`-t1`) if it is installed,
 else a Python client (which shares the two cores with the server, so its figures are lower).
 Each round measures the bare endpoint right before each Ladder endpoint; a ratio is Ladder's
-requests/s over the bare endpoint's of the same pair, and the median over rounds is printed."""
+requests/s over the bare endpoint's of the same pair, and the median over rounds is printed,
+with the server's own CPU time per request (all its processes, from /proc: less moved by other
+work on a shared machine than requests/s).
+With `--compare-with DIR` (another checkout, e.g. `git archive main | tar -x -C DIR`), DIR's
+`ladder serve --demo` runs too, on its own database of the same server, and each round loads
+the two in turn (which goes first alternates), so that both are measured in the same period
+of a shared machine."""
 
 import argparse
 import asyncio
@@ -24,9 +31,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -35,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.scratch import run_on_scratch_database, wait_until_healthy  # noqa: E402
+from service import db  # noqa: E402
 
 MAKE_WORKERS = """
 INSERT INTO workers (external_ref, employer, name, email, birth_date, branch, region,
@@ -58,29 +67,45 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_us: float = 0.0  # the server's own CPU time (all its processes) per request
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process and all its descendants (Linux /proc)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+@dataclass
+class Served:
+    """A running server: its address and its process (for its CPU time)."""
+
+    base: str
+    pid: int
+
+    def measure(self, load, paths: list[str], headers: dict[str, str], seconds: float,
+                connections: int) -> Result:
+        before = tree_cpu_seconds(self.pid)
+        result = load(self.base, paths, headers, seconds, connections)
+        if result.requests:
+            result.cpu_us = (tree_cpu_seconds(self.pid) - before) / result.requests * 1e6
+        return result
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@contextmanager
-def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:  # `ladder serve` may load the reference data first
-            wait_until_healthy(base, process, seconds=180)
-        except RuntimeError:
-            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}") from None
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def wrk(base: str, paths: list[str], headers: dict[str, str], seconds: float,
@@ -111,7 +136,8 @@ end
     socket_errors = re.search(r"Socket errors: (.*)", out)
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return Result(rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"), errors)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return Result(rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"), errors, requests)
 
 
 def _wrk_ms(out: str, percentile: str) -> float:
@@ -144,7 +170,7 @@ def python_client(base: str, paths: list[str], headers: dict[str, str], seconds:
             elapsed = time.monotonic() - started
         timings.sort()
         return Result(len(timings) / elapsed, timings[len(timings) // 2],
-                      timings[int(len(timings) * 0.99)], errors)
+                      timings[int(len(timings) * 0.99)], errors, len(timings))
 
     return asyncio.run(main())
 
@@ -157,11 +183,91 @@ async def prepare(url: str, workers: int) -> list[str]:
         await conn.close()
 
 
-def admin_token(env: dict[str, str]) -> str:
+def admin_token(env: dict[str, str], root: Path = ROOT) -> str:
     out = subprocess.run([sys.executable, "-m", "service.cli", "token", "create", "--role",
-                          "admin", "--name", "bench"], env=env, cwd=ROOT, capture_output=True,
+                          "admin", "--name", "bench"], env=env, cwd=root, capture_output=True,
                          text=True, check=True).stdout
     return out.strip().splitlines()[-1]
+
+
+@dataclass
+class Ladder:
+    """One `ladder serve --demo` under load: this checkout's, or (--compare-with) another's."""
+
+    label: str
+    served: Served
+    headers: dict[str, str]
+    endpoints: dict[str, list[str]]
+
+
+def ladder_env(env: dict[str, str], root: Path, url: str) -> dict[str, str]:
+    """The environment of a server from `root`: its own code first on the path (this venv's
+    editable install points at this checkout) and its own database."""
+    return env | {"LADDER_DATABASE_URL": url, "PYTHONPATH": str(root)}
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], root: Path, port: int,
+           log: Path) -> Iterator[Served]:
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, cwd=root, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        try:  # `ladder serve` may load the reference data first
+            wait_until_healthy(base, process, seconds=180)
+        except RuntimeError:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}") from None
+        yield Served(base, process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def ladder_server(root: Path, env: dict[str, str], log: Path):
+    port = free_port()
+    command = [sys.executable, "-m", "service.cli", "serve", "--demo", "--port", str(port)]
+    return server(command, env, root, port, log)
+
+
+def prepared(label: str, served: Served, url: str, env: dict[str, str], root: Path,
+             args: argparse.Namespace) -> Ladder:
+    ids = asyncio.run(prepare(url, args.workers))
+    headers = {"Authorization": f"Bearer {admin_token(env, root)}"}
+    rng = random.Random(1)
+    endpoints = {
+        "GET /v1/workers/{id}/account": [f"/v1/workers/{i}/account"
+                                         for i in rng.sample(ids, 200)],
+        "GET /v1/workers/{id}": [f"/v1/workers/{i}" for i in rng.sample(ids, 200)],
+        "GET /v1/courses?q=": [f"/v1/courses?q={q}" for q in COURSE_QUERIES],
+        "GET /v1/occupations?q=": [f"/v1/occupations?q={q.replace(' ', '+')}"
+                                   for q in OCCUPATION_QUERIES],
+    }
+    return Ladder(label, served, headers, endpoints)
+
+
+def other_database(url: str) -> str:
+    """A second database on `url`'s server, for the compared checkout (its migrations may
+    differ); dropped with the server's scratch directory or left for the next run to reuse."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_compare"
+    db.ensure_database(urlunsplit(parts._replace(path="/postgres")), name)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_database(url: str) -> None:
+    parts = urlsplit(url)
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+        try:
+            await admin.execute(await admin.fetchval(
+                "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text)",
+                parts.path.lstrip("/")))
+        finally:
+            await admin.close()
+
+    asyncio.run(drop())
 
 
 def bench(url: str, args: argparse.Namespace) -> None:
@@ -171,55 +277,72 @@ def bench(url: str, args: argparse.Namespace) -> None:
     env = os.environ | {"LADDER_DATABASE_URL": url, "LADDER_RUN_SCHEDULER": "false",
                         "LADDER_POOL_MAX_SIZE": str(args.pool_size)}
     logs = Path(tempfile.mkdtemp(prefix="ladder-bench-logs-"))
-    ladder_port, bare_port = free_port(), free_port()
-    ladder_cmd = [sys.executable, "-m", "service.cli", "serve", "--demo", "--port",
-                  str(ladder_port)]
+    bare_port = free_port()
     bare_cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
                 "--port", str(bare_port), "--workers", "1", "bench.bare_app:app"]
     print("starting ladder serve --demo (migrations, reference data, demo catalogue) ...",
           flush=True)
-    with server(ladder_cmd, env, ladder_port, logs / "ladder.log") as ladder, \
-            server(bare_cmd, env, bare_port, logs / "bare.log") as bare:
-        ids = asyncio.run(prepare(url, args.workers))
-        headers = {"Authorization": f"Bearer {admin_token(env)}"}
-        random.seed(1)
-        endpoints = {
-            "GET /v1/workers/{id}/account": [f"/v1/workers/{i}/account"
-                                             for i in random.sample(ids, 200)],
-            "GET /v1/workers/{id}": [f"/v1/workers/{i}" for i in random.sample(ids, 200)],
-            "GET /v1/courses?q=": [f"/v1/courses?q={q}" for q in COURSE_QUERIES],
-            "GET /v1/occupations?q=": [f"/v1/occupations?q={q.replace(' ', '+')}"
-                                       for q in OCCUPATION_QUERIES],
-        }
-        for name, paths in endpoints.items():  # warm up both servers and check the answers
-            response = httpx.get(ladder + paths[0], headers=headers, timeout=30)
-            assert response.status_code == 200, f"{name}: {response.status_code} {response.text}"
-            load(ladder, paths, headers, 1, args.connections)
-        load(bare, ["/bare"], {}, 1, args.connections)
-        results: dict[str, list[tuple[Result, Result]]] = {name: [] for name in endpoints}
+    with ExitStack() as stack:
+        this_env = ladder_env(env, ROOT, url)
+        base = stack.enter_context(ladder_server(ROOT, this_env, logs / "ladder.log"))
+        ladders = [prepared("this", base, url, this_env, ROOT, args)]
+        if args.compare_with:
+            other = args.compare_with.resolve()
+            other_url = other_database(url)
+            stack.callback(drop_database, other_url)
+            other_env = ladder_env(env, other, other_url)
+            print(f"starting the compared checkout's server ({other}) ...", flush=True)
+            other_base = stack.enter_context(ladder_server(other, other_env,
+                                                           logs / "other.log"))
+            ladders.append(prepared("other", other_base, other_url, other_env, other, args))
+        bare = stack.enter_context(server(bare_cmd, env, ROOT, bare_port, logs / "bare.log"))
+        for ladder in ladders:  # warm up every server and check the answers
+            for name, paths in ladder.endpoints.items():
+                response = httpx.get(ladder.served.base + paths[0], headers=ladder.headers,
+                                     timeout=30)
+                assert response.status_code == 200, \
+                    f"{ladder.label} {name}: {response.status_code} {response.text}"
+                load(ladder.served.base, paths, ladder.headers, 1, args.connections)
+        load(bare.base, ["/bare"], {}, 1, args.connections)
+        names = list(ladders[0].endpoints)
+        results = {(lad.label, name): [] for lad in ladders for name in names}
         for round_no in range(1, args.rounds + 1):
-            for name, paths in endpoints.items():
-                baseline = load(bare, ["/bare"], {}, args.seconds, args.connections)
-                measured = load(ladder, paths, headers, args.seconds, args.connections)
-                results[name].append((baseline, measured))
-                print(f"round {round_no}: {name:<30} {measured.rps:8,.0f} req/s "
-                      f"(bare {baseline.rps:,.0f}) ratio {measured.rps / baseline.rps:.2f}  "
-                      f"p50 {measured.p50_ms:.2f} ms  p99 {measured.p99_ms:.2f} ms  "
-                      f"errors {measured.errors}", flush=True)
-    print("\nmedian over rounds")
-    print(f"{'endpoint':<30} {'req/s':>8} {'bare':>8} {'ratio':>6} {'p50 ms':>7} "
-          f"{'p99 ms':>7} {'errors':>6}")
-    for name, pairs in results.items():
-        print(f"{name:<30} {statistics.median(m.rps for _, m in pairs):8,.0f} "
-              f"{statistics.median(b.rps for b, _ in pairs):8,.0f} "
-              f"{statistics.median(m.rps / b.rps for b, m in pairs):6.2f} "
-              f"{statistics.median(m.p50_ms for _, m in pairs):7.2f} "
-              f"{statistics.median(m.p99_ms for _, m in pairs):7.2f} "
-              f"{sum(m.errors for _, m in pairs):6d}")
+            # Alternate which checkout goes first, so that neither always follows the other.
+            order = ladders if round_no % 2 else ladders[::-1]
+            for name in names:
+                for ladder in order:
+                    baseline = bare.measure(load, ["/bare"], {}, args.seconds,
+                                            args.connections)
+                    measured = ladder.served.measure(load, ladder.endpoints[name],
+                                                     ladder.headers, args.seconds,
+                                                     args.connections)
+                    results[ladder.label, name].append((baseline, measured))
+                    print(f"round {round_no}: {ladder.label:<5} {name:<30} "
+                          f"{measured.rps:8,.0f} req/s (bare {baseline.rps:,.0f}) ratio "
+                          f"{measured.rps / baseline.rps:.2f}  p50 {measured.p50_ms:.2f} ms  "
+                          f"p99 {measured.p99_ms:.2f} ms  errors {measured.errors}  "
+                          f"cpu {measured.cpu_us:.0f} µs/req (bare {baseline.cpu_us:.0f})",
+                          flush=True)
+    for ladder in ladders:
+        title = "this checkout" if ladder.label == "this" else f"{args.compare_with}"
+        print(f"\nmedian over rounds: {title}")
+        print(f"{'endpoint':<30} {'req/s':>8} {'bare':>8} {'ratio':>6} {'p50 ms':>7} "
+              f"{'p99 ms':>7} {'errors':>6} {'cpu µs':>6}")
+        for name in names:
+            pairs = results[ladder.label, name]
+            print(f"{name:<30} {statistics.median(m.rps for _, m in pairs):8,.0f} "
+                  f"{statistics.median(b.rps for b, _ in pairs):8,.0f} "
+                  f"{statistics.median(m.rps / b.rps for b, m in pairs):6.2f} "
+                  f"{statistics.median(m.p50_ms for _, m in pairs):7.2f} "
+                  f"{statistics.median(m.p99_ms for _, m in pairs):7.2f} "
+                  f"{sum(m.errors for _, m in pairs):6d} "
+                  f"{statistics.median(m.cpu_us for _, m in pairs):6.0f}")
     bare_p = [b for pairs in results.values() for b, _ in pairs]
     print(f"{'bare select 1':<30} {statistics.median(b.rps for b in bare_p):8,.0f} "
           f"{'':>8} {1.0:6.2f} {statistics.median(b.p50_ms for b in bare_p):7.2f} "
-          f"{statistics.median(b.p99_ms for b in bare_p):7.2f} {sum(b.errors for b in bare_p):6d}")
+          f"{statistics.median(b.p99_ms for b in bare_p):7.2f} {sum(b.errors for b in bare_p):6d} "
+          f"{statistics.median(b.cpu_us for b in bare_p):6.0f}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     shutil.rmtree(logs, ignore_errors=True)
 
 
@@ -231,6 +354,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2000, help="workers to create")
     parser.add_argument("--pool-size", type=int, default=10, help="Ladder's pool maximum")
     parser.add_argument("--python-client", action="store_true", help="use httpx, not wrk")
+    parser.add_argument("--compare-with", type=Path, metavar="DIR",
+                        help="also serve the checkout in DIR (its own database on the same "
+                        "server) and load the two alternately, each right after the bare run")
     args = parser.parse_args()
 
     async def run(url: str) -> None:

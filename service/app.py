@@ -14,7 +14,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from service import db
 from service.accounts.routes import AccountController, accrue
 from service.auth.cache import TokenCache
-from service.auth.middleware import AuthenticationMiddleware
+from service.auth.guards import take_over_role_checks
+from service.auth.middleware import RouteMiddleware
 from service.auth.routes import TokenController, provide_principal
 from service.bodies import strict_json_body
 from service.challenges.routes import ChallengeController, raise_challenge
@@ -30,7 +31,6 @@ from service.enrolments.routes import (
 )
 from service.equality.routes import EqualityController
 from service.errors import EXCEPTION_HANDLERS
-from service.logs import RequestLogMiddleware
 from service.matching.routes import MatchingController
 from service.openapi import ProblemResponses
 from service.oversight.routes import AuditController
@@ -51,7 +51,7 @@ from service.reviews.routes import (
 from service.scheduler import scheduler_lifespan
 from service.settings import Settings
 from service.skills.routes import WorkerSkillController
-from service.system.headers import security_headers
+from service.system.front import FrontMiddleware
 from service.system.routes import health, ready
 from service.web import pages as web_pages
 from service.web.routes import routers as web_routers
@@ -103,10 +103,8 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
             "db": Provide(db.provide_connection),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[db.RequestConnectionMiddleware, db.BodyTimeoutMiddleware,
-                    AuthenticationMiddleware],
+        middleware=[RouteMiddleware],
         before_request=strict_json_body,
-        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ProblemResponses()],
         lifespan=[pool_lifespan, scheduler_lifespan(settings)],
@@ -128,12 +126,10 @@ def create_app(settings: Settings | None = None, pool: asyncpg.Pool | None = Non
         ),
         debug=settings.debug,
     )
-    if settings.request_log:
-        # Outside Litestar's app-level exception handler, not among the route middleware: an
-        # error raised by a middleware (a 401 from authentication, a 503 when the token lookup
-        # finds no database) is answered by that handler, and a log line taken inside it would
-        # see no answer and say 500, with no X-Request-Id on the answer.
-        app.asgi_handler = RequestLogMiddleware(app.asgi_handler)
+    # Outside Litestar's app-level exception handler (see FrontMiddleware): request id,
+    # security headers and the access-log line.
+    app.asgi_handler = FrontMiddleware(app.asgi_handler, log=settings.request_log)
+    take_over_role_checks(app)
     app.state.settings = settings
     app.state.search_cache = SearchCache()
     app.state.token_cache = TokenCache(settings.token_cache_seconds)

@@ -108,20 +108,20 @@ def serve_log_config(log_format: str = "plain") -> dict:
     """Granian's logging, plus Ladder's own logger at INFO on the same console, so that what
     the scheduler reports in `ladder serve` (a message printed by the outbox when no SMTP
     server is set, a feed pulled) and the line per request are seen; granian's default leaves
-    it at WARNING. With `json`, Ladder's lines are one JSON object each (`service.logs`)."""
+    it at WARNING. Ladder's handler is `service.logs.ConsoleHandler` (granian's console format,
+    or with `json` one JSON object a line), which takes the request lines preformatted."""
     from granian.log import LOGGING_CONFIG
 
-    handler = "console"
-    config: dict = {}
-    if log_format == "json":
-        handler = "ladder_json"
-        config["formatters"] = LOGGING_CONFIG["formatters"] | {
-            "ladder_json": {"()": "service.logs.JsonFormatter"}}
-        config["handlers"] = LOGGING_CONFIG["handlers"] | {
-            "ladder_json": {"class": "logging.StreamHandler", "formatter": "ladder_json",
-                            "stream": "ext://sys.stdout"}}
-    config["loggers"] = LOGGING_CONFIG["loggers"] | {
-        "ladder": {"handlers": [handler], "level": "INFO", "propagate": False}}
+    formatter = {"()": "service.logs.JsonFormatter" if log_format == "json"
+                 else "service.logs.PlainFormatter"}
+    config: dict = {
+        "formatters": LOGGING_CONFIG["formatters"] | {"ladder": formatter},
+        "handlers": LOGGING_CONFIG["handlers"] | {
+            "ladder": {"class": "service.logs.ConsoleHandler", "formatter": "ladder",
+                       "stream": "ext://sys.stdout"}},
+        "loggers": LOGGING_CONFIG["loggers"] | {
+            "ladder": {"handlers": ["ladder"], "level": "INFO", "propagate": False}},
+    }
     return config
 
 

@@ -133,7 +133,7 @@ async def session_connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connec
 class RequestConnection:
     """The one pool connection of a request: taken when first needed (authentication looks the
     token up on it, then the handler uses it) and given back as soon as the request is done with
-    it, by the `db` dependency or, at the latest, by `RequestConnectionMiddleware`. One request
+    it, by the `db` dependency or, at the latest, by `release_request_connection`. One request
     is one task, so `get` is never awaited twice at once."""
 
     __slots__ = ("_pool", "_conn", "_timeout")
@@ -216,45 +216,51 @@ def request_connection(scope: Scope) -> RequestConnection:
     return holder
 
 
-class BodyTimeoutMiddleware:
-    """A request body must arrive within `LADDER_BODY_TIMEOUT_SECONDS` of its first read: a
-    client sending it slowly (or not at all) holds a task and, inside a write, a connection.
-    Past the limit the read raises `Unavailable` (503); the messages after the body (a
-    disconnect) are not timed."""
+def timed_body(receive: Receive, limit: float) -> Receive:
+    """`receive`, timed: a request body must arrive within `LADDER_BODY_TIMEOUT_SECONDS` of its
+    first read, since a client sending it slowly (or not at all) holds a task and, inside a
+    write, a connection. Past the limit the read raises `Unavailable` (503); the messages
+    after the body (a disconnect) are not timed. (`service.auth.middleware.RouteMiddleware`)"""
+    deadline: float | None = None
+    body_done = False
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    async def timed_receive() -> Any:
+        nonlocal deadline, body_done
+        if body_done:
+            return await receive()
+        if deadline is None:
+            deadline = asyncio.get_running_loop().time() + limit
+        try:
+            async with asyncio.timeout_at(deadline):
+                message = await receive()
+        except TimeoutError:
+            raise Unavailable(f"the request body did not arrive within {limit:g} s; "
+                              "send it again") from None
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            body_done = True
+        return message
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = scope["litestar_app"].state.settings.body_timeout_seconds
-        loop = asyncio.get_running_loop()
-        deadline: float | None = None
-        body_done = False
+    return timed_receive
 
-        async def timed_receive() -> Any:
-            nonlocal deadline, body_done
-            if body_done:
-                return await receive()
-            if deadline is None:
-                deadline = loop.time() + limit
-            try:
-                async with asyncio.timeout_at(deadline):
-                    message = await receive()
-            except TimeoutError:
-                raise Unavailable(f"the request body did not arrive within {limit:g} s; "
-                                  "send it again") from None
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                body_done = True
-            return message
 
-        await self.app(scope, timed_receive, send)
+def discard_request_connection(scope: Scope) -> None:
+    """After an error that says the request's connection broke: terminated, not put back."""
+    holder = scope.get(_SCOPE_KEY)
+    if holder is not None:
+        holder.discard()
+
+
+async def release_request_connection(scope: Scope) -> None:
+    """The request's connection back to the pool, if it still holds one; called when the
+    request ends, however it ends (`RouteMiddleware`)."""
+    holder = scope.get(_SCOPE_KEY)
+    if holder is not None:
+        await holder.release()
 
 
 class RequestConnectionMiddleware:
-    """Gives a request's connection back to the pool when the request ends, however it ends."""
+    """What `RouteMiddleware` does with the request's connection, as a middleware of its own,
+    for an app without Ladder's (a test's small app)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -263,14 +269,10 @@ class RequestConnectionMiddleware:
         try:
             await self.app(scope, receive, send)
         except BROKEN_CONNECTION:
-            holder = scope.get(_SCOPE_KEY)
-            if holder is not None:
-                holder.discard()
+            discard_request_connection(scope)
             raise
         finally:
-            holder = scope.get(_SCOPE_KEY)
-            if holder is not None:
-                await holder.release()
+            await release_request_connection(scope)
 
 
 async def provide_connection(
@@ -300,6 +302,32 @@ async def provide_connection(
         raise
     finally:
         await holder.release()
+
+
+class read:  # noqa: N801 - used as `async with db.read(scope) as conn`, like a function
+    """The request's connection for a read handler (GET, HEAD) that takes no `db` dependency:
+    what `provide_connection` gives a read, without Litestar's dependency injection (a
+    generator dependency costs each request its own cleanup group). No BEGIN and COMMIT, as
+    for every read: a personal-data read audits itself in its one statement. The connection
+    goes back to the pool at the end of the block; one that broke is discarded, and one closed
+    under the request is noted so that the error is answered 503."""
+
+    __slots__ = ("_holder",)
+
+    def __init__(self, scope: Scope) -> None:
+        if scope["method"] not in READ_ONLY_METHODS:
+            raise RuntimeError("db.read is for GET and HEAD; a write takes `db: Db`")
+        self._holder = request_connection(scope)
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        return await self._holder.get()
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if isinstance(exc, BROKEN_CONNECTION):
+            if self._holder.closed_under_it():
+                exc.add_note(CLOSED_UNDER_REQUEST)
+            self._holder.discard()
+        await self._holder.release()
 
 
 @asynccontextmanager

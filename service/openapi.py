@@ -5,7 +5,7 @@ Litestar documents only a route's success and, for routes with input, its own 40
 that looks at each route handler as it is registered and adds the statuses its kind of route
 can answer, each with the problem+json body that `service.errors` really sends:
 
-- every route that is not public (`AuthenticationMiddleware`'s rule, `is_public`): 401 and
+- every route that is not public (`RouteMiddleware`'s rule, `is_public`): 401 and
   the bearer security requirement (only there: /health, /ready and /schema are public, so it
   is not document-wide);
 - every route with a `requires` guard (`service.auth.guards`): 403, naming the roles it admits

@@ -184,6 +184,9 @@ SELECT now()
 -- earmarked money still available, whether :period's accrual has reached the worker, and the
 -- policy in force on :day (through the policy domain's policy_in_force; its columns prefixed
 -- policy_, all null if there is none). lazy_commit: as people's get_worker_audited takes it.
+-- The account is joined on :worker_id, not on w.id: PostgreSQL guesses a set-returning
+-- function gives about 1,000 rows, so a join on its output hash-joined the whole accounts
+-- table on every read; on the parameter it is one accounts_pkey probe (w has at most that row).
 WITH earmarked AS (
     SELECT pot, sum(ledger_balance_delta(kind, amount_pence)
                     - ledger_held_delta(kind, amount_pence))::bigint AS available
@@ -203,7 +206,7 @@ SELECT w.*,
        p.created_at AS policy_created_at
 FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :actor_role,
                     :actor_id, :actor_name, :token_id, :action, false) AS w
-LEFT JOIN accounts AS a ON a.worker_id = w.id
+LEFT JOIN accounts AS a ON a.worker_id = :worker_id
 LEFT JOIN LATERAL policy_in_force(:day) AS p ON true
 WHERE audit_commit_lazily(:lazy_commit)
 

@@ -3,6 +3,7 @@ from uuid import UUID
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, Parameter
+from litestar.types import Scope
 
 from service import clock, db
 from service.accounts import service
@@ -19,7 +20,7 @@ from service.accounts.schemas import (
     HoldStatus,
 )
 from service.actor import Actor
-from service.auth.guards import requires, requires_any_role
+from service.auth.guards import caller, requires, requires_any_role
 from service.deps import Caller, Db
 from service.idempotency import IdempotencyKey, once
 from service.openapi import problems
@@ -38,8 +39,11 @@ class AccountController(Controller):
     @get("/", guards=[requires_any_role()],
          summary="Balance, available, held, lifetime credited, ceiling and next accrual "
          "(the worker, a rep of their branch, admins)")
-    async def read(self, worker_id: FromPath[UUID], db: Db, principal: Caller) -> Account:
-        return await service.account(db, principal, worker_id)
+    async def read(self, worker_id: FromPath[UUID], scope: Scope) -> Account:
+        # The busiest read: no dependency injection (db.read, and the caller RouteMiddleware
+        # found), which saves it about 25 µs of Litestar's work a request.
+        async with db.read(scope) as conn:
+            return await service.account(conn, caller(scope), worker_id)
 
     @get("/entries", guards=[requires_any_role()],
          summary="Ledger entries, newest first, optionally of one kind")

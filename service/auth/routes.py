@@ -2,11 +2,10 @@ from uuid import UUID
 
 from litestar import Controller, Request, delete, post
 from litestar.datastructures import State
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody
 
 from service import db
-from service.auth.guards import requires, requires_any_role
+from service.auth.guards import is_public, requires, requires_any_role
 from service.auth.logic import Principal
 from service.auth.schemas import TokenCreated, TokenIn, TokenRevoked
 from service.auth.service import issue_token, revoke_token
@@ -14,14 +13,8 @@ from service.deps import Caller, Db
 from service.errors import NotAuthenticated
 
 
-def is_public(handler: BaseRouteHandler) -> bool:
-    """Routes open without a token say so on the route: `opt={"public": True}` (the OpenAPI
-    schema's router is marked so in app.py)."""
-    return bool(handler.opt.get("public"))
-
-
 def provide_principal(request: Request) -> Principal | None:
-    """The caller `AuthenticationMiddleware` found; None on a public route (where no handler
+    """The caller `RouteMiddleware` found; None on a public route (where no handler
     asks for one, but the `db` dependency is resolved after it)."""
     principal = getattr(request.state, "principal", None)
     if principal is None and not is_public(request.route_handler):

@@ -1,4 +1,6 @@
-"""Security headers on every response, added as the response starts (the app's `before_send`).
+"""Security headers on every response, added as the response starts (by `FrontMiddleware`,
+service/system/front.py, outside Litestar's exception handler, so an answer made from an error
+has them too).
 
 - `X-Content-Type-Options: nosniff`: a browser never guesses a type (a JSON body as HTML);
 - `Referrer-Policy: no-referrer`: ids in Ladder's addresses never leak to other sites;
@@ -12,8 +14,6 @@
   TLS, only if the server is told the original scheme: granian's `--forwarded-allow-ips`).
 """
 
-from litestar.types import Message, Scope
-
 JSON_POLICY = ("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
                "form-action 'none'")
 CDN = "https://cdn.jsdelivr.net"
@@ -25,23 +25,23 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 COMMON = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
           (b"x-frame-options", b"DENY")]
 CSP = b"content-security-policy"
+JSON_POLICY_BYTES = JSON_POLICY.encode()
+DOCS_POLICY_BYTES = DOCS_POLICY.encode()
 
 
-def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+def secured(headers: list[tuple[bytes, bytes]], https: bool) -> list[tuple[bytes, bytes]]:
+    """`headers` (a response's as it starts, a list the caller made) with the security headers
+    added; one pass over them for the content type and a policy of the response's own."""
+    html = own_policy = False
     for name, value in headers:
-        if name.lower() == b"content-type":
-            return value.lower().startswith(b"text/html")
-    return False
-
-
-async def security_headers(message: Message, scope: Scope) -> None:
-    if message["type"] != "http.response.start":
-        return
-    headers = list(message.get("headers") or [])
-    policy = DOCS_POLICY if _is_html(headers) else JSON_POLICY
+        name = name.lower()
+        if name == b"content-type":
+            html = value.lower().startswith(b"text/html")
+        elif name == CSP:
+            own_policy = True
     headers += COMMON
-    if not any(name.lower() == CSP for name, _ in headers):
-        headers.append((CSP, policy.encode()))
-    if scope.get("scheme") == "https":
+    if not own_policy:
+        headers.append((CSP, DOCS_POLICY_BYTES if html else JSON_POLICY_BYTES))
+    if https:
         headers.append(HSTS)
-    message["headers"] = headers
+    return headers

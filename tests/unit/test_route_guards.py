@@ -4,7 +4,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from service.app import create_app
-from service.auth.guards import RoleGuard, requires, requires_any_role, role_guards
+from service.auth.guards import ROLE_CHECK, RoleGuard, requires, requires_any_role, role_guards
 from service.auth.logic import ROLES
 from service.auth.routes import is_public
 from service.settings import Settings
@@ -70,3 +70,21 @@ def test_the_documented_403_names_the_roles_of_the_guard():
         "Needs the role admin;")
     assert "role" not in paths["/v1/me"]["get"]["responses"]["403"]["description"]
     assert "403" not in paths["/health"]["get"]["responses"]
+
+
+def test_litestar_runs_no_role_guard_on_api_routes_and_the_middleware_has_each():
+    """The API's role checks are RouteMiddleware's (take_over_role_checks): Litestar copies
+    the handler for every guard it calls. The web pages keep theirs as Litestar guards."""
+    web_guarded = 0
+    for path, handler in handlers():
+        if is_public(handler):
+            continue
+        run_by_litestar = [g for g in handler.resolve_guards() if isinstance(g, RoleGuard)]
+        (declared,) = role_guards(handler)
+        if handler.opt.get("web"):
+            assert run_by_litestar == [declared], path
+            web_guarded += 1
+            continue
+        assert not run_by_litestar, path
+        assert handler.opt[ROLE_CHECK] == (None if declared.any_role else declared), path
+    assert web_guarded >= 10

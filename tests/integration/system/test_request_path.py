@@ -17,6 +17,19 @@ END $$;
 CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log
 FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();
 """
+END_CONNECTION_ON_AUDIT = """
+CREATE FUNCTION test_end_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_terminate_backend(pg_backend_pid());
+    RETURN NEW;
+END $$;
+CREATE TRIGGER test_end_connection BEFORE INSERT ON audit_log
+FOR EACH ROW EXECUTE FUNCTION test_end_connection();
+"""
+RESTORE_CONNECTION = """
+DROP TRIGGER IF EXISTS test_end_connection ON audit_log;
+DROP FUNCTION IF EXISTS test_end_connection();
+"""
 RESTORE_AUDIT = """
 DROP TRIGGER IF EXISTS test_refuse_audit ON audit_log;
 DROP FUNCTION IF EXISTS test_refuse_audit();
@@ -89,22 +102,51 @@ async def test_without_the_token_cache_a_revocation_is_refused_at_once_everywher
         assert (await second.get("/v1/me", headers=token)).status_code == 401
 
 
+async def read_while(pool, install: str, restore: str, request):
+    """The answer to `request` while the `install` SQL (a trigger on audit_log) is in place."""
+    async with pool.acquire() as conn:
+        await conn.execute(install)
+    try:
+        return await request
+    finally:
+        async with pool.acquire() as conn:
+            await conn.execute(restore)
+
+
+def refused_without_data(answer, status: int, name: str) -> None:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert name not in answer.text and "balance" not in answer.text
+
+
 @pytest.mark.parametrize("path", ["/v1/workers/{id}", "/v1/workers/{id}/account"])
 async def test_a_read_whose_audit_row_cannot_be_written_is_not_served(api, client, pool, path):
     worker = await api.worker(name="Audrey Unaudited")
     admin = await api.admin()
-    async with pool.acquire() as conn:
-        await conn.execute(FAIL_AUDIT)
-    try:
-        answer = await client.get(path.format(id=worker["id"]), headers=admin)
-    finally:
-        async with pool.acquire() as conn:
-            await conn.execute(RESTORE_AUDIT)
-    assert answer.status_code == 500
-    assert answer.headers["content-type"] == "application/problem+json"
-    assert "Audrey" not in answer.text and "balance" not in answer.text
+    answer = await read_while(pool, FAIL_AUDIT, RESTORE_AUDIT,
+                              client.get(path.format(id=worker["id"]), headers=admin))
+    refused_without_data(answer, 500, "Audrey")
     served = await client.get(path.format(id=worker["id"]), headers=admin)
     assert served.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/v1/workers/{id}", "/v1/workers/{id}/account"])
+async def test_a_read_whose_connection_the_server_ends_answers_503_and_the_pool_heals(
+        api, client, pool, path):
+    """The server ends the request's connection in the middle of the audited read (GET
+    /account reads through `db.read`, GET /workers/{id} through the `db` dependency): 503,
+    nothing of the worker sent, no audit row kept, and the next read is served."""
+    worker = await api.worker(name="Connie Cut")
+    admin = await api.admin()
+    answer = await read_while(pool, END_CONNECTION_ON_AUDIT, RESTORE_CONNECTION,
+                              client.get(path.format(id=worker["id"]), headers=admin))
+    refused_without_data(answer, 503, "Connie")
+    for _ in range(pool.get_max_size() + 1):  # every pool connection works again
+        assert (await client.get(path.format(id=worker["id"]), headers=admin)).status_code == 200
+    async with pool.acquire() as conn:
+        reads = await conn.fetchval("SELECT count(*) FROM audit_log WHERE worker_id = $1 "
+                                    "AND action <> 'worker.create'", worker["id"])
+    assert reads == pool.get_max_size() + 1
 
 
 async def test_a_read_and_its_audit_row_come_from_one_statement(api, client, pool):
