@@ -16,7 +16,6 @@ parameter, instead of a database error that could not say which one.
 """
 
 import json
-from functools import cache
 from typing import Any
 
 import msgspec
@@ -52,9 +51,23 @@ def is_json_media_type(media_type: str) -> bool:
         media_type.startswith("application/") and media_type.endswith("+json"))
 
 
-@cache
-def _decoder_for(handler: HTTPRouteHandler) -> tuple[msgspec.json.Decoder, bool] | None:
-    """The strict decoder of the handler's `data`, and whether a body is required."""
+Decoding = tuple[msgspec.json.Decoder, bool] | None
+DECODING = "ladder.strict_decoding"  # the key in a route handler's opt
+
+
+def _decoder_for(handler: HTTPRouteHandler) -> Decoding:
+    """The strict decoder of the handler's `data`, and whether a body is required; made once
+    and kept in the handler's own `opt`, so it lives as long as the handler. (A module-level
+    cache keyed by handler held every app a process built alive, with its caches: the test
+    suite's heap grew to millions of objects, and every garbage collection with it.)"""
+    try:
+        return handler.opt[DECODING]
+    except KeyError:
+        found = handler.opt[DECODING] = _strict_decoder(handler)
+        return found
+
+
+def _strict_decoder(handler: HTTPRouteHandler) -> Decoding:
     field = handler.parsed_fn_signature.parameters.get("data")
     if field is None:
         return None
