@@ -30,7 +30,10 @@ SELECT (SELECT id FROM workers ORDER BY created_at LIMIT 1), min(id::text)::uuid
        'admin', 'test' FROM skills;
 """
 FILL_REVIEWS = """
-WITH w AS (SELECT id FROM workers ORDER BY created_at LIMIT 1),
+WITH w AS (SELECT id FROM workers AS x  -- one with no upcoming review (one each at most)
+           WHERE NOT EXISTS (SELECT 1 FROM reviews AS v
+                             WHERE v.worker_id = x.id AND v.status = 'booked')
+           ORDER BY created_at, id LIMIT 1),
      r AS (SELECT id, branch FROM reps ORDER BY created_at LIMIT 1),
      slot AS (INSERT INTO review_slots (rep_id, branch, starts_at, ends_at, mode)
               SELECT id, branch, now() + interval '2 days', now() + interval '2 days 1 hour',
