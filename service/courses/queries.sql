@@ -259,9 +259,10 @@ WHERE id = :feed_id
 -- name: defer_pull
 -- The pull found the college's catalogue busy: its lease given back, due again in a round's
 -- time (not at once: the round claiming due feeds would take it straight back), with nothing
--- of how its pulls went changed (no failure counted, no back-off).
+-- of how its pulls went changed (no failure counted, no back-off). From the clock, not now():
+-- the transaction began before the wait on the lock, which can be as long as a poll interval.
 UPDATE feeds
-SET lease_until = NULL, next_pull_at = now() + make_interval(secs => :seconds)
+SET lease_until = NULL, next_pull_at = clock_timestamp() + make_interval(secs => :seconds)
 WHERE id = :feed_id
 
 -- name: get_course
