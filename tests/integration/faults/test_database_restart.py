@@ -19,7 +19,7 @@ from service.scheduler import run_round, run_scheduler
 from service.settings import Settings
 from tests.conftest import worker_body
 from tests.integration.accounts.test_accruals import CACHE_EQUALS_LEDGER
-from tests.integration.faults.conftest import migrated_database
+from tests.integration.faults.conftest import hold_through_shutdown, migrated_database, release_held
 from tests.integration.faults.test_timeouts import assert_unavailable
 from tests.integration.locks import wait_for_lock_wait
 
@@ -61,9 +61,9 @@ async def test_a_database_restart_while_serving(private_server, settings):
         in_flight = asyncio.create_task(client.patch(
             f"/v1/workers/{worker['id']}", json={"name": "Half Written"}, headers=admin))
         await wait_for_lock_wait(pool, holder, in_flight)
+        await hold_through_shutdown(holder, "restart-row-lock")
         await asyncio.to_thread(private_server.stop)
         interrupted = await in_flight
-        holder.terminate()
 
         down = [await client.get("/ready"), await client.get("/v1/me", headers=admin),
                 await client.post("/v1/workers", json=worker_body(), headers=admin),
@@ -71,6 +71,7 @@ async def test_a_database_restart_while_serving(private_server, settings):
         await run_round(pool, config, progress=lambda _: None)  # logs, does not raise
 
         await asyncio.to_thread(private_server.start)
+        await release_held(url, "restart-row-lock")
         ready = await client.get("/ready")
         after = await client.get(f"/v1/workers/{worker['id']}", headers=admin)
         await run_round(pool, config, progress=lambda _: None)
@@ -114,10 +115,11 @@ async def test_a_contribution_in_flight_when_the_database_stops_leaves_nothing_b
         waiting = await holder.fetchval("SELECT query FROM pg_stat_activity "
                                         "WHERE $1 = ANY (pg_blocking_pids(pid))",
                                         holder.get_server_pid())
+        await hold_through_shutdown(holder, "restart-ledger-lock")
         await asyncio.to_thread(private_server.stop)
         interrupted = await in_flight
-        holder.terminate()
         await asyncio.to_thread(private_server.start)
+        await release_held(url, "restart-ledger-lock")
 
         conn = await asyncpg.connect(url)
         try:
