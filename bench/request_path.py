@@ -3,7 +3,7 @@
 to a bare Litestar + asyncpg `select 1` handler served by the same granian on the same database.
 
     .venv/bin/python bench/request_path.py [--seconds 8] [--rounds 3] [--connections 32]
-        [--compare-with DIR]
+        [--compare-with DIR] [--endpoint TEXT ...]
 
 Starts `ladder serve --demo` (one granian worker, no scheduler) and `bench/bare_app.py` under
 granian, both on one scratch database (LADDER_DATABASE_URL's server, else an embedded
@@ -12,7 +12,8 @@ else a Python client (which shares the two cores with the server, so its figures
 Each round measures the bare endpoint right before each Ladder endpoint; a ratio is Ladder's
 requests/s over the bare endpoint's of the same pair, and the median over rounds is printed,
 with the server's own CPU time per request (all its processes, from /proc: less moved by other
-work on a shared machine than requests/s).
+work on a shared machine than requests/s) and the database server's (all its backends; when it
+runs here, as the embedded one does), which shares the same two cores.
 With `--compare-with DIR` (another checkout, e.g. `git archive main | tar -x -C DIR`), DIR's
 `ladder serve --demo` runs too, on its own database of the same server, and each round loads
 the two in turn (which goes first alternates), so that both are measured in the same period
@@ -69,16 +70,18 @@ class Result:
     errors: int
     requests: int = 0
     cpu_us: float = 0.0  # the server's own CPU time (all its processes) per request
+    db_cpu_us: float | None = None  # the database server's, when it runs on this machine
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of a process and all its descendants (Linux /proc)."""
+    """User and system CPU seconds of a process and all its descendants (Linux /proc), with
+    the children that have ended and been waited for (a database server's closed sessions)."""
     total, pending = 0.0, [pid]
     while pending:
         current = pending.pop()
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            total += sum(map(int, fields[11:15])) / os.sysconf("SC_CLK_TCK")
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
@@ -86,20 +89,56 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+async def _data_directory(url: str) -> str | None:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval("SELECT current_setting('data_directory', true)")
+    finally:
+        await conn.close()
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The database server's process, if it runs on this machine and its data directory can be
+    read (the embedded server can; another may not be): its CPU is all its backends'."""
+    data_dir = asyncio.run(_data_directory(url))
+    try:
+        return int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    except (OSError, TypeError, ValueError, IndexError):
+        return None
+
+
 @dataclass
 class Served:
-    """A running server: its address and its process (for its CPU time)."""
+    """A running server: its address and its process (for its CPU time); `db_pid`, the
+    database server's, for the database's CPU time per request."""
 
     base: str
     pid: int
+    db_pid: int | None = None
 
     def measure(self, load, paths: list[str], headers: dict[str, str], seconds: float,
                 connections: int) -> Result:
         before = tree_cpu_seconds(self.pid)
+        db_before = tree_cpu_seconds(self.db_pid) if self.db_pid else 0.0
         result = load(self.base, paths, headers, seconds, connections)
         if result.requests:
             result.cpu_us = (tree_cpu_seconds(self.pid) - before) / result.requests * 1e6
+            if self.db_pid:
+                result.db_cpu_us = ((tree_cpu_seconds(self.db_pid) - db_before)
+                                    / result.requests * 1e6)
         return result
+
+
+def db_cpu(measured: Result, baseline: Result) -> str:
+    if measured.db_cpu_us is None or baseline.db_cpu_us is None:
+        return ""
+    return f", database {measured.db_cpu_us:.0f} µs/req (bare {baseline.db_cpu_us:.0f})"
+
+
+def median_db_cpu(results) -> str:
+    """The median database CPU per request, or n/a when the database is not on this machine."""
+    figures = [r.db_cpu_us for r in results if r.db_cpu_us is not None]
+    return f"{statistics.median(figures):6.0f}" if figures else f"{'n/a':>6}"
 
 
 def free_port() -> int:
@@ -296,6 +335,13 @@ def bench(url: str, args: argparse.Namespace) -> None:
                                                            logs / "other.log"))
             ladders.append(prepared("other", other_base, other_url, other_env, other, args))
         bare = stack.enter_context(server(bare_cmd, env, ROOT, bare_port, logs / "bare.log"))
+        db_pid = postmaster_pid(url)
+        for served in (bare, *(ladder.served for ladder in ladders)):
+            served.db_pid = db_pid
+        if args.endpoint:
+            for ladder in ladders:
+                ladder.endpoints = {name: paths for name, paths in ladder.endpoints.items()
+                                    if any(part in name for part in args.endpoint)}
         for ladder in ladders:  # warm up every server and check the answers
             for name, paths in ladder.endpoints.items():
                 response = httpx.get(ladder.served.base + paths[0], headers=ladder.headers,
@@ -321,13 +367,13 @@ def bench(url: str, args: argparse.Namespace) -> None:
                           f"{measured.rps:8,.0f} req/s (bare {baseline.rps:,.0f}) ratio "
                           f"{measured.rps / baseline.rps:.2f}  p50 {measured.p50_ms:.2f} ms  "
                           f"p99 {measured.p99_ms:.2f} ms  errors {measured.errors}  "
-                          f"cpu {measured.cpu_us:.0f} µs/req (bare {baseline.cpu_us:.0f})",
-                          flush=True)
+                          f"cpu {measured.cpu_us:.0f} µs/req (bare {baseline.cpu_us:.0f})"
+                          f"{db_cpu(measured, baseline)}", flush=True)
     for ladder in ladders:
         title = "this checkout" if ladder.label == "this" else f"{args.compare_with}"
         print(f"\nmedian over rounds: {title}")
         print(f"{'endpoint':<30} {'req/s':>8} {'bare':>8} {'ratio':>6} {'p50 ms':>7} "
-              f"{'p99 ms':>7} {'errors':>6} {'cpu µs':>6}")
+              f"{'p99 ms':>7} {'errors':>6} {'cpu µs':>6} {'db µs':>6}")
         for name in names:
             pairs = results[ladder.label, name]
             print(f"{name:<30} {statistics.median(m.rps for _, m in pairs):8,.0f} "
@@ -336,12 +382,13 @@ def bench(url: str, args: argparse.Namespace) -> None:
                   f"{statistics.median(m.p50_ms for _, m in pairs):7.2f} "
                   f"{statistics.median(m.p99_ms for _, m in pairs):7.2f} "
                   f"{sum(m.errors for _, m in pairs):6d} "
-                  f"{statistics.median(m.cpu_us for _, m in pairs):6.0f}")
+                  f"{statistics.median(m.cpu_us for _, m in pairs):6.0f} "
+                  f"{median_db_cpu(m for _, m in pairs)}")
     bare_p = [b for pairs in results.values() for b, _ in pairs]
     print(f"{'bare select 1':<30} {statistics.median(b.rps for b in bare_p):8,.0f} "
           f"{'':>8} {1.0:6.2f} {statistics.median(b.p50_ms for b in bare_p):7.2f} "
           f"{statistics.median(b.p99_ms for b in bare_p):7.2f} {sum(b.errors for b in bare_p):6d} "
-          f"{statistics.median(b.cpu_us for b in bare_p):6.0f}")
+          f"{statistics.median(b.cpu_us for b in bare_p):6.0f} {median_db_cpu(bare_p)}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     shutil.rmtree(logs, ignore_errors=True)
 
@@ -354,6 +401,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2000, help="workers to create")
     parser.add_argument("--pool-size", type=int, default=10, help="Ladder's pool maximum")
     parser.add_argument("--python-client", action="store_true", help="use httpx, not wrk")
+    parser.add_argument("--endpoint", action="append", metavar="TEXT",
+                        help="measure only the endpoints whose name holds TEXT (repeatable)")
     parser.add_argument("--compare-with", type=Path, metavar="DIR",
                         help="also serve the checkout in DIR (its own database on the same "
                         "server) and load the two alternately, each right after the bare run")
