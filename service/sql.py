@@ -35,6 +35,11 @@ class Query:
 
     def args(self, **values: Any) -> tuple[Any, ...]:
         """The positional arguments for `sql`, from keywords that must be exactly `params`."""
+        if len(values) == len(self.params):  # then all present means none unexpected
+            try:
+                return tuple([values[p] for p in self.params])
+            except KeyError:
+                pass
         missing = [p for p in self.params if p not in values]
         if missing:
             raise TypeError(f"query {self.name!r} missing parameter(s): {', '.join(missing)}")

@@ -180,10 +180,12 @@ SELECT now()
 -- name: account_summary
 -- What GET /account shows, in one round trip: the worker read and audited through people's
 -- worker_audited (the scope_, actor_, token_id and action parameters are the caller's scope and
--- who reads and why, as it takes them; no row if there is no such worker), cached totals,
--- earmarked money still available, whether :period's accrual has reached the worker, and the
--- policy in force on :day (through the policy domain's policy_in_force; its columns prefixed
--- policy_, all null if there is none). lazy_commit: as people's get_worker_audited takes it.
+-- who reads and why, as it takes them; no row if there is no such worker), of which only
+-- `visible` and the two columns the rate depends on are sent, cached totals, earmarked money
+-- still available, whether :period's accrual has reached the worker, and the version and rules
+-- (as JSON text, which the policy domain decodes once per rules seen) of the policy in force on
+-- :day (through the policy domain's policy_in_force; null if there is none). lazy_commit: as
+-- people's get_worker_audited takes it.
 -- The account is joined on :worker_id, not on w.id: PostgreSQL guesses a set-returning
 -- function gives about 1,000 rows, so a join on its output hash-joined the whole accounts
 -- table on every read; on the parameter it is one accounts_pkey probe (w has at most that row).
@@ -194,16 +196,14 @@ WITH earmarked AS (
     WHERE worker_id = :worker_id AND pot <> 'general'
     GROUP BY pot
 )
-SELECT w.*,
+SELECT w.visible, w.highest_qualification, w.contract_type,
        coalesce(a.balance_pence, 0) AS balance_pence, coalesce(a.held_pence, 0) AS held_pence,
        coalesce(a.credited_pence, 0) AS credited_pence,
        EXISTS (SELECT 1 FROM accruals AS r
                WHERE r.period = :period AND r.worker_id = :worker_id) AS accrued,
        ARRAY(SELECT pot FROM earmarked WHERE available > 0 ORDER BY pot) AS pots,
        ARRAY(SELECT available FROM earmarked WHERE available > 0 ORDER BY pot) AS available,
-       p.version AS policy_version, p.effective_from AS policy_effective_from,
-       p.rules AS policy_rules, p.note AS policy_note, p.created_by AS policy_created_by,
-       p.created_at AS policy_created_at
+       p.version AS policy_version, p.rules::text AS policy_rules
 FROM worker_audited(:worker_id, :scope_any, :scope_branch, :scope_worker_id, :actor_role,
                     :actor_id, :actor_name, :token_id, :action, false) AS w
 LEFT JOIN accounts AS a ON a.worker_id = :worker_id

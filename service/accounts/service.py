@@ -39,8 +39,8 @@ from service.pagination import decode_cursor, page, time_id_cursor
 from service.people import service as people
 from service.people.logic import age_on
 from service.people.schemas import Worker
-from service.people.service import audited_read, audited_worker, visible_worker
-from service.policy.service import policy_from_fields, policy_on
+from service.people.service import audited_read, refuse_unseen, visible_worker
+from service.policy.service import policy_on, rules_from_json
 
 RetrainingReason = Literal["facing_redundancy", "high_risk_occupation"]
 DEFAULT_BATCH = 5000
@@ -215,21 +215,20 @@ async def account(conn: asyncpg.Connection, principal: Principal, worker_id: UUI
     period = str(today.year)
     summary = await store.account_summary(conn, worker_id, period, today,
                                           audited_read(principal, "account.read"))
-    worker = audited_worker(summary and summary.worker_row, worker_id)
-    totals, accrued, pots, policy_fields = summary[1:]
-    if policy_fields is None:
+    refuse_unseen(summary and summary.visible, worker_id)
+    if summary.policy_rules is None:
         raise NotFound(f"no policy was in force on {today}")
-    policy = policy_from_fields(policy_fields)
-    enhanced = logic.is_enhanced(worker.highest_qualification, worker.contract_type,
-                                 policy.rules)
-    _, credit, ceiling = logic.credit_terms(enhanced, policy.rules)
+    totals, accrued, pots = summary.totals, summary.accrued, summary.pots
+    rules = rules_from_json(summary.policy_rules)
+    enhanced = logic.is_enhanced(summary.highest_qualification, summary.contract_type, rules)
+    _, credit, ceiling = logic.credit_terms(enhanced, rules)
     earmarked = [EarmarkedMoney(logic.earmark_of(pot), available)
                  for pot, available in pots.items()]
     if accrued:
         period = str(today.year + 1)
     return Account(worker_id, "GBP", totals.balance, totals.available, totals.held,
                    totals.credited, ceiling, credit, "enhanced" if enhanced else "standard",
-                   policy.version, earmarked,
+                   summary.policy_version, earmarked,
                    NextAccrual(period, logic.annual_credit(totals.balance, credit, ceiling)))
 
 

@@ -20,11 +20,14 @@ ENTRY_FIELDS = ("worker_id", "kind", "amount_pence", "pot", "earmark", "source",
 
 
 class AccountSummary(NamedTuple):
-    worker_row: asyncpg.Record
+    visible: bool
+    highest_qualification: str
+    contract_type: str
     totals: Totals
     accrued: bool
     pots: dict[str, int]
-    policy: dict[str, Any] | None
+    policy_version: int | None
+    policy_rules: str | None  # JSON text
 
 
 def created_by(actor: Actor) -> str:
@@ -133,20 +136,20 @@ async def hold_portions(conn: asyncpg.Connection, hold_id: UUID) -> list[asyncpg
 
 async def account_summary(conn: asyncpg.Connection, worker_id: UUID, period: str, day: date,
                           audited_read: dict[str, Any]) -> AccountSummary | None:
-    """The worker's row as people's `worker_audited` gives it (read and audited with
-    `audited_read`, people's arguments), with (totals, credited for `period` yet, available
-    earmarked money by pot, the fields of the policy in force on `day` or None), in one query;
-    None if there is no such worker."""
+    """Whether the caller may see the worker (people's `worker_audited`, read and audited with
+    `audited_read`, people's arguments) and the two fields their rate depends on, with the
+    totals, whether `period`'s credit has reached them, available earmarked money by pot, and
+    the version and rules (JSON text) of the policy in force on `day` (None, None if none), in
+    one query; None if there is no such worker."""
     row = await conn.fetchrow(*Q.account_summary(worker_id=worker_id, period=period, day=day,
                                                lazy_commit=not conn.is_in_transaction(),
                                                **audited_read))
     if row is None:
         return None
-    policy = None
-    if row["policy_version"] is not None:
-        policy = {k.removeprefix("policy_"): v for k, v in row.items() if k.startswith("policy_")}
-    return AccountSummary(row, _totals(row), row["accrued"],
-                          dict(zip(row["pots"], row["available"], strict=True)), policy)
+    return AccountSummary(row["visible"], row["highest_qualification"], row["contract_type"],
+                          _totals(row), row["accrued"],
+                          dict(zip(row["pots"], row["available"], strict=True)),
+                          row["policy_version"], row["policy_rules"])
 
 
 async def try_accrual_lock(conn: asyncpg.Connection, period: str) -> bool:

@@ -67,9 +67,17 @@ def worker_or_refuse(found: tuple[Worker, bool] | None, worker_id: UUID) -> Work
     if found is None:
         raise NotFound(f"no worker with id {worker_id}")
     worker, visible = found
+    refuse_unseen(visible, worker_id)
+    return worker
+
+
+def refuse_unseen(visible: bool | None, worker_id: UUID) -> None:
+    """Refuse as `visible_worker` does, from the `visible` column of another domain's row that
+    read `worker_audited` (None: no row, no such worker)."""
+    if visible is None:
+        raise NotFound(f"no worker with id {worker_id}")
     if not visible:
         raise Forbidden("this token may not see that worker's data")
-    return worker
 
 
 async def list_workers(conn: asyncpg.Connection, principal: Principal, branch: str | None,

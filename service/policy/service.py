@@ -1,7 +1,6 @@
 """The policy in force on a day, for accruals, top-ups and the priority score."""
 
 from datetime import date
-from typing import Any
 
 import asyncpg
 
@@ -10,7 +9,7 @@ from service.actor import Actor
 from service.errors import NotFound
 from service.pagination import Int4Key, decode_cursor, page
 from service.policy import logic, store
-from service.policy.schemas import Policy, PolicyIn, PolicyPage, PriorityPoints
+from service.policy.schemas import Policy, PolicyIn, PolicyPage, PolicyRules, PriorityPoints
 
 
 async def policy_on(conn: asyncpg.Connection, day: date | None = None) -> Policy:
@@ -40,9 +39,10 @@ async def policy_in_force_on(conn: asyncpg.Connection, day: date) -> Policy | No
     return await store.policy_on(conn, day)
 
 
-def policy_from_fields(fields: dict[str, Any]) -> Policy:
-    """A policy from the columns of `policy_in_force`, which other domains' queries join."""
-    return store.policy_from_row(fields)
+def rules_from_json(text: str) -> PolicyRules:
+    """The rules of a policy from the JSON text of `policy_in_force`'s `rules` column, which
+    another domain's query joins (`rules::text`): decoded once per rules seen."""
+    return store.rules_from_json(text)
 
 
 async def priority_rules(conn: asyncpg.Connection, day: date | None = None) -> PriorityPoints:

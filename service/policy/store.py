@@ -30,6 +30,22 @@ def _in_words(rules: PolicyRules) -> PolicyWords:
     return words
 
 
+# Rules by their JSON text, for a read that needs only the rules (GET /account: one decode per
+# rules seen, not per request). Keyed by content, so never stale; the rules are shared by
+# every read, which must not change them. Bounded, in case of many versions.
+_RULES: dict[str, PolicyRules] = {}
+
+
+def rules_from_json(text: str) -> PolicyRules:
+    """A policy's rules from the JSON text of its `rules` column (`rules::text`)."""
+    rules = _RULES.get(text)
+    if rules is None:
+        if len(_RULES) >= _WORDS_KEPT:
+            _RULES.clear()
+        rules = _RULES[text] = msgspec.json.decode(text, type=PolicyRules)
+    return rules
+
+
 def policy_from_row(row: Mapping[str, Any]) -> Policy:
     fields = dict(row)
     fields["rules"] = msgspec.convert(fields["rules"], PolicyRules)
