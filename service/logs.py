@@ -13,9 +13,9 @@ goes through `logging` as a record with the same fields."""
 import asyncio
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -32,7 +32,7 @@ def request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == REQUEST_ID and _GOOD_ID.match(value):
             return value.decode()
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # as random as uuid4().hex, without building a UUID
 
 
 def log_request(method: str, route: str, status: int, seconds: float, rid: str) -> None:
