@@ -9,7 +9,9 @@ from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.types import Scope
 
+from service import db
 from service.actor import Actor
 from service.auth.guards import requires, requires_any_role
 from service.bodies import body_within, is_json_media_type, media_type_of
@@ -43,6 +45,7 @@ from service.pagination import (
     Cursor,
     Limit,
 )
+from service.responses import LeanJSON
 from service.vocabulary import MAX_PENCE
 
 XML_TYPES = frozenset({"application/xml", "text/xml"})
@@ -156,9 +159,10 @@ class CourseController(Controller):
     tags = ["courses"]
     guards = [requires_any_role()]
 
-    @get("/", summary="Search current courses, best match first (any role)")
+    @get("/", summary="Search current courses, best match first (any role)",
+         response_class=LeanJSON)
     async def search(
-        self, db: Db, principal: Caller,
+        self, scope: Scope,
         q: Annotated[str | None, Parameter(max_length=200, description="Words to search "
                                            "for in title, subjects and description")] = None,
         level: Annotated[RqfLevel | None, Parameter(description="RQF level")] = None,
@@ -176,10 +180,12 @@ class CourseController(Controller):
                                                   description="UKPRN")] = None,
         limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
     ) -> CoursePage:
-        return await service.search_courses(
-            db, q=q, level=level, band=band, attendance=attendance, delivery=delivery,
-            max_cost=max_cost, skill=skill, starting_after=starting_after, provider=provider,
-            cursor=cursor, limit=limit)
+        # A busy read, as GET /account: no dependency injection (db.read), and LeanJSON.
+        async with db.read(scope) as conn:
+            return await service.search_courses(
+                conn, q=q, level=level, band=band, attendance=attendance, delivery=delivery,
+                max_cost=max_cost, skill=skill, starting_after=starting_after,
+                provider=provider, cursor=cursor, limit=limit)
 
     @get("/{course_id:uuid}", summary="A course with its presentations and the skills it teaches")
     async def read(self, course_id: FromPath[UUID], db: Db, principal: Caller) -> Course:
