@@ -15,9 +15,12 @@ never built from strings.
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -181,3 +184,14 @@ def _check_names_used(module: Path, queries: Queries) -> None:
                and not hasattr(Queries, node.attr)]
     if missing:
         raise ValueError("queries named but not defined:\n" + "\n".join(missing))
+
+
+def rows_as(cls: type[T], rows: Sequence[Any]) -> list[T]:
+    """`rows` (asyncpg records) as `cls` (a msgspec Struct) instances: positionally when the
+    columns are the struct's fields in their order (a search page of 20 rows, without a dict
+    per row), else by name, so a query that selects its columns in another order still works."""
+    if not rows:
+        return []
+    if tuple(rows[0].keys()) == cls.__struct_fields__:  # type: ignore[attr-defined]
+        return [cls(*r) for r in rows]
+    return [cls(**dict(r)) for r in rows]

@@ -18,7 +18,7 @@ from service.courses.schemas import (
     RejectedRecord,
     SyncReport,
 )
-from service.sql import load_queries
+from service.sql import load_queries, rows_as
 
 Q = load_queries(__file__)
 INFERRED_COLUMNS = ["course_id", "skill_id", "source", "confidence", "matched_label",
@@ -279,7 +279,7 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                "starting_after": starting_after,
                "presentations_together": presentation_filters > 1}
     rows = await conn.fetch(*Q.search_page(q=q, **filters, **_cursor(after), limit=limit))
-    return [CourseSummary(**dict(r)) for r in rows]
+    return rows_as(CourseSummary, rows)
 
 
 def _cursor(after: tuple[float, date | None, UUID] | None) -> dict[str, Any]:
