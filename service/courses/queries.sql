@@ -314,8 +314,13 @@ WHERE uri = :uri OR id = :skill_id
 -- columns (course_meets); when there are several (:presentations_together), one presentation
 -- must meet them all (course_presentation_meets), probed per course (a scalar subquery, so that
 -- it is never hashed over every presentation). The page's dates, costs and counts are those of
--- its matching presentations. The statement is the function course_search_page (migration
--- 0028), planned with its own values each time (its SET plan_cache_mode), in one round trip.
+-- its matching presentations. The statement is the function course_search_page_general
+-- (migration 0028), planned with its own values each time (its SET plan_cache_mode), in one
+-- round trip. course_search_page (migration 0041) sends it every call but the commonest, a :q
+-- and nothing else (no filter; no cursor, or one of the first part): that one it runs itself,
+-- the same statement with the null filters left out and the query's words computed once,
+-- under a generic plan kept for the session (re-planning was about half the search's database
+-- CPU; docs/benchmarks.md). Both return the same rows in the same order.
 SELECT * FROM course_search_page(:q, :level, :band, :provider_id, :skill_id, :attendance,
                                   :delivery, :max_cost, :starting_after,
                                   :presentations_together, :after_rank, :after_starts_on,

@@ -270,7 +270,8 @@ async def search_courses(conn: asyncpg.Connection, *, q: str | None, level: str 
                          after: tuple[float, date | None, UUID] | None,
                          limit: int) -> list[CourseSummary]:
     """Heading matches (ranked) first, then description-only matches (rank 0) by start date,
-    in one statement (`search_page`: migration 0028's function, which plans it with its own
+    in one statement (`search_page`: migration 0041's function, which runs a query without
+    filters under a generic plan and sends every other call to 0028's, planned with its own
     values), one round trip in or out of the caller's transaction."""
     presentation_filters = sum(v is not None for v in (attendance, delivery, max_cost,
                                                        starting_after))
