@@ -71,15 +71,17 @@ class RouteMiddleware:
             await self.app(scope, receive, send)
             return
         handler = scope["route_handler"]
-        limit = scope["litestar_app"].state.settings.body_timeout_seconds
+        method = scope["method"]
         try:
-            if (scope["method"] != "OPTIONS" and not is_public(handler)
-                    and not handler.opt.get("web")):
+            if method != "OPTIONS" and not is_public(handler) and not handler.opt.get("web"):
                 principal = await authenticate(scope)
                 role_check = handler.opt.get(ROLE_CHECK)
                 if role_check is not None:
                     role_check.check(principal)
-            await self.app(scope, db.timed_body(receive, limit), send)
+            if method not in db.READ_ONLY_METHODS:  # a GET's body is never read
+                receive = db.timed_body(
+                    receive, scope["litestar_app"].state.settings.body_timeout_seconds)
+            await self.app(scope, receive, send)
         except db.BROKEN_CONNECTION:
             db.discard_request_connection(scope)
             raise
