@@ -72,10 +72,35 @@ async def test_query_only_pages_are_the_general_statements(pool, catalogue):
     async with pool.acquire() as conn:
         for q in QUERIES:
             for limit in (1, 2, 3, 50):
-                for _ in range(7):  # past the plan cache's first five custom plans
+                for _ in range(3):  # the generic plan is kept from the first call on
                     new, general = await both(conn, *arguments(q, limit=limit))
                     assert new == general, (q, limit)
             assert (await both(conn, *arguments("welding")))[0], "the catalogue matches"
+
+
+async def general_calls(conn, *args) -> int:
+    """How many times `course_search_page` called the general function for one call."""
+    count = ("SELECT coalesce(pg_stat_get_xact_function_calls("
+             "'course_search_page_general'::regproc), 0)")
+    async with conn.transaction():
+        await conn.execute("SET LOCAL track_functions = 'pl'")
+        before = await conn.fetchval(count)  # may hold calls not yet flushed to the stats
+        await conn.fetch(CALL.format("course_search_page"), *args)
+        return await conn.fetchval(count) - before
+
+
+async def test_a_query_alone_takes_the_query_only_path(pool, catalogue):
+    """The dispatch itself: a query alone (or with a cursor among the ranked matches) never
+    calls the general function; a filter, a rank-0 cursor or no query does, once."""
+    async with pool.acquire() as conn:
+        first = await conn.fetch(CALL.format("course_search_page"), *arguments("welding", limit=1))
+        ranked = (first[0]["rank"], first[0]["first_starts_on"], first[0]["id"])
+        assert ranked[0] > 0
+        assert await general_calls(conn, *arguments("welding")) == 0
+        assert await general_calls(conn, *arguments("welding", ranked)) == 0
+        assert await general_calls(conn, *arguments("welding", delivery="blended")) == 1
+        assert await general_calls(conn, *arguments("welding", (0.0, None, UUID(int=1)))) == 1
+        assert await general_calls(conn, *arguments(None)) == 1
 
 
 async def test_every_cursor_page_is_the_general_statements(pool, catalogue):
