@@ -31,8 +31,11 @@ async def serving(server, settings, name: str) -> AsyncIterator[
     start): its client, pool, settings (their database_url the new database's) and an admin's
     headers."""
     url, token = await migrated_database(server, name, settings.migrations_dir)
+    # No lock or statement time limit: a lock timeout would answer the same 503, so a request
+    # waiting when the server stops must be ended by the shutdown or not at all (wait_for).
     config = settings.model_copy(update={"database_url": url, "token_cache_seconds": 0,
-                                         "pool_acquire_timeout_seconds": 2})
+                                         "pool_acquire_timeout_seconds": 2,
+                                         "lock_timeout_ms": 0, "statement_timeout_ms": 0})
     pool = await db.create_app_pool(url, config)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(
@@ -63,7 +66,7 @@ async def test_a_database_restart_while_serving(private_server, settings):
         await wait_for_lock_wait(pool, holder, in_flight)
         await hold_through_shutdown(holder, "restart-row-lock")
         await asyncio.to_thread(private_server.stop)
-        interrupted = await in_flight
+        interrupted = await asyncio.wait_for(in_flight, 30)
 
         down = [await client.get("/ready"), await client.get("/v1/me", headers=admin),
                 await client.post("/v1/workers", json=worker_body(), headers=admin),
@@ -117,7 +120,7 @@ async def test_a_contribution_in_flight_when_the_database_stops_leaves_nothing_b
                                         holder.get_server_pid())
         await hold_through_shutdown(holder, "restart-ledger-lock")
         await asyncio.to_thread(private_server.stop)
-        interrupted = await in_flight
+        interrupted = await asyncio.wait_for(in_flight, 30)
         await asyncio.to_thread(private_server.start)
         await release_held(url, "restart-ledger-lock")
 
