@@ -41,7 +41,8 @@ async def policy_in_force_on(conn: asyncpg.Connection, day: date) -> Policy | No
 
 def rules_from_json(text: str) -> PolicyRules:
     """The rules of a policy from the JSON text of `policy_in_force`'s `rules` column, which
-    another domain's query joins (`rules::text`): decoded once per rules seen."""
+    another domain's query joins (`rules::text`): decoded once per rules seen, so the object
+    is shared by every caller and must not be changed."""
     return store.rules_from_json(text)
 
 

@@ -11,6 +11,7 @@ import pytest
 from litestar import Litestar, get
 from litestar.datastructures import Cookie, ResponseHeader
 
+from service import responses
 from service.responses import LeanJSON
 from tests.conftest import worker_body
 
@@ -50,12 +51,43 @@ def lean_declared() -> Answer:
     return ANSWER
 
 
+async def stamped(response):
+    response.set_header("x-stamped", "yes")
+    response.set_cookie("stamp", "1")
+    return response
+
+
+@get("/lean-hooked", response_class=LeanJSON, after_request=stamped, sync_to_thread=False)
+def lean_hooked() -> Answer:
+    return ANSWER
+
+
+@get("/lean-text", response_class=LeanJSON, media_type="text/plain", sync_to_thread=False)
+def lean_text() -> str:
+    return "plain words"
+
+
 async def client() -> httpx.AsyncClient:
-    app = Litestar([litestar_answer, lean_answer, lean_created, lean_declared])
+    app = Litestar([litestar_answer, lean_answer, lean_created, lean_declared, lean_hooked,
+                    lean_text])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
-async def test_the_same_bytes_and_headers_as_litestars_response():
+@pytest.fixture
+def fallbacks(monkeypatch) -> list[int]:
+    """Counts the answers LeanJSON hands to Litestar's own response."""
+    built: list[int] = []
+
+    class Counted(responses.Response):
+        def __init__(self, *args, **kwargs) -> None:
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(responses, "Response", Counted)
+    return built
+
+
+async def test_the_same_bytes_and_headers_as_litestars_response(fallbacks):
     async with await client() as c:
         litestar, lean = await c.get("/litestar"), await c.get("/lean")
         created = await c.get("/lean-created")
@@ -66,15 +98,34 @@ async def test_the_same_bytes_and_headers_as_litestars_response():
     assert lean.headers["content-type"] == "application/json"
     assert lean.headers["content-length"] == str(len(lean.content))
     assert created.status_code == 201 and created.content == litestar.content
+    assert fallbacks == []  # both sent by LeanJSON itself
 
 
-async def test_a_route_that_declares_headers_and_cookies_gets_them():
+async def test_a_route_that_declares_headers_and_cookies_gets_them(fallbacks):
     async with await client() as c:
         declared = await c.get("/lean-declared")
     assert declared.status_code == 200
     assert declared.headers["cache-control"] == "no-store"
     assert declared.cookies["seen"] == "1"
+    assert fallbacks == [1]
     assert msgspec.json.decode(declared.content, type=Answer) == ANSWER
+
+
+async def test_what_an_after_request_hook_sets_is_sent(fallbacks):
+    async with await client() as c:
+        hooked = await c.get("/lean-hooked")
+    assert hooked.status_code == 200
+    assert hooked.headers["x-stamped"] == "yes" and hooked.cookies["stamp"] == "1"
+    assert fallbacks == [1]
+    assert msgspec.json.decode(hooked.content, type=Answer) == ANSWER
+
+
+async def test_another_media_type_is_litestars_to_send():
+    async with await client() as c:
+        text = await c.get("/lean-text")
+    assert text.status_code == 200
+    assert text.headers["content-type"] == "text/plain; charset=utf-8"
+    assert text.text == "plain words"
 
 
 async def test_the_account_read_answers_with_its_security_headers(client, api):
