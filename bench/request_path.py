@@ -43,6 +43,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import postmaster_pid, tree_cpu_seconds  # noqa: E402
 from bench.scratch import run_on_scratch_database, wait_until_healthy  # noqa: E402
 from service import db  # noqa: E402
 
@@ -71,40 +72,6 @@ class Result:
     requests: int = 0
     cpu_us: float = 0.0  # the server's own CPU time (all its processes) per request
     db_cpu_us: float | None = None  # the database server's, when it runs on this machine
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of a process and all its descendants (Linux /proc), with
-    the children that have ended and been waited for (a database server's closed sessions)."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(map(int, fields[11:15])) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
-async def _data_directory(url: str) -> str | None:
-    conn = await asyncpg.connect(url)
-    try:
-        return await conn.fetchval("SELECT current_setting('data_directory', true)")
-    finally:
-        await conn.close()
-
-
-def postmaster_pid(url: str) -> int | None:
-    """The database server's process, if it runs on this machine and its data directory can be
-    read (the embedded server can; another may not be): its CPU is all its backends'."""
-    data_dir = asyncio.run(_data_directory(url))
-    try:
-        return int(Path(data_dir, "postmaster.pid").read_text().split()[0])
-    except (OSError, TypeError, ValueError, IndexError):
-        return None
 
 
 @dataclass
@@ -342,6 +309,8 @@ def bench(url: str, args: argparse.Namespace) -> None:
             for ladder in ladders:
                 ladder.endpoints = {name: paths for name, paths in ladder.endpoints.items()
                                     if any(part in name for part in args.endpoint)}
+            if not ladders[0].endpoints:
+                raise SystemExit(f"no endpoint's name holds any of {args.endpoint}")
         for ladder in ladders:  # warm up every server and check the answers
             for name, paths in ladder.endpoints.items():
                 response = httpx.get(ladder.served.base + paths[0], headers=ladder.headers,

@@ -44,7 +44,13 @@ def backend_cpu_seconds(pid: int) -> float:
 
 
 def on_this_machine(pid: int) -> bool:
-    return Path(f"/proc/{pid}/stat").exists()
+    """Whether the backend `pid` is a PostgreSQL process here (a remote server's backend pid
+    may be the number of some other process on this machine)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return command.startswith(b"postgres")
 
 
 def statement(function: str, q: str, filtered: bool) -> tuple:
