@@ -87,6 +87,26 @@ async def test_accrual_and_priority_follow_the_version_in_force(api, client, poo
     assert last_year.json()["policy_version"] == 1
 
 
+async def test_the_account_shows_the_rules_of_the_version_now_in_force(api, client, pool,
+                                                                      restore_policy):
+    """GET /account decodes a version's rules once and keeps them by their text: a version
+    that comes into force is shown on the next read, in the same process."""
+    admin = await api.admin()
+    worker = await api.worker(highest_qualification="4", contract_type="permanent")
+    path = f"/v1/workers/{worker['id']}/account"
+    before = (await client.get(path, headers=admin)).json()
+    async with pool.acquire() as conn:
+        await conn.execute("INSERT INTO policies (version, effective_from, rules, created_by) "
+                           "VALUES (2, $1, $2, 'test admin')", date(TODAY.year, 1, 1),
+                           rules(annual_credit_pence=61_000, annual_ceiling_pence=610_000))
+    after = (await client.get(path, headers=admin)).json()
+    assert (before["policy_version"], before["annual_credit_pence"],
+            before["ceiling_pence"]) == (1, 50_000, 500_000)
+    assert (after["policy_version"], after["annual_credit_pence"],
+            after["ceiling_pence"]) == (2, 61_000, 610_000)
+    assert after["rate"] == before["rate"] == "standard"
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"effective_from": (TODAY - timedelta(days=1)).isoformat()}, "effective_from"),
     ({"effective_from": TODAY.isoformat()}, "effective_from"),
