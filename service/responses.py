@@ -6,9 +6,10 @@ says is unchanged (it comes from the handler's return annotation), and so are th
 the same JSON, with `content-type: application/json` and `content-length` (security headers
 and the request id are added outside, by `FrontMiddleware`).
 
-For a route that sets no headers, cookies, background tasks or other media type of its own: one
-that does (declared on a layer, or set by an `after_request` hook on the response's `headers`
-and `cookies`) gets Litestar's own `Response`, so nothing is dropped. Type encoders are not
+For a route that answers with a body (not 204 or 304) and sets no headers, cookies, background
+tasks or other media type of its own: one that does (declared on a layer, or set by an
+`after_request` hook on the response's `headers` and `cookies`) gets Litestar's own `Response`,
+so nothing is dropped. Type encoders are not
 used (Litestar always passes its plugins' ones, for pydantic types): the value must be one
 msgspec encodes itself, as Ladder's Structs are."""
 
@@ -36,6 +37,7 @@ class LeanJSON(Response):
 
     def to_asgi_response(self, app: Any, request: Any, **options: Any) -> Any:
         if (self.headers or self.cookies or self.background or _not_json(self.media_type)
+                or self.status_code in (204, 304)  # no body: Litestar's rules for those
                 or any(options.get(k) for k in ("headers", "cookies", "background"))
                 or any(self._options.get(k) for k in ("headers", "cookies"))):
             response = Response(self.content, status_code=self.status_code,

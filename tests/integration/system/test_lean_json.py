@@ -62,6 +62,11 @@ def lean_hooked() -> Answer:
     return ANSWER
 
 
+@get("/lean-empty", response_class=LeanJSON, status_code=204, sync_to_thread=False)
+def lean_empty() -> None:
+    return None
+
+
 @get("/lean-text", response_class=LeanJSON, media_type="text/plain", sync_to_thread=False)
 def lean_text() -> str:
     return "plain words"
@@ -69,7 +74,7 @@ def lean_text() -> str:
 
 async def client() -> httpx.AsyncClient:
     app = Litestar([litestar_answer, lean_answer, lean_created, lean_declared, lean_hooked,
-                    lean_text])
+                    lean_empty, lean_text])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
@@ -120,9 +125,11 @@ async def test_what_an_after_request_hook_sets_is_sent(fallbacks):
     assert msgspec.json.decode(hooked.content, type=Answer) == ANSWER
 
 
-async def test_another_media_type_is_litestars_to_send():
+async def test_another_media_type_and_no_content_are_litestars_to_send():
     async with await client() as c:
-        text = await c.get("/lean-text")
+        text, empty = await c.get("/lean-text"), await c.get("/lean-empty")
+    assert empty.status_code == 204 and empty.content == b""
+    assert "content-type" not in empty.headers
     assert text.status_code == 200
     assert text.headers["content-type"] == "text/plain; charset=utf-8"
     assert text.text == "plain words"
