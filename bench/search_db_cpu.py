@@ -15,7 +15,6 @@ less moved than wall time by other work on a shared machine, but not unmoved (ca
 and the difference is what the new function's dispatch costs a filtered call."""
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -26,6 +25,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import tree_cpu_seconds  # noqa: E402
 from bench.request_path import COURSE_QUERIES  # noqa: E402
 from bench.scratch import run_on_scratch_database  # noqa: E402
 from service import db  # noqa: E402
@@ -34,13 +34,7 @@ from service.courses.store import Q  # noqa: E402
 from service.demo import load_demo  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
-TICKS = os.sysconf("SC_CLK_TCK")
 FUNCTIONS = ["course_search_page", "course_search_page_general"]
-
-
-def backend_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def on_this_machine(pid: int) -> bool:
@@ -68,10 +62,10 @@ async def per_call(conn: asyncpg.Connection, pid: int, function: str, calls: int
     made = [statement(function, q, filtered) for q in COURSE_QUERIES]
     for call in made * 2:
         await conn.fetch(*call)
-    before = backend_cpu_seconds(pid)
+    before = tree_cpu_seconds(pid)
     for n in range(calls):
         await conn.fetch(*made[n % len(made)])
-    return (backend_cpu_seconds(pid) - before) / calls * 1e6
+    return (tree_cpu_seconds(pid) - before) / calls * 1e6
 
 
 async def run(url: str, calls: int, rounds: int, filtered: bool) -> None:
